@@ -1,0 +1,146 @@
+package mysqlconn
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// Open returns a pool of at most maxConns connections to the server and
+// checks with one ping, bounded by ctx, that it accepts them. Errors name
+// the server and never contain the password.
+func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
+	if maxConns < 1 {
+		maxConns = 1
+	}
+	connector, err := mysql.NewConnector(c.driverConfig())
+	if err != nil {
+		return nil, c.connectError(err)
+	}
+	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, c.connectError(err)
+	}
+	return db, nil
+}
+
+// connectError describes a failed connection in one sentence.
+func (c Config) connectError(err error) error {
+	return Redact(fmt.Errorf("cannot connect to %s: %w", c, err), c.password)
+}
+
+// driverConfig builds the driver settings for c.
+func (c Config) driverConfig() *mysql.Config {
+	mc := mysql.NewConfig()
+	mc.User = c.User
+	mc.Passwd = c.password
+	if c.Socket != "" {
+		mc.Net, mc.Addr = "unix", c.Socket
+	} else {
+		mc.Net, mc.Addr = "tcp", c.Addr()
+	}
+	mc.TLS, mc.AllowFallbackToPlaintext = c.tlsConfig()
+	mc.AllowNativePasswords = true
+	mc.AllowCleartextPasswords = false
+	mc.InterpolateParams = false
+	mc.ParseTime = false
+	mc.MultiStatements = false
+	mc.Logger = &mysql.NopLogger{} // failures come back as errors
+	// With a BeforeConnect hook the driver works on a copy of mc for each
+	// connection, so the TLS fallback of one cannot race with another, and
+	// each dial is bounded by the deadline of the context that asks for it.
+	_ = mc.Apply(mysql.BeforeConnect(boundDial))
+	return mc
+}
+
+// boundDial sets the dial timeout of one connection from its context.
+func boundDial(ctx context.Context, mc *mysql.Config) error {
+	if deadline, ok := ctx.Deadline(); ok {
+		d := time.Until(deadline)
+		if d <= 0 {
+			return context.DeadlineExceeded
+		}
+		mc.Timeout = d
+	}
+	return nil
+}
+
+// tlsConfig returns the TLS settings for c's mode, and whether the driver
+// may fall back to plain text when the server offers no TLS.
+func (c Config) tlsConfig() (*tls.Config, bool) {
+	switch c.SSLMode {
+	case SSLPreferred:
+		if c.Socket != "" {
+			return nil, false // as the mysql client, no TLS over a local socket
+		}
+		return &tls.Config{InsecureSkipVerify: true, Certificates: c.certs}, true
+	case SSLRequired:
+		return &tls.Config{InsecureSkipVerify: true, Certificates: c.certs}, false
+	case SSLVerifyCA:
+		roots := c.roots
+		return &tls.Config{
+			// The chain is verified below, without the host name.
+			InsecureSkipVerify: true,
+			Certificates:       c.certs,
+			VerifyConnection: func(cs tls.ConnectionState) error {
+				return verifyChain(cs.PeerCertificates, roots)
+			},
+		}, false
+	case SSLVerifyIdentity:
+		return &tls.Config{ServerName: c.Host, RootCAs: c.roots, Certificates: c.certs}, false
+	}
+	return nil, false
+}
+
+// verifyChain checks that the server certificate chains to roots.
+func verifyChain(certs []*x509.Certificate, roots *x509.CertPool) error {
+	if len(certs) == 0 {
+		return errors.New("server sent no certificate")
+	}
+	inter := x509.NewCertPool()
+	for _, cert := range certs[1:] {
+		inter.AddCert(cert)
+	}
+	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
+	return err
+}
+
+// Redact returns err with every occurrence of each non-empty secret replaced
+// by "****". The result still unwraps to err for errors.Is and errors.As.
+func Redact(err error, secrets ...string) error {
+	if err == nil {
+		return nil
+	}
+	sorted := append([]string(nil), secrets...)
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
+	msg := err.Error()
+	redacted := msg
+	for _, s := range sorted {
+		if s != "" {
+			redacted = strings.ReplaceAll(redacted, s, "****")
+		}
+	}
+	if redacted == msg {
+		return err
+	}
+	return &redactedError{msg: redacted, err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

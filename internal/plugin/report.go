@@ -1,0 +1,177 @@
+package plugin
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// Report collects what a check found. It is safe for concurrent use.
+type Report struct {
+	mu      sync.Mutex
+	results []result
+	long    []string
+	perf    []Perf
+	stage   string
+	secrets []string
+	debug   io.Writer
+	verbose int
+}
+
+type result struct {
+	status Status
+	text   string
+}
+
+// NewReport returns an empty report; detail at or below verbosity goes to debug.
+func NewReport(debug io.Writer, verbosity int) *Report {
+	if debug == nil {
+		debug = io.Discard
+	}
+	return &Report{debug: debug, verbose: verbosity}
+}
+
+// Add records a result. The summary line is made of the texts of the
+// results that carry the final (worst) state.
+func (r *Report) Add(s Status, format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.results = append(r.results, result{s, fmt.Sprintf(format, args...)})
+}
+
+// Long appends one line of long output (one per channel, table or server).
+func (r *Report) Long(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.long = append(r.long, fmt.Sprintf(format, args...))
+}
+
+// Perf appends performance data.
+func (r *Report) Perf(p ...Perf) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.perf = append(r.perf, p...)
+}
+
+// Stage names what the check is doing now; a timeout verdict repeats it.
+func (r *Report) Stage(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	r.mu.Lock()
+	r.stage = s
+	r.mu.Unlock()
+	r.Debugf(1, "stage: %s", s)
+}
+
+// CurrentStage returns the last stage set.
+func (r *Report) CurrentStage() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.stage
+}
+
+// Secret registers a value that must never be printed (a password). Values
+// shorter than three characters are not masked: masking them would garble
+// every message while hiding next to nothing.
+func (r *Report) Secret(s string) {
+	if len(s) < 3 {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.secrets = append(r.secrets, s)
+}
+
+// Debugf writes detail to stderr when -v was given at least level times.
+func (r *Report) Debugf(level int, format string, args ...any) {
+	if r.verbose < level {
+		return
+	}
+	line := r.redact(fmt.Sprintf(format, args...))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintln(r.debug, line)
+}
+
+// Warn writes a warning line to stderr whatever the verbosity (for example
+// an option file others can read); it never reaches the plugin output.
+func (r *Report) Warn(format string, args ...any) {
+	line := r.redact(fmt.Sprintf(format, args...))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fmt.Fprintln(r.debug, "warning: "+line)
+}
+
+// Verbosity returns how many times -v was given.
+func (r *Report) Verbosity() int { return r.verbose }
+
+// Status returns the worst state recorded; UNKNOWN when nothing was recorded.
+func (r *Report) Status() Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.status()
+}
+
+func (r *Report) status() Status {
+	if len(r.results) == 0 {
+		return UNKNOWN
+	}
+	w := OK
+	for _, res := range r.results {
+		if Worse(res.status, w) {
+			w = res.status
+		}
+	}
+	return w
+}
+
+// Render returns the complete plugin output for the named check:
+// "NAME STATE - summary | perfdata" and then the long output lines.
+func (r *Report) Render(name string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st := r.status()
+	var texts []string
+	for _, res := range r.results {
+		if res.status == st {
+			texts = append(texts, res.text)
+		}
+	}
+	summary := strings.Join(texts, "; ")
+	if len(r.results) == 0 {
+		summary = "no result"
+	}
+	var b strings.Builder
+	b.WriteString(name + " " + st.String() + " - " + oneLine(summary))
+	if len(r.perf) > 0 {
+		b.WriteString(" |")
+		for _, p := range r.perf {
+			b.WriteString(" " + p.String())
+		}
+	}
+	b.WriteString("\n")
+	for _, l := range r.long {
+		b.WriteString(oneLine(l) + "\n")
+	}
+	return r.redactLocked(b.String())
+}
+
+// oneLine keeps a message on one line and out of the perfdata: newlines
+// become spaces and '|' (the perfdata separator) becomes '/'.
+func oneLine(s string) string {
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", "/").Replace(s)
+	return strings.TrimSpace(s)
+}
+
+func (r *Report) redact(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.redactLocked(s)
+}
+
+func (r *Report) redactLocked(s string) string {
+	for _, sec := range r.secrets {
+		s = strings.ReplaceAll(s, sec, "****")
+	}
+	return s
+}

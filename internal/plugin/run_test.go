@@ -1,0 +1,183 @@
+package plugin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+)
+
+// testPlugin is a check whose behaviour is chosen by its flags.
+func testPlugin() Plugin {
+	return Plugin{
+		Name:  "check_test",
+		Label: "TEST",
+		Help:  "A check used by the tests.",
+		Setup: func(app *kingpin.Application) Runner {
+			mode := app.Flag("mode", "What to do.").Default("ok").String()
+			warn := &Threshold{}
+			app.Flag("warning", "Warning range.").Short('w').Default("10").SetValue(warn)
+			app.Flag("password", "Password.").Short('p').String()
+			value := app.Flag("value", "Value to judge.").Default("5").Float64()
+			return func(ctx context.Context, r *Report) error {
+				switch *mode {
+				case "ok":
+					st := OK
+					if warn.Alert(*value) {
+						st = WARNING
+					}
+					r.Add(st, "value is %g", *value)
+					r.Long("line one")
+					r.Long("line | two\nwith newline")
+					r.Perf(Perf{Label: "value", Value: *value, Warn: warn})
+				case "hang":
+					r.Stage("waiting for the server at 127.0.0.1:1")
+					<-make(chan struct{})
+				case "ctxwait":
+					r.Stage("querying")
+					<-ctx.Done()
+					return ctx.Err()
+				case "panic":
+					r.Stage("parsing")
+					var m map[string]int
+					m["x"] = 1
+				case "error":
+					return errors.New("access denied for user 'monitor' using password s3cr3tpw")
+				case "nothing":
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func runTest(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(testPlugin(), args, Env{Stdout: &out, Stderr: &errb, Version: "1.2.3", Getenv: func(string) string { return "" }})
+	return code, out.String(), errb.String()
+}
+
+func TestMainOutput(t *testing.T) {
+	code, out, _ := runTest(t, "-w", "@3:7")
+	want := "TEST WARNING - value is 5 | value=5;@3:7\nline one\nline / two with newline\n"
+	if code != 1 || out != want {
+		t.Fatalf("exit %d, output %q; want 1, %q", code, out, want)
+	}
+	code, out, _ = runTest(t)
+	if code != 0 || !strings.HasPrefix(out, "TEST OK - value is 5 | value=5;10\n") {
+		t.Fatalf("exit %d, output %q", code, out)
+	}
+}
+
+func TestMainBadArguments(t *testing.T) {
+	cases := map[string][]string{
+		"unknown long flag '--bogus'":     {"--bogus"},
+		"threshold \"10:5\"":              {"-w", "10:5"},
+		"threshold is empty":              {"-w", ""},
+		"has no range after '@'":          {"--warning=@"},
+		"\"NaN\" is not a number":         {"-w", "NaN"},
+		"out of range":                    {"-w", "1e400"},
+		"expected argument for flag '-w'": {"-w"},
+		"timeout \"0\" must be positive":  {"-t", "0"},
+		"unexpected extra":                {"extra"},
+		"timeout \"x\" is neither":        {"--timeout", "x"},
+	}
+	for want, args := range cases {
+		code, out, _ := runTest(t, args...)
+		if code != 3 {
+			t.Errorf("%v: exit %d, want 3", args, code)
+		}
+		if !strings.HasPrefix(out, "TEST UNKNOWN - invalid command line: ") || !strings.Contains(out, want) {
+			t.Errorf("%v: output %q, want it to mention %q", args, out, want)
+		}
+		if strings.Count(out, "\n") != 1 {
+			t.Errorf("%v: output is not one line: %q", args, out)
+		}
+	}
+}
+
+func TestMainHelpAndVersion(t *testing.T) {
+	code, out, _ := runTest(t, "--help")
+	if code != 3 || !strings.Contains(out, "usage: check_test") || !strings.Contains(out, "--timeout") {
+		t.Errorf("--help: exit %d, output %q", code, out)
+	}
+	code, out, _ = runTest(t, "-h")
+	if code != 3 || !strings.Contains(out, "A check used by the tests.") {
+		t.Errorf("-h: exit %d, output %q", code, out)
+	}
+	code, out, _ = runTest(t, "-V")
+	if code != 3 || out != "check_test 1.2.3\n" {
+		t.Errorf("-V: exit %d, output %q", code, out)
+	}
+}
+
+func TestMainTimeoutNamesStage(t *testing.T) {
+	for _, mode := range []string{"hang", "ctxwait"} {
+		start := time.Now()
+		code, out, _ := runTest(t, "--mode", mode, "-t", "0.2")
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("%s: took %v", mode, el)
+		}
+		if code != 3 || !strings.HasPrefix(out, "TEST UNKNOWN - timed out after 200ms while ") {
+			t.Errorf("%s: exit %d, output %q", mode, code, out)
+		}
+	}
+	_, out, _ := runTest(t, "--mode", "hang", "-t", "0.1")
+	if !strings.Contains(out, "while waiting for the server at 127.0.0.1:1") {
+		t.Errorf("stage missing: %q", out)
+	}
+}
+
+func TestMainPanicBecomesUnknown(t *testing.T) {
+	code, out, errOut := runTest(t, "--mode", "panic")
+	if code != 3 || !strings.HasPrefix(out, "TEST UNKNOWN - internal error: assignment to entry in nil map\n") {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+	if errOut != "" {
+		t.Errorf("no -v, yet stderr has %q", errOut)
+	}
+	_, _, errOut = runTest(t, "--mode", "panic", "-vv")
+	if !strings.Contains(errOut, "goroutine") || !strings.Contains(errOut, "stage: parsing") {
+		t.Errorf("-vv should show the stack and stages, got %q", errOut)
+	}
+}
+
+func TestMainErrorAndNoResult(t *testing.T) {
+	code, out, _ := runTest(t, "--mode", "nothing")
+	if code != 3 || out != "TEST UNKNOWN - no result\n" {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+	code, out, _ = runTest(t, "--mode", "error", "-p", "s3cr3tpw")
+	if code != 3 || strings.Contains(out, "s3cr3tpw") || !strings.Contains(out, "using password ****") {
+		t.Errorf("exit %d, output %q", code, out)
+	}
+}
+
+func TestPasswordNeverPrinted(t *testing.T) {
+	for _, args := range [][]string{
+		{"--bogus", "-p", "hunter22"},
+		{"-phunter22", "--bogus=hunter22"},
+		{"--password=hunter22", "hunter22"},
+	} {
+		_, out, errOut := runTest(t, append(args, "-vvv")...)
+		if strings.Contains(out+errOut, "hunter22") {
+			t.Errorf("%v: password printed: %q %q", args, out, errOut)
+		}
+	}
+	var out bytes.Buffer
+	Main(testPlugin(), []string{"--mode", "error", "--bogus=pw-from-env"}, Env{Stdout: &out, Stderr: &out,
+		Getenv: func(k string) string {
+			if k == "MYSQL_PWD" {
+				return "pw-from-env"
+			}
+			return ""
+		}})
+	if strings.Contains(out.String(), "pw-from-env") {
+		t.Errorf("MYSQL_PWD printed: %q", out.String())
+	}
+}

@@ -1,0 +1,120 @@
+package plugin
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseThresholdAccepts(t *testing.T) {
+	cases := []struct {
+		in           string
+		alert, quiet []float64
+	}{
+		{"10", []float64{-1, 10.5, 11}, []float64{0, 5, 10}},
+		{"10:", []float64{9.9, -5}, []float64{10, 1e9}},
+		{"~:10", []float64{10.1}, []float64{-1e9, 10}},
+		{"10:20", []float64{9, 21}, []float64{10, 15, 20}},
+		{"@10:20", []float64{10, 15, 20}, []float64{9, 21}},
+		{"~:", nil, []float64{-1e9, 0, 1e9}},
+		{" 60 ", []float64{61}, []float64{60}},
+		{"1.5e2", []float64{151}, []float64{150}},
+		{"-5:-1", []float64{0, -6}, []float64{-5, -1}},
+	}
+	for _, c := range cases {
+		th, err := ParseThreshold(c.in)
+		if err != nil {
+			t.Errorf("ParseThreshold(%q): %v", c.in, err)
+			continue
+		}
+		for _, v := range c.alert {
+			if !th.Alert(v) {
+				t.Errorf("%q: %v should alert", c.in, v)
+			}
+		}
+		for _, v := range c.quiet {
+			if th.Alert(v) {
+				t.Errorf("%q: %v should not alert", c.in, v)
+			}
+		}
+		if th.String() != strings.TrimSpace(c.in) {
+			t.Errorf("%q: String() = %q", c.in, th.String())
+		}
+	}
+}
+
+func TestParseThresholdRejects(t *testing.T) {
+	for _, in := range []string{"", " ", "@", "10:5", "NaN", "nan", "inf", "Inf", "1e400", "-1e400",
+		"abc", "10:abc", "0x10", "1_000", ":5", "@:", "10::20", "~", "5:~", "1e", "--1"} {
+		th, err := ParseThreshold(in)
+		if err == nil {
+			t.Errorf("ParseThreshold(%q) accepted: %+v", in, th)
+			continue
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Errorf("ParseThreshold(%q): multi-line error %q", in, err)
+		}
+	}
+}
+
+func TestNilThresholdNeverAlerts(t *testing.T) {
+	var th *Threshold
+	if th.Alert(1e12) || th.String() != "" {
+		t.Fatal("a nil threshold must be inert")
+	}
+}
+
+func TestStatusOrder(t *testing.T) {
+	if got := Worst(OK, UNKNOWN, WARNING); got != WARNING {
+		t.Errorf("Worst(OK,UNKNOWN,WARNING) = %v", got)
+	}
+	if got := Worst(UNKNOWN, CRITICAL); got != CRITICAL {
+		t.Errorf("Worst(UNKNOWN,CRITICAL) = %v", got)
+	}
+	if got := Worst(OK, UNKNOWN); got != UNKNOWN {
+		t.Errorf("Worst(OK,UNKNOWN) = %v", got)
+	}
+	if got := Worst(); got != OK {
+		t.Errorf("Worst() = %v", got)
+	}
+	for in, want := range map[string]Status{"ok": OK, "Warning": WARNING, "CRITICAL": CRITICAL, "unknown": UNKNOWN, "crit": CRITICAL} {
+		if got, err := ParseStatus(in); err != nil || got != want {
+			t.Errorf("ParseStatus(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseStatus("bad"); err == nil {
+		t.Error("ParseStatus(bad) accepted")
+	}
+}
+
+func TestPerfString(t *testing.T) {
+	cases := []struct {
+		p    Perf
+		want string
+	}{
+		{Perf{Label: "lag", Value: 12, Unit: "s", Warn: MustThreshold("60"), Crit: MustThreshold("@300:600"), Min: Float(0)}, "lag=12s;60;@300:600;0"},
+		{Perf{Label: "io running", Value: 1, Min: Float(0), Max: Float(1)}, "'io running'=1;;;0;1"},
+		{Perf{Label: "a=b'c", Value: 0.25}, "a_b_c=0.25"},
+		{Perf{Label: "relay_log_space", Value: 1234567, Unit: "B"}, "relay_log_space=1234567B"},
+		{Perf{Label: "x", Value: 3, Crit: MustThreshold("10")}, "x=3;;10"},
+	}
+	for _, c := range cases {
+		if got := c.p.String(); got != c.want {
+			t.Errorf("Perf.String() = %q, want %q", got, c.want)
+		}
+	}
+}
+
+func TestParseTimeout(t *testing.T) {
+	good := map[string]string{"10": "10s", "0.5": "500ms", "1500ms": "1.5s", "2m": "2m0s"}
+	for in, want := range good {
+		d, err := ParseTimeout(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseTimeout(%q) = %v, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"", "0", "-1", "abc", "1e400", "100000", "48h", "NaN"} {
+		if d, err := ParseTimeout(in); err == nil {
+			t.Errorf("ParseTimeout(%q) accepted as %v", in, d)
+		}
+	}
+}
