@@ -77,15 +77,10 @@ func Main(p Plugin, args []string, env Env) (code int) {
 		return int(UNKNOWN)
 	}
 
-	app := kingpin.New(p.Name, p.Help)
+	app, common, run := build(p, env.Version)
 	app.UsageWriter(env.Stdout).ErrorWriter(env.Stderr)
 	app.Terminate(func(c int) { panic(terminated{c}) })
-	app.HelpFlag.Short('h')
-	app.Version(versionString(p.Name, env.Version)).VersionFlag.Short('V')
-	timeout := app.Flag("timeout", "Seconds (or a duration such as 1500ms) before the check gives up with UNKNOWN.").
-		Short('t').Default("10").String()
-	verbose := app.Flag("verbose", "Print detail on stderr (repeat for more).").Short('v').Counter()
-	run := p.Setup(app)
+	timeout, verbose := common.timeout, common.verbose
 
 	parsed, perr := parseArgs(app, args)
 	if parsed >= 0 {
@@ -132,6 +127,31 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	out := r.Render(p.Label)
 	fmt.Fprint(env.Stdout, out)
 	return int(r.Status())
+}
+
+// commonFlags are the flags every plugin has besides its own.
+type commonFlags struct {
+	timeout *string
+	verbose *int
+}
+
+// build creates the plugin's kingpin application with every flag registered.
+func build(p Plugin, version string) (*kingpin.Application, commonFlags, Runner) {
+	app := kingpin.New(p.Name, p.Help)
+	app.HelpFlag.Short('h')
+	app.Version(versionString(p.Name, version)).VersionFlag.Short('V')
+	var c commonFlags
+	c.timeout = app.Flag("timeout", "Seconds (or a duration such as 1500ms) before the check gives up with UNKNOWN.").
+		Short('t').Default("10").String()
+	c.verbose = app.Flag("verbose", "Print detail on stderr (repeat for more).").Short('v').Counter()
+	return app, c, p.Setup(app)
+}
+
+// App returns the plugin's command-line definition, the same one Main
+// parses, for generating documentation such as man pages.
+func App(p Plugin, version string) *kingpin.Application {
+	app, _, _ := build(p, version)
+	return app
 }
 
 // timeoutReport builds the verdict for a run that hit -t, naming the stage.

@@ -1,0 +1,317 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Bounds on replication waits.
+const (
+	wireTimeout        = 30 * time.Second // until every channel runs after Start
+	defaultWaitTimeout = 60 * time.Second // WaitReplicated without a deadline
+	pollInterval       = 15 * time.Millisecond
+)
+
+// changeMasterSQL returns the CHANGE MASTER statement of one link.
+func changeMasterSQL(l Link, src *Server) string {
+	name := ""
+	if l.Channel != "" {
+		name = "'" + l.Channel + "' " // validated: no quotes
+	}
+	return fmt.Sprintf("CHANGE MASTER %sTO MASTER_HOST='127.0.0.1', MASTER_PORT=%d, "+
+		"MASTER_USER='%s', MASTER_PASSWORD='%s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
+		name, src.Port, ReplUser, ReplPassword)
+}
+
+// wire configures and starts every replication channel, then waits until
+// all IO and SQL threads run.
+func (sb *Sandbox) wire(ctx context.Context) error {
+	var replicas []*Server
+	for _, s := range sb.servers {
+		if len(s.Spec.Sources) > 0 {
+			replicas = append(replicas, s)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, wireTimeout)
+	defer cancel()
+	errs := make([]error, len(replicas))
+	var wg sync.WaitGroup
+	for i, r := range replicas {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var stmts []string
+			for _, l := range r.Spec.Sources {
+				stmts = append(stmts, changeMasterSQL(l, sb.byName[l.Source]))
+			}
+			stmts = append(stmts, "START ALL SLAVES")
+			if err := r.Exec(ctx, stmts...); err != nil {
+				errs[i] = err
+				return
+			}
+			errs[i] = sb.waitThreads(ctx, r)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// waitThreads polls until every channel of r has Slave_IO_Running=Yes and
+// Slave_SQL_Running=Yes.
+func (sb *Sandbox) waitThreads(ctx context.Context, r *Server) error {
+	for {
+		st, err := channelStatus(ctx, r)
+		if err != nil {
+			return err
+		}
+		var pending []string
+		for _, l := range r.Spec.Sources {
+			c, ok := st[l.Channel]
+			switch {
+			case !ok:
+				pending = append(pending, fmt.Sprintf("channel %q from %s: not configured", l.Channel, l.Source))
+			case c.io != "Yes" || c.sql != "Yes":
+				pending = append(pending, fmt.Sprintf("channel %q from %s: %s", l.Channel, l.Source, c))
+			}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sandbox: %s: replication not running: %s; error log:\n%s",
+				r.Name, strings.Join(pending, "; "), r.LogTail(10))
+		case <-time.After(pollInterval):
+		}
+	}
+}
+
+// channel is one row of SHOW ALL SLAVES STATUS.
+type channel struct {
+	io, sql           string // Slave_IO_Running, Slave_SQL_Running
+	ioErrno, sqlErrno int
+	ioError, sqlError string
+	slavePos          string // Gtid_Slave_Pos
+}
+
+// String describes the channel's threads and last errors.
+func (c channel) String() string {
+	s := fmt.Sprintf("IO=%s SQL=%s", c.io, c.sql)
+	if c.ioErrno != 0 {
+		s += fmt.Sprintf(", IO error %d: %s", c.ioErrno, c.ioError)
+	}
+	if c.sqlErrno != 0 {
+		s += fmt.Sprintf(", SQL error %d: %s", c.sqlErrno, c.sqlError)
+	}
+	return s
+}
+
+// channelStatus reads SHOW ALL SLAVES STATUS of r by column name, keyed by
+// connection name.
+func channelStatus(ctx context.Context, r *Server) (map[string]channel, error) {
+	db, err := r.RootDB()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, "SHOW ALL SLAVES STATUS")
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %s: SHOW ALL SLAVES STATUS: %w", r.Name, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]channel{}
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		dest := make([]any, len(cols))
+		for i := range vals {
+			dest[i] = &vals[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		row := map[string]string{}
+		for i, c := range cols {
+			row[c] = vals[i].String
+		}
+		ioErrno, _ := strconv.Atoi(row["Last_IO_Errno"])
+		sqlErrno, _ := strconv.Atoi(row["Last_SQL_Errno"])
+		out[row["Connection_name"]] = channel{
+			io: row["Slave_IO_Running"], sql: row["Slave_SQL_Running"],
+			ioErrno: ioErrno, sqlErrno: sqlErrno,
+			ioError: row["Last_IO_Error"], sqlError: row["Last_SQL_Error"],
+			slavePos: row["Gtid_Slave_Pos"],
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sandbox: %s: SHOW ALL SLAVES STATUS: %w", r.Name, err)
+	}
+	return out, nil
+}
+
+// gtid is one MariaDB GTID domain-server-seq.
+type gtid struct {
+	domain, server uint32
+	seq            uint64
+}
+
+// parseGTIDList parses "0-1-5,1-2-7" (whitespace and empty list allowed).
+func parseGTIDList(s string) ([]gtid, error) {
+	var out []gtid
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		p := strings.Split(f, "-")
+		if len(p) != 3 {
+			return nil, fmt.Errorf("bad GTID %q", f)
+		}
+		d, err1 := strconv.ParseUint(p[0], 10, 32)
+		sv, err2 := strconv.ParseUint(p[1], 10, 32)
+		q, err3 := strconv.ParseUint(p[2], 10, 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, fmt.Errorf("bad GTID %q: %w", f, err)
+		}
+		out = append(out, gtid{domain: uint32(d), server: uint32(sv), seq: q})
+	}
+	return out, nil
+}
+
+// missing returns the GTIDs of the source's binlog state that a replica
+// with server_id self and gtid_slave_pos applied has not applied yet.
+// GTIDs the replica itself originated are never sent back to it (same
+// server_id), so they count as applied: that is what keeps a ring from
+// waiting forever.
+func missing(sourceState, applied []gtid, self uint32) []gtid {
+	have := map[uint32]uint64{}
+	for _, g := range applied {
+		have[g.domain] = max(have[g.domain], g.seq)
+	}
+	var out []gtid
+	for _, g := range sourceState {
+		if g.server == self {
+			continue
+		}
+		if seq, ok := have[g.domain]; !ok || seq < g.seq {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// WaitReplicated waits until every replica has applied, on every channel,
+// everything its source has written to its binary log (@@gtid_binlog_state
+// of the source against Gtid_Slave_Pos of the replica), and the sources'
+// positions held still while checking. So an event a source applied but did
+// not log (log_slave_updates=OFF) is not awaited further down.
+//
+// Channels are skipped when their replica or source is paused or down, or
+// when a thread was stopped without error (STOP SLAVE); a thread stopped
+// by an error is reported at once. Without a context deadline it gives up
+// after one minute, naming the lagging channels.
+func (sb *Sandbox) WaitReplicated(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, defaultWaitTimeout)
+		defer cancel()
+	}
+	var lag []string
+	for {
+		before, err := sb.binlogStates(ctx)
+		if err != nil {
+			return err
+		}
+		lag, err = sb.lagging(ctx, before)
+		if err != nil {
+			return err
+		}
+		if len(lag) == 0 {
+			after, err := sb.binlogStates(ctx)
+			if err != nil {
+				return err
+			}
+			if maps.Equal(before, after) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sandbox: replication did not catch up (%w): %s", ctx.Err(), strings.Join(lag, "; "))
+		case <-time.After(pollInterval):
+		}
+	}
+}
+
+// binlogStates reads @@gtid_binlog_state of every running server that is
+// the source of some channel.
+func (sb *Sandbox) binlogStates(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	for _, s := range sb.servers {
+		for _, l := range s.Spec.Sources {
+			src := sb.byName[l.Source]
+			if _, done := out[src.Name]; done || !src.Running() {
+				continue
+			}
+			v, err := src.QueryString(ctx, "SELECT @@GLOBAL.gtid_binlog_state")
+			if err != nil {
+				return nil, err
+			}
+			out[src.Name] = v
+		}
+	}
+	return out, nil
+}
+
+// lagging lists the channels that have not applied their source's state
+// yet, or returns an error for a channel broken by an error.
+func (sb *Sandbox) lagging(ctx context.Context, states map[string]string) ([]string, error) {
+	var lag []string
+	for _, r := range sb.servers {
+		if len(r.Spec.Sources) == 0 || !r.Running() {
+			continue
+		}
+		st, err := channelStatus(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range r.Spec.Sources {
+			state, ok := states[l.Source]
+			if !ok {
+				continue // source paused or down
+			}
+			c, ok := st[l.Channel]
+			if !ok {
+				return nil, fmt.Errorf("sandbox: %s: channel %q from %s is not configured", r.Name, l.Channel, l.Source)
+			}
+			if (c.sql == "No" && c.sqlErrno != 0) || (c.io == "No" && c.ioErrno != 0) {
+				return nil, fmt.Errorf("sandbox: %s: channel %q from %s is broken: %s", r.Name, l.Channel, l.Source, c)
+			}
+			if c.sql == "No" || c.io == "No" {
+				continue // stopped on purpose
+			}
+			want, err := parseGTIDList(state)
+			if err != nil {
+				return nil, fmt.Errorf("sandbox: %s: gtid_binlog_state: %w", l.Source, err)
+			}
+			have, err := parseGTIDList(c.slavePos)
+			if err != nil {
+				return nil, fmt.Errorf("sandbox: %s: Gtid_Slave_Pos: %w", r.Name, err)
+			}
+			if m := missing(want, have, uint32(r.ServerID)); len(m) > 0 {
+				lag = append(lag, fmt.Sprintf("%s channel %q from %s: applied %q, source at %q, %s",
+					r.Name, l.Channel, l.Source, c.slavePos, state, c))
+			}
+		}
+	}
+	return lag, nil
+}
