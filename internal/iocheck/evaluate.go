@@ -1,0 +1,202 @@
+// Package iocheck judges the health of every replication channel of a
+// replica: threads, errors, lag, source and SSL. Evaluation is pure; the
+// plugin wiring lives in plugin.go.
+package iocheck
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/replica"
+)
+
+// Options are the judgement settings taken from the command line.
+type Options struct {
+	Warn, Crit    *plugin.Threshold // lag ranges in seconds
+	Channels      []string          // only these channels (all when empty)
+	NotReplica    plugin.Status     // state when the server has no channel at all
+	ExpectSource  string            // "host:port" every judged channel must replicate from
+	RequireSSL    bool              // the replication link must use SSL
+	SubtractDelay bool              // judge lag minus the configured SQL_Delay
+}
+
+// Verdict is the judgement of one channel.
+type Verdict struct {
+	Channel  replica.Channel
+	Status   plugin.Status
+	Problems []string // why the state is not OK, most important first
+	Lag      replica.Lag
+	// JudgedLag is the lag compared with the thresholds (lag minus delay with
+	// SubtractDelay); Known is false when there is no lag to judge.
+	JudgedLag replica.Lag
+	Missing   bool // a channel asked for with --channel that the server does not have
+}
+
+// healthyIOStates are the IO thread states of a replica that is connected and current.
+var healthyIOStates = []string{
+	"waiting for master to send event",
+	"waiting for source to send event",
+	"queueing master event to the relay log",
+	"queueing source event to the relay log",
+}
+
+// Evaluate judges the channels. It returns one verdict per judged channel,
+// plus one per requested channel that does not exist; a server with no
+// channel at all yields a single verdict with an empty Channel and
+// opts.NotReplica as its state.
+func Evaluate(channels []replica.Channel, opts Options) []Verdict {
+	if len(channels) == 0 {
+		return []Verdict{{Status: opts.NotReplica, Problems: []string{"not a replica (no replication channel configured)"}, Missing: true}}
+	}
+	var out []Verdict
+	if len(opts.Channels) == 0 {
+		for _, c := range channels {
+			out = append(out, judge(c, opts))
+		}
+		return out
+	}
+	for _, want := range opts.Channels {
+		found := false
+		for _, c := range channels {
+			if strings.EqualFold(c.Name, want) {
+				out = append(out, judge(c, opts))
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, Verdict{
+				Channel:  replica.Channel{Name: want},
+				Status:   plugin.CRITICAL,
+				Problems: []string{"channel is not configured on this server"},
+				Missing:  true,
+			})
+		}
+	}
+	return out
+}
+
+func judge(c replica.Channel, opts Options) Verdict {
+	v := Verdict{Channel: c, Status: plugin.OK, Lag: c.Lag}
+	add := func(s plugin.Status, format string, args ...any) {
+		v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
+		v.Status = plugin.Worst(v.Status, s)
+	}
+
+	switch c.IO {
+	case replica.Stopped:
+		add(plugin.CRITICAL, "IO thread stopped%s", errorSuffix(c.LastIOErrno, c.LastIOError))
+	case replica.Connecting:
+		add(plugin.CRITICAL, "IO thread connecting%s", errorSuffix(c.LastIOErrno, c.LastIOError))
+	case replica.Absent:
+		add(plugin.UNKNOWN, "IO thread state not reported")
+	case replica.Running:
+		if s, why := ioStateVerdict(c.IOState); s != plugin.OK {
+			add(s, "%s", why)
+		}
+	}
+	switch c.SQL {
+	case replica.Stopped:
+		if c.LastSQLErrno != 0 || c.LastSQLError != "" {
+			add(plugin.CRITICAL, "SQL thread stopped%s", errorSuffix(c.LastSQLErrno, c.LastSQLError))
+		} else if c.LastErrno != 0 {
+			add(plugin.CRITICAL, "SQL thread stopped%s", errorSuffix(c.LastErrno, c.LastError))
+		} else {
+			add(plugin.CRITICAL, "SQL thread stopped")
+		}
+	case replica.Absent:
+		add(plugin.UNKNOWN, "SQL thread state not reported")
+	}
+
+	if opts.ExpectSource != "" && !sameAddr(opts.ExpectSource, c.SourceHost, c.SourcePort) {
+		add(plugin.CRITICAL, "replicates from %s, expected %s", sourceAddr(c), opts.ExpectSource)
+	}
+	if opts.RequireSSL && !strings.EqualFold(c.SSLAllowed, "Yes") {
+		how := "without SSL"
+		if c.SSLAllowed == "" {
+			how = "with unknown SSL use"
+		} else if strings.EqualFold(c.SSLAllowed, "Ignored") {
+			how = "without SSL (SSL requested but not supported)"
+		}
+		add(plugin.CRITICAL, "replication link %s", how)
+	}
+
+	if c.IO == replica.Running && c.SQL == replica.Running {
+		v.JudgedLag = c.Lag
+		if c.Lag.Known && opts.SubtractDelay && c.SQLDelay > 0 {
+			v.JudgedLag.Seconds = max(0, c.Lag.Seconds-c.SQLDelay)
+		}
+		switch {
+		case !c.Lag.Known:
+			add(plugin.UNKNOWN, "lag unknown (Seconds_Behind_Master is NULL)")
+		case opts.Crit.Alert(float64(v.JudgedLag.Seconds)):
+			add(plugin.CRITICAL, "%s (critical %s)", lagText(v), opts.Crit)
+		case opts.Warn.Alert(float64(v.JudgedLag.Seconds)):
+			add(plugin.WARNING, "%s (warning %s)", lagText(v), opts.Warn)
+		}
+	}
+	return v
+}
+
+// ioStateVerdict judges the IO thread's state text while the thread runs.
+func ioStateVerdict(state string) (plugin.Status, string) {
+	low := strings.ToLower(strings.TrimSpace(state))
+	for _, h := range healthyIOStates {
+		if low == h {
+			return plugin.OK, ""
+		}
+	}
+	switch {
+	case strings.Contains(low, "reconnect"):
+		return plugin.CRITICAL, fmt.Sprintf("IO thread is %q", state)
+	case strings.Contains(low, "free enough relay log space"):
+		return plugin.WARNING, "IO thread waits for relay log space (relay_log_space_limit reached)"
+	case low == "":
+		return plugin.WARNING, "IO thread running with no state"
+	}
+	return plugin.WARNING, fmt.Sprintf("IO thread is %q, not waiting for events", state)
+}
+
+// summaryErrorLen bounds a server error message in the summary line; the
+// long output carries it whole.
+const summaryErrorLen = 160
+
+// errorSuffix formats " (error N: message)" for the summary, shortening long messages.
+func errorSuffix(errno int, msg string) string {
+	msg = strings.TrimSpace(msg)
+	if r := []rune(msg); len(r) > summaryErrorLen {
+		msg = string(r[:summaryErrorLen]) + "…"
+	}
+	switch {
+	case errno != 0 && msg != "":
+		return fmt.Sprintf(" (error %d: %s)", errno, msg)
+	case errno != 0:
+		return fmt.Sprintf(" (error %d)", errno)
+	case msg != "":
+		return fmt.Sprintf(" (%s)", msg)
+	}
+	return ""
+}
+
+func lagText(v Verdict) string {
+	if v.JudgedLag.Seconds != v.Lag.Seconds {
+		return fmt.Sprintf("lag %ds beyond the configured delay of %ds", v.JudgedLag.Seconds, v.Channel.SQLDelay)
+	}
+	return fmt.Sprintf("lag %ds", v.Lag.Seconds)
+}
+
+// sourceAddr formats a channel's source as host:port.
+func sourceAddr(c replica.Channel) string {
+	return net.JoinHostPort(c.SourceHost, strconv.Itoa(c.SourcePort))
+}
+
+// sameAddr compares "host[:port]" (port 3306 when omitted) with a channel's source.
+func sameAddr(spec, host string, port int) bool {
+	h, p, err := net.SplitHostPort(spec)
+	if err != nil {
+		h, p = strings.Trim(spec, "[]"), "3306"
+	}
+	return strings.EqualFold(h, host) && p == strconv.Itoa(port)
+}

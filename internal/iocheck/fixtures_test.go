@@ -1,0 +1,20 @@
+package iocheck
+
+import (
+	"testing"
+
+	"github.com/replmon/replmon/internal/replica"
+	"github.com/replmon/replmon/internal/replica/fixture"
+	"github.com/replmon/replmon/internal/server/fakedb"
+)
+
+func fakeServer(fx fixture.Fixture) *fakedb.Server { return fakedb.New(fx.Script()) }
+
+func replicaChannels(t *testing.T, fx fixture.Fixture) ([]replica.Channel, error) {
+	t.Helper()
+	chans, err := replica.FromResult(fx.Columns, fx.Rows)
+	if err != nil {
+		t.Fatalf("%s: %v", fx.Name(), err)
+	}
+	return chans, nil
+}

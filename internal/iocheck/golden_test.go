@@ -1,0 +1,74 @@
+package iocheck
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/replmon/replmon/internal/clitest"
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/replica/fixture"
+)
+
+// TestGolden replays every recorded result set (each dialect and each
+// scenario) through Check and compares the exact plugin output with
+// testdata/golden/<fixture>.txt.
+func TestGolden(t *testing.T) {
+	fixtures, err := fixture.LoadDir(filepath.Join(clitest.Root(t), "testdata", "replica_status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fixtures) < 20 {
+		t.Fatalf("only %d fixtures found", len(fixtures))
+	}
+	for _, fx := range fixtures {
+		t.Run(fx.Name(), func(t *testing.T) {
+			srv := fakeServer(fx)
+			db := srv.DB()
+			defer db.Close()
+			r := plugin.NewReport(nil, 0)
+			opts := defaults()
+			if err := Check(context.Background(), r, db, "db1:3306", opts); err != nil {
+				r.Add(plugin.UNKNOWN, "%s", err)
+			}
+			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
+			// The statement chosen from the version is the recorded one, and
+			// a fallback is only taken after a syntax error.
+			queries := srv.Queries()
+			if last := queries[len(queries)-1]; last != fx.Statement {
+				t.Errorf("last statement %q, want %q (sent: %q)", last, fx.Statement, queries)
+			}
+		})
+	}
+}
+
+// TestPerfdataLabelsStable checks that the same healthy default channel
+// gives the same perfdata labels whatever the dialect's column names.
+func TestPerfdataLabelsStable(t *testing.T) {
+	fixtures, err := fixture.LoadDir(filepath.Join(clitest.Root(t), "testdata", "replica_status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "lag io_running sql_running read_exec_distance relay_log_space"
+	for _, fx := range fixtures {
+		if !strings.HasPrefix(fx.Name(), "mysql-5.") && !strings.HasPrefix(fx.Name(), "mysql-8") {
+			continue
+		}
+		chans, _ := replicaChannels(t, fx)
+		if len(chans) != 1 {
+			continue
+		}
+		r := plugin.NewReport(nil, 0)
+		Render(r, Evaluate(chans, defaults()), defaults())
+		out := r.Render("X")
+		_, perf, _ := strings.Cut(strings.SplitN(out, "\n", 2)[0], " | ")
+		var labels []string
+		for _, p := range strings.Fields(perf) {
+			labels = append(labels, strings.SplitN(p, "=", 2)[0])
+		}
+		if got := strings.Join(labels, " "); got != want {
+			t.Errorf("%s: labels %q, want %q", fx.Name(), got, want)
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package iocheck
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/replica"
+)
+
+// Render turns verdicts into the plugin's summary, long output and perfdata.
+func Render(r *plugin.Report, vs []Verdict, opts Options) {
+	if len(vs) == 1 && vs[0].Missing && vs[0].Channel.Name == "" {
+		r.Add(vs[0].Status, "%s", vs[0].Problems[0])
+		return
+	}
+	for _, v := range vs {
+		if v.Status != plugin.OK {
+			r.Add(v.Status, "%s: %s", channelName(v), strings.Join(v.Problems, ", "))
+		}
+		r.Long("%s", longLine(v))
+		if !v.Missing {
+			r.Perf(perfdata(v, opts)...)
+		}
+	}
+	r.Add(plugin.OK, "%s", okSummary(vs))
+}
+
+// channelName names a channel and its source for people.
+func channelName(v Verdict) string {
+	name := "default channel"
+	if v.Channel.Name != "" {
+		name = fmt.Sprintf("channel '%s'", v.Channel.Name)
+	}
+	if v.Missing || v.Channel.SourceHost == "" {
+		return name
+	}
+	return fmt.Sprintf("%s (from %s)", name, sourceAddr(v.Channel))
+}
+
+func okSummary(vs []Verdict) string {
+	if len(vs) == 1 {
+		return fmt.Sprintf("%s: replicating, %s", channelName(vs[0]), lagWords(vs[0]))
+	}
+	sorted := append([]Verdict(nil), vs...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Lag.Seconds > sorted[j].Lag.Seconds })
+	return fmt.Sprintf("%d channels replicating, highest lag %ds (%s)", len(vs), sorted[0].Lag.Seconds, channelName(sorted[0]))
+}
+
+func lagWords(v Verdict) string {
+	if !v.Lag.Known {
+		return "lag unknown"
+	}
+	s := fmt.Sprintf("lag %ds", v.Lag.Seconds)
+	if v.Channel.SQLDelay > 0 {
+		s += fmt.Sprintf(" (configured delay %ds)", v.Channel.SQLDelay)
+	}
+	return s
+}
+
+// longLine is the one-line account of a channel in the long output.
+func longLine(v Verdict) string {
+	if v.Missing {
+		return fmt.Sprintf("%s %s: %s", v.Status, channelName(v), strings.Join(v.Problems, ", "))
+	}
+	c := v.Channel
+	parts := []string{
+		"IO " + threadWords(c.IO, c.IOState),
+		"SQL " + threadWords(c.SQL, c.SQLState),
+		lagWords(v),
+	}
+	if c.LastIOErrno != 0 || c.LastIOError != "" {
+		parts = append(parts, fullError("last IO error", c.LastIOErrno, c.LastIOError))
+	}
+	if c.LastSQLErrno != 0 || c.LastSQLError != "" {
+		parts = append(parts, fullError("last SQL error", c.LastSQLErrno, c.LastSQLError))
+	} else if c.LastErrno != 0 {
+		parts = append(parts, fullError("last error", c.LastErrno, c.LastError))
+	}
+	if c.SSLAllowed != "" {
+		parts = append(parts, "SSL "+strings.ToLower(c.SSLAllowed))
+	}
+	return fmt.Sprintf("%s %s: %s", v.Status, channelName(v), strings.Join(parts, ", "))
+}
+
+// fullError formats "what N: message" with the whole message, for the long output.
+func fullError(what string, errno int, msg string) string {
+	return strings.TrimSpace(fmt.Sprintf("%s %d: %s", what, errno, strings.TrimSpace(msg)))
+}
+
+func threadWords(s replica.ThreadState, state string) string {
+	if state == "" {
+		return s.String()
+	}
+	return fmt.Sprintf("%s (%s)", s, state)
+}
+
+func running(s replica.ThreadState) float64 {
+	if s == replica.Running {
+		return 1
+	}
+	return 0
+}
+
+// perfdata gives a channel's metrics under labels that do not depend on
+// the server's version: lag, io_running, sql_running, read_exec_distance
+// and relay_log_space, suffixed with "_<channel>" for named channels.
+func perfdata(v Verdict, opts Options) []plugin.Perf {
+	c := v.Channel
+	suffix := ""
+	if c.Name != "" {
+		suffix = "_" + c.Name
+	}
+	lag := math.NaN()
+	if v.Lag.Known {
+		lag = float64(v.Lag.Seconds)
+	}
+	dist := math.NaN()
+	if d, ok := c.PositionDistance(); ok {
+		dist = float64(d)
+	}
+	return []plugin.Perf{
+		{Label: "lag" + suffix, Value: lag, Unit: "s", Warn: opts.Warn, Crit: opts.Crit, Min: plugin.Float(0)},
+		{Label: "io_running" + suffix, Value: running(c.IO), Min: plugin.Float(0), Max: plugin.Float(1)},
+		{Label: "sql_running" + suffix, Value: running(c.SQL), Min: plugin.Float(0), Max: plugin.Float(1)},
+		{Label: "read_exec_distance" + suffix, Value: dist, Unit: "B", Min: plugin.Float(0)},
+		{Label: "relay_log_space" + suffix, Value: float64(c.RelayLogSpace), Unit: "B", Min: plugin.Float(0)},
+	}
+}
