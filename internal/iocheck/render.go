@@ -28,12 +28,17 @@ func Render(r *plugin.Report, vs []Verdict, opts Options) {
 	r.Add(plugin.OK, "%s", okSummary(vs))
 }
 
+// channelLabel names a channel: "default channel" or "channel 'x'".
+func channelLabel(v Verdict) string {
+	if v.Channel.Name == "" {
+		return "default channel"
+	}
+	return fmt.Sprintf("channel '%s'", v.Channel.Name)
+}
+
 // channelName names a channel and its source for people.
 func channelName(v Verdict) string {
-	name := "default channel"
-	if v.Channel.Name != "" {
-		name = fmt.Sprintf("channel '%s'", v.Channel.Name)
-	}
+	name := channelLabel(v)
 	if v.Missing || v.Channel.SourceHost == "" {
 		return name
 	}
@@ -46,7 +51,7 @@ func okSummary(vs []Verdict) string {
 	}
 	sorted := append([]Verdict(nil), vs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Lag.Seconds > sorted[j].Lag.Seconds })
-	return fmt.Sprintf("%d channels replicating, highest lag %ds (%s)", len(vs), sorted[0].Lag.Seconds, channelName(sorted[0]))
+	return fmt.Sprintf("%d channels replicating, highest lag %ds on %s", len(vs), sorted[0].Lag.Seconds, channelLabel(sorted[0]))
 }
 
 func lagWords(v Verdict) string {

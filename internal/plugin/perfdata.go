@@ -23,8 +23,12 @@ func Float(v float64) *float64 { return &v }
 // String renders the item as 'label'=value[UOM];[warn];[crit];[min];[max],
 // with warn and crit as the ranges the user gave and trailing empty fields dropped.
 func (p Perf) String() string {
+	value := formatNumber(p.Value) + p.Unit
+	if value == "U"+p.Unit {
+		value = "U" // an undetermined value carries no unit
+	}
 	fields := []string{
-		formatNumber(p.Value) + p.Unit,
+		value,
 		p.Warn.String(),
 		p.Crit.String(),
 		formatOptional(p.Min),

@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -96,6 +97,7 @@ func TestPerfString(t *testing.T) {
 		{Perf{Label: "a=b'c", Value: 0.25}, "a_b_c=0.25"},
 		{Perf{Label: "relay_log_space", Value: 1234567, Unit: "B"}, "relay_log_space=1234567B"},
 		{Perf{Label: "x", Value: 3, Crit: MustThreshold("10")}, "x=3;;10"},
+		{Perf{Label: "lag", Value: math.NaN(), Unit: "s", Warn: MustThreshold("60"), Min: Float(0)}, "lag=U;60;;0"},
 	}
 	for _, c := range cases {
 		if got := c.p.String(); got != c.want {
