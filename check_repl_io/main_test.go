@@ -286,15 +286,16 @@ func TestClosedPort(t *testing.T) {
 func TestBadArguments(t *testing.T) {
 	bin := clitest.Build(t, "check_repl_io")
 	cases := map[string][]string{
-		"unknown long flag '--bogus'":            {"--bogus"},
-		"threshold \"10:5\"":                     {"-w", "10:5"},
-		"threshold \"@\" has no range":           {"-c", "@"},
-		"\"NaN\" is not a number":                {"-w", "NaN"},
-		"out of range":                           {"-c", "1e400"},
-		"threshold is empty":                     {"-w", ""},
-		"\"maybe\" is not a state":               {"--not-replica", "maybe"},
-		"expected argument for flag '--channel'": {"--channel"},
-		"timeout \"-3\" must be positive":        {"--timeout=-3"},
+		"unknown long flag '--bogus'":                           {"--bogus"},
+		"threshold \"10:5\"":                                    {"-w", "10:5"},
+		"threshold \"@\" has no range":                          {"-c", "@"},
+		"\"NaN\" is not a number":                               {"-w", "NaN"},
+		"out of range":                                          {"-c", "1e400"},
+		"threshold is empty":                                    {"-w", ""},
+		"\"maybe\" is not a state":                              {"--not-replica", "maybe"},
+		"expected argument for flag '--channel'":                {"--channel"},
+		"timeout \"-3\" must be positive":                       {"--timeout=-3"},
+		"--expect-source: invalid server address \"db1:99999\"": {"--expect-source", "db1:99999"},
 	}
 	for want, args := range cases {
 		res := clitest.Run(t, bin, nil, args...)

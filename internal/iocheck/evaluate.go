@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica"
 )
@@ -18,7 +19,7 @@ type Options struct {
 	Warn, Crit    *plugin.Threshold // lag ranges in seconds
 	Channels      []string          // only these channels (all when empty)
 	NotReplica    plugin.Status     // state when the server has no channel at all
-	ExpectSource  string            // "host:port" every judged channel must replicate from
+	ExpectSource  string            // "host[:port]" every judged channel must replicate from (port 3306 when omitted)
 	RequireSSL    bool              // the replication link must use SSL
 	SubtractDelay bool              // judge lag minus the configured SQL_Delay
 }
@@ -192,11 +193,9 @@ func sourceAddr(c replica.Channel) string {
 	return net.JoinHostPort(c.SourceHost, strconv.Itoa(c.SourcePort))
 }
 
-// sameAddr compares "host[:port]" (port 3306 when omitted) with a channel's source.
+// sameAddr compares "host[:port]" (port 3306 when omitted) with a channel's
+// source; an address that does not parse matches nothing.
 func sameAddr(spec, host string, port int) bool {
-	h, p, err := net.SplitHostPort(spec)
-	if err != nil {
-		h, p = strings.Trim(spec, "[]"), "3306"
-	}
-	return strings.EqualFold(h, host) && p == strconv.Itoa(port)
+	h, p, err := mysqlconn.ParseHostPort(spec, 3306)
+	return err == nil && strings.EqualFold(h, host) && p == port
 }

@@ -2,9 +2,6 @@ package iocheck
 
 import (
 	"context"
-	"fmt"
-	"net"
-	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -37,7 +34,7 @@ func setup(app *kingpin.Application) plugin.Runner {
 		PlaceHolder("NAME").StringsVar(&opts.Channels)
 	app.Flag("not-replica", "State when the server is not a replica at all: ok, warning, critical or unknown.").
 		Default("critical").SetValue(notReplica)
-	app.Flag("expect-source", "CRITICAL when a channel replicates from any other source than HOST[:PORT].").
+	app.Flag("expect-source", "CRITICAL when a channel replicates from any other source than HOST[:PORT] (compared with Master_Host as the replica reports it; port 3306 when omitted).").
 		PlaceHolder("HOST:PORT").StringVar(&opts.ExpectSource)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
 	app.Flag("subtract-delay", "Judge lag minus the channel's configured delay (MASTER_DELAY / SQL_Delay).").BoolVar(&opts.SubtractDelay)
@@ -45,8 +42,9 @@ func setup(app *kingpin.Application) plugin.Runner {
 	return func(ctx context.Context, r *plugin.Report) error {
 		opts.NotReplica = notReplica.Status
 		if opts.ExpectSource != "" {
-			if err := checkHostPort(opts.ExpectSource); err != nil {
-				return fmt.Errorf("invalid --expect-source: %w", err)
+			if _, _, err := mysqlconn.ParseHostPort(opts.ExpectSource, 3306); err != nil {
+				r.Add(plugin.UNKNOWN, "invalid command line: --expect-source: %s", err)
+				return nil
 			}
 		}
 		cfg, err := conn.Resolve()
@@ -87,15 +85,5 @@ func Check(ctx context.Context, r *plugin.Report, q server.Querier, addr string,
 	}
 	r.Debugf(1, "%s returned %d channel(s)", stmt, len(chans))
 	Render(r, Evaluate(chans, opts), opts)
-	return nil
-}
-
-func checkHostPort(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return fmt.Errorf("empty address")
-	}
-	if _, _, err := net.SplitHostPort(s); err != nil && strings.Contains(strings.Trim(s, "[]"), ":") {
-		return fmt.Errorf("%q is not HOST[:PORT]", s)
-	}
 	return nil
 }

@@ -115,6 +115,12 @@ func (c Config) WithAddr(hostport string) (Config, error) {
 	return c, nil
 }
 
+// ParseHostPort splits a server address written as WithAddr accepts it;
+// defPort is used when it has no port.
+func ParseHostPort(s string, defPort int) (host string, port int, err error) {
+	return parseHostPort(s, defPort)
+}
+
 // parseHostPort splits a server address; defPort is used when it has no port.
 func parseHostPort(s string, defPort int) (string, int, error) {
 	fail := func(why string) (string, int, error) {
