@@ -155,6 +155,20 @@ func TestReplicaScenarios(t *testing.T) {
 			t.Errorf("long output: %s", res.Stdout)
 		}
 	})
+	t.Run("verbose detail goes to stderr", func(t *testing.T) {
+		quiet, loud := c.run(r1), c.run(r1, "-vv")
+		if quiet.Stderr != "" {
+			t.Errorf("stderr without -v: %q", quiet.Stderr)
+		}
+		for _, w := range []string{"stage: connecting to " + r1.Addr(), "is MariaDB 10.11.", "SHOW ALL SLAVES STATUS returned 1 channel(s)"} {
+			if !strings.Contains(loud.Stderr, w) {
+				t.Errorf("-vv stderr lacks %q: %q", w, loud.Stderr)
+			}
+		}
+		if loud.Summary() == "" || loud.Code != quiet.Code || !strings.HasPrefix(loud.Stdout, "REPL_IO OK - ") {
+			t.Errorf("-vv changed the plugin output: %q", loud.Stdout)
+		}
+	})
 	t.Run("expected source", func(t *testing.T) {
 		expect(t, c.run(r1, "--expect-source", src), 0, "REPL_IO OK")
 		expect(t, c.run(r1, "--expect-source", "127.0.0.1:1"), 2,
