@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/replmon/replmon/internal/clitest"
+	"github.com/replmon/replmon/internal/sandbox"
+)
+
+// seedEnv runs check_repl_config against a running seed sandbox.
+type seedEnv struct {
+	t        *testing.T
+	bin      string
+	sb       *sandbox.Sandbox
+	defaults string // option file with the monitoring account
+}
+
+func (e *seedEnv) addr(name string) string { return e.sb.Server(name).Addr() }
+
+// run runs the plugin with the monitoring account's option file.
+func (e *seedEnv) run(t *testing.T, args ...string) clitest.Result {
+	t.Helper()
+	return clitest.Run(t, e.bin, nil, append([]string{"--defaults-file=" + e.defaults}, args...)...)
+}
+
+// one runs the plugin against the named server alone.
+func (e *seedEnv) one(t *testing.T, name string, args ...string) clitest.Result {
+	t.Helper()
+	s := e.sb.Server(name)
+	return e.run(t, append([]string{"-H", "127.0.0.1", "-P", strconv.Itoa(s.Port)}, args...)...)
+}
+
+// all runs the plugin against every seed server, in topology order.
+func (e *seedEnv) all(t *testing.T, args ...string) clitest.Result {
+	t.Helper()
+	for _, s := range e.sb.Servers() {
+		args = append(args, "--server", s.Addr())
+	}
+	return e.run(t, args...)
+}
+
+// names replaces each server's address with {name} and the MariaDB
+// release with {version}, so that golden files survive new ports and
+// upgrades.
+func (e *seedEnv) names(out string) string {
+	servers := e.sb.Servers()
+	sort.Slice(servers, func(i, j int) bool { return len(servers[i].Addr()) > len(servers[j].Addr()) })
+	for _, s := range servers {
+		out = strings.ReplaceAll(out, s.Addr(), "{"+s.Name+"}")
+	}
+	return regexp.MustCompile(`MariaDB \d+\.\d+\.\d+`).ReplaceAllString(out, "MariaDB {version}")
+}
+
+// exec runs statements as root on a server (test setup; the plugin itself
+// never writes).
+func (e *seedEnv) exec(t *testing.T, name string, stmts ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := e.sb.Server(name).Exec(ctx, stmts...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// want checks exit code and that the output has every fragment.
+func want(t *testing.T, r clitest.Result, code int, fragments ...string) {
+	t.Helper()
+	if r.Code != code {
+		t.Errorf("exit %d, want %d\n%s", r.Code, code, r.Stdout)
+	}
+	for _, f := range fragments {
+		if !strings.Contains(r.Stdout, f) {
+			t.Errorf("output lacks %q:\n%s", f, r.Stdout)
+		}
+	}
+	if strings.Contains(r.Stdout+r.Stderr, sandbox.MonitorPassword) {
+		t.Errorf("the password is printed:\n%s%s", r.Stdout, r.Stderr)
+	}
+}
+
+// closedPort returns a TCP port on 127.0.0.1 that nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := l.Addr().String()
+	l.Close()
+	port, _ := strconv.Atoi(p[strings.LastIndexByte(p, ':')+1:])
+	return port
+}
+
+// TestSeed audits the seed's topology (m1 <-> m2, three replicas each) on
+// real servers: healthy first, then with each fault the issue lists, and
+// last with m2 restarted without log_slave_updates, the seed's lost writes.
+// One sandbox serves every step; each fault is undone before the next.
+func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts eight mariadbd servers")
+	}
+	e := &seedEnv{t: t, bin: clitest.Build(t, "check_repl_config"), sb: sandbox.StartT(t, sandbox.Seed())}
+	e.defaults = filepath.Join(t.TempDir(), "monitor.cnf")
+	if err := os.WriteFile(e.defaults, []byte(fmt.Sprintf("[client]\nuser=%s\npassword=%s\n",
+		sandbox.MonitorUser, sandbox.MonitorPassword)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("healthy/each server", func(t *testing.T) {
+		for _, s := range e.sb.Servers() {
+			r := e.one(t, s.Name)
+			want(t, r, 0, "REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (",
+				fmt.Sprintf("%s (server_id %d) MariaDB ", s.Addr(), s.ServerID),
+				"| servers=1;;;0 rules=", " critical=0;;;0 warning=0;;;0 unknown=0;;;0")
+			switch s.Name {
+			case "m1":
+				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m2")+", source of 4 replicas; OK, 8 rule checks pass",
+					"ring: "+e.addr("m1")+" (server_id 1) <-> "+e.addr("m2")+" (server_id 2)")
+			case "m2":
+				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m1")+", source of 4 replicas; OK")
+			default:
+				src := s.Spec.Sources[0].Source
+				want(t, r, 0, ": replica of "+e.addr(src)+"; OK, 6 rule checks pass",
+					"`-- "+s.Addr()+fmt.Sprintf(" (server_id %d) replica", s.ServerID))
+			}
+		}
+	})
+
+	t.Run("healthy/topology", func(t *testing.T) {
+		r := e.all(t)
+		want(t, r, 0, "REPL_CONFIG OK - 8 servers audited: 0 critical, 0 warning (60 rule checks pass)")
+		clitest.Golden(t, filepath.Join("testdata", "seed-healthy.txt"), e.names(r.Stdout))
+		if r.Elapsed > 5*time.Second {
+			t.Errorf("auditing 8 servers took %v", r.Elapsed)
+		}
+	})
+
+	t.Run("healthy/discover", func(t *testing.T) {
+		r := e.one(t, "m1", "--discover")
+		// The monitoring account may not run SHOW REPLICA HOSTS (REPLICATION
+		// MASTER ADMIN): discovery follows the ring, and says what it could not follow.
+		want(t, r, 0, "REPL_CONFIG OK - 2 servers audited: 0 critical, 0 warning",
+			"note: could not follow 3 replica(s) of "+e.addr("m1")+": the processlist gives only their client host, not their port (SHOW REPLICA HOSTS: access denied (error 1227)",
+			"note: could not follow 3 replica(s) of "+e.addr("m2")+":", "REPLICATION MASTER ADMIN")
+	})
+
+	t.Run("expect", func(t *testing.T) {
+		r := e.one(t, "m1", "--expect", "binlog_format=STATEMENT", "--expect", "log_slave_updates=1")
+		want(t, r, 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning; worst: [expect] "+e.addr("m1")+
+			" (server_id 1): binlog_format is ROW, expected STATEMENT (--expect)",
+			"- WARNING [expect] binlog_format is ROW, expected STATEMENT (--expect); fix: binlog_format = STATEMENT in [mysqld] of my.cnf")
+		want(t, e.one(t, "m2", "--expect", "binlog_format=row", "--expect", "log_slave_updates=1"), 0,
+			"REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (10 rule checks pass)")
+		r = e.all(t, "--expect", "log_replica_updates=ON")
+		want(t, r, 1, "8 servers audited: 0 critical, 6 warning; worst: [expect] "+e.addr("m1r1")+" (server_id 11): log_slave_updates is OFF, expected ON (--expect)")
+		r = e.one(t, "m1", "--expect", "no_such_variable=1")
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 1 unknown; worst: [expect] "+e.addr("m1")+
+			" (server_id 1): no_such_variable does not exist on MariaDB ")
+	})
+
+	t.Run("writable replica", func(t *testing.T) {
+		e.exec(t, "m2r3", "SET GLOBAL read_only = OFF")
+		defer e.exec(t, "m2r3", "SET GLOBAL read_only = ON")
+		want(t, e.one(t, "m2r3"), 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning; worst: [read-only] "+e.addr("m2r3")+
+			" (server_id 23): read_only is OFF on a replica: applications can write to it",
+			"fix: read_only = ON in [mysqld] of my.cnf; SET GLOBAL read_only = ON applies it without a restart")
+		want(t, e.all(t), 1, "8 servers audited: 0 critical, 1 warning; worst: [read-only] "+e.addr("m2r3"),
+			e.addr("m2r3")+" (server_id 23) replica [WARNING: read-only]")
+		want(t, e.one(t, "m1", "--role", "replica"), 1, "[read-only] "+e.addr("m1")+" (server_id 1): read_only is OFF on a replica",
+			"role replica (--role)")
+	})
+
+	t.Run("increment 1 on a ring member", func(t *testing.T) {
+		e.exec(t, "m1", "SET GLOBAL auto_increment_increment = 1")
+		defer e.exec(t, "m1", "SET GLOBAL auto_increment_increment = 2")
+		want(t, e.one(t, "m1"), 2, "REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning; worst: [auto-increment] "+e.addr("m1")+
+			" (server_id 1): auto_increment_increment is 1 but the ring has 2 masters",
+			"fix: auto_increment_increment = 2 in [mysqld] of my.cnf; SET GLOBAL auto_increment_increment = 2 applies it without a restart")
+		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning; worst: [auto-increment] "+e.addr("m1"))
+	})
+
+	t.Run("both masters with the same offset", func(t *testing.T) {
+		e.exec(t, "m2", "SET GLOBAL auto_increment_offset = 1")
+		defer e.exec(t, "m2", "SET GLOBAL auto_increment_offset = 2")
+		frag := "[auto-increment-offsets] " + e.addr("m1") + " (server_id 1): auto_increment_offset 1 (increment 2) collides with " +
+			e.addr("m2") + " (server_id 2), offset 1 (increment 2), in the same ring"
+		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning; worst: "+frag)
+		want(t, e.one(t, "m2"), 2, "1 server audited: 1 critical, 0 warning; worst: [auto-increment-offsets] "+e.addr("m2")+
+			" (server_id 2): auto_increment_offset 1 (increment 2) collides with "+e.addr("m1"))
+	})
+
+	t.Run("two servers with the same server_id", func(t *testing.T) {
+		e.exec(t, "m1r2", "SET GLOBAL server_id = 11")
+		defer e.exec(t, "m1r2", "SET GLOBAL server_id = 12")
+		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning; worst: [server-id-unique] "+e.addr("m1r1")+
+			" (server_id 11): server_id 11 is also the server_id of "+e.addr("m1r2")+" (server_id 11): a replica ignores every event that carries its own server_id")
+	})
+
+	t.Run("unreachable server in the list", func(t *testing.T) {
+		gone := fmt.Sprintf("127.0.0.1:%d", closedPort(t))
+		r := e.all(t, "--server", gone)
+		want(t, r, 2, "REPL_CONFIG CRITICAL - 9 servers audited: 1 critical, 0 warning; worst: [reachable] "+gone+": cannot be audited: cannot connect to monitor@"+gone,
+			e.addr("m2r3")+" (server_id 23) MariaDB ", gone+" unreachable [CRITICAL: reachable]")
+		if n := strings.Count(r.Stdout, "; OK, "); n != 8 {
+			t.Errorf("%d servers judged OK, want the 8 reachable ones", n)
+		}
+		want(t, e.all(t, "--server", gone, "--unreachable", "warning"), 1, "REPL_CONFIG WARNING - 9 servers audited: 0 critical, 1 warning; worst: [reachable] "+gone)
+		want(t, e.run(t, "-H", "127.0.0.1", "-P", gone[strings.LastIndexByte(gone, ':')+1:]), 2,
+			"REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning; worst: [reachable] "+gone+": cannot be audited: cannot connect to")
+	})
+
+	t.Run("hung server", func(t *testing.T) {
+		hung := e.sb.Server("m2r3")
+		if err := hung.Pause(); err != nil {
+			t.Fatal(err)
+		}
+		defer hung.Resume()
+		r := e.all(t, "-t", "2")
+		want(t, r, 2, "REPL_CONFIG CRITICAL - 8 servers audited: 1 critical, 0 warning; worst: [reachable] "+hung.Addr()+": cannot be audited: ")
+		if r.Elapsed > 2*time.Second {
+			t.Errorf("took %v with -t 2", r.Elapsed)
+		}
+	})
+
+	t.Run("account without a privilege", func(t *testing.T) {
+		e.exec(t, "m2r1", "SET SESSION sql_log_bin = 0",
+			"CREATE USER cfgcheck@'127.0.0.1' IDENTIFIED BY 'cfgcheck-pw'",
+			"GRANT SELECT, PROCESS, BINLOG MONITOR ON *.* TO cfgcheck@'127.0.0.1'")
+		defer e.exec(t, "m2r1", "SET SESSION sql_log_bin = 0", "DROP USER cfgcheck@'127.0.0.1'")
+		r := clitest.Run(t, e.bin, nil, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m2r1").Port),
+			"-u", "cfgcheck", "-p", "cfgcheck-pw", "--require-ssl", "-vvv")
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 2 unknown; worst: [replication-ssl] "+e.addr("m2r1")+
+			" (server_id 21): cannot tell whether replication uses SSL (--require-ssl); cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied (error 1227): Access denied; you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation",
+			"- UNKNOWN [version-order] cannot compare its version with its sources'; cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied",
+			"replication channels unknown")
+		if strings.Contains(r.Stdout+r.Stderr, "cfgcheck-pw") {
+			t.Errorf("password printed")
+		}
+	})
+
+	t.Run("require-ssl and durability", func(t *testing.T) {
+		want(t, e.one(t, "m1r1", "--require-ssl"), 2, "worst: [replication-ssl] "+e.addr("m1r1")+" (server_id 11): replication from "+e.addr("m1")+
+			" (server_id 1) does not use SSL (--require-ssl; Master_SSL_Allowed: No)",
+			"fix: STOP SLAVE; CHANGE MASTER TO MASTER_SSL = 1; START SLAVE; and REQUIRE SSL for the replication account")
+		want(t, e.one(t, "m1", "--durability"), 1, "1 server audited: 0 critical, 2 warning; worst: [sync-binlog] "+e.addr("m1")+
+			" (server_id 1): sync_binlog is 0, not 1 (--durability)",
+			"- WARNING [flush-log-at-trx-commit] innodb_flush_log_at_trx_commit is 2, not 1 (--durability)")
+	})
+
+	t.Run("m2 without log-slave-updates", func(t *testing.T) {
+		restartWithout(t, e.sb.Server("m2"), "log_slave_updates=OFF")
+		r := e.one(t, "m2")
+		want(t, r, 2, "REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning; worst: [log-slave-updates] "+e.addr("m2")+
+			" (server_id 2): log_slave_updates is OFF on a member of a ring of 2 masters: the changes it replicates from "+e.addr("m1")+
+			" (server_id 1) are not written to its binary log, so the 3 replicas it serves (Binlog Dump sessions from 127.0.0.1) never receive them",
+			"fix: log_slave_updates = ON in [mysqld] of my.cnf, then restart (the variable is not dynamic)")
+		clitest.Golden(t, filepath.Join("testdata", "seed-m2-no-log-slave-updates-single.txt"), e.names(r.Stdout))
+		r = e.all(t)
+		want(t, r, 2, "8 servers audited: 1 critical, 0 warning; worst: [log-slave-updates] "+e.addr("m2")+
+			" (server_id 2): log_slave_updates is OFF on a member of a ring of 2 masters",
+			"so its replicas "+e.addr("m2r1")+" (server_id 21), "+e.addr("m2r2")+" (server_id 22), "+e.addr("m2r3")+" (server_id 23) never receive them",
+			e.addr("m2r1")+" (server_id 21) replica [misses relayed writes]")
+		clitest.Golden(t, filepath.Join("testdata", "seed-m2-no-log-slave-updates.txt"), e.names(r.Stdout))
+	})
+}
+
+// restartWithout restarts s with an extra my.cnf line and waits until its
+// replicas and its ring partner are connected again.
+func restartWithout(t *testing.T, s *sandbox.Server, line string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := s.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(s.CnfFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(line + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := s.StartAgain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		n, err := s.QueryString(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")
+		if err == nil && n == "4" {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s: replicas did not reconnect (%s dump threads, %v)", s.Name, n, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

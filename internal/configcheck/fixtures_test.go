@@ -1,0 +1,130 @@
+package configcheck
+
+import (
+	"io"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/replmon/replmon/internal/clitest"
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/server"
+)
+
+// versionCase is what the recorded m1 <-> m2 ring (m2 without
+// log_slave_updates) and its writable replica r1 must yield on one version.
+type versionCase struct {
+	dir        string
+	lsuVar     string   // the name log_slave_updates has there
+	m2Queries  []string // statements sent to m2 after the variables
+	r1Extra    []string // rules r1 breaks besides read-only
+	superRO    bool     // the server has super_read_only
+	registered bool     // replicas are listed by a hosts statement (else the processlist)
+}
+
+var versionCases = []versionCase{
+	{dir: "mysql-5.1", lsuVar: "log_slave_updates",
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST"}},
+	{dir: "mysql-5.7", lsuVar: "log_slave_updates", superRO: true, registered: true,
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS"}, r1Extra: []string{RuleRelayLogInfoRepo}},
+	{dir: "mysql-8.0", lsuVar: "log_replica_updates", superRO: true,
+		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST"}},
+	{dir: "mysql-8.4", lsuVar: "log_replica_updates", superRO: true, registered: true,
+		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS"}},
+	{dir: "mariadb-10.11", lsuVar: "log_slave_updates",
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST"}},
+	{dir: "mariadb-10.11-root", lsuVar: "log_slave_updates", registered: true,
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS"}},
+}
+
+// render returns the complete plugin output of an audit.
+func render(t *Topology, fs []Finding) string {
+	r := plugin.NewReport(io.Discard, 0)
+	Render(r, t, fs)
+	return r.Render("REPL_CONFIG")
+}
+
+// only returns the findings of one rule on the named server (by address).
+func only(fs []Finding, rule, addr string) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if f.Rule == rule && f.Node.Addr == addr {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func TestRecordedVersions(t *testing.T) {
+	for _, vc := range versionCases {
+		t.Run(vc.dir, func(t *testing.T) {
+			ft := loadFixtureTopology(t, filepath.Join("testdata", vc.dir))
+			m2, r1 := ft.server(t, "m2"), ft.server(t, "r1")
+
+			topo := ft.crawl(t, Set, nil, "m1", "m2", "r1")
+			fs := Evaluate(topo, Options{Unreachable: Critical})
+
+			if got := topo.Facts(topo.Nodes[1]); got.Ring != Yes || got.RingSize != 2 {
+				t.Errorf("m2 facts %+v, want a ring of 2", got)
+			}
+			lsu := only(fs, RuleLogSlaveUpdates, m2.Addr)
+			if len(lsu) != 1 || lsu[0].Level != Critical {
+				t.Fatalf("m2 log-slave-updates findings %+v, want one CRITICAL", lsu)
+			}
+			f := lsu[0]
+			if !strings.HasPrefix(f.Text, vc.lsuVar+" is OFF on a member of a ring of 2 masters") ||
+				!strings.Contains(f.Text, "from "+ft.server(t, "m1").Addr) || !strings.Contains(f.Text, r1.Addr+" (server_id 21) never receives them") {
+				t.Errorf("m2 finding text %q", f.Text)
+			}
+			if f.Fix.Cnf != vc.lsuVar+" = ON" || !f.Fix.Restart {
+				t.Errorf("m2 fix %+v, want %s = ON with a restart", f.Fix, vc.lsuVar)
+			}
+			if ro := only(fs, RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != Warning {
+				t.Errorf("r1 read-only findings %+v, want one WARNING", ro)
+			}
+			var bad []string
+			for _, f := range fs {
+				if f.Level > Info && f.Node.Addr == r1.Addr && f.Rule != RuleReadOnly {
+					bad = append(bad, f.Rule)
+				}
+			}
+			if !reflect.DeepEqual(bad, vc.r1Extra) {
+				t.Errorf("r1 also breaks %v, want %v", bad, vc.r1Extra)
+			}
+			for _, f := range fs {
+				if f.Level > Info && f.Node.Addr != r1.Addr && f.Node.Addr != m2.Addr {
+					t.Errorf("unexpected finding on %s: %s", f.Node.Addr, f)
+				}
+			}
+			sent := ft.queries(m2.Addr)
+			want := append([]string{server.DetectQuery, VariablesQuery(variableNames(nil))}, vc.m2Queries...)
+			if !reflect.DeepEqual(sent, want) {
+				t.Errorf("statements sent to m2:\n%q\nwant\n%q", sent, want)
+			}
+			if got := topo.Nodes[1].Replicas.Processlist; got == vc.registered {
+				t.Errorf("m2 replicas read from the processlist: %v, want %v", got, !vc.registered)
+			}
+			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-topology.txt"), render(topo, fs))
+
+			single := ft.crawl(t, Single, nil, "m2")
+			sfs := Evaluate(single, Options{Unreachable: Critical})
+			if c := Count(single, sfs); c.Servers != 1 || c.Critical != 1 || c.Warning != 0 {
+				t.Errorf("single m2: %+v, want 1 server, 1 critical", c)
+			}
+			if lsu := only(sfs, RuleLogSlaveUpdates, m2.Addr); len(lsu) != 1 || !strings.Contains(lsu[0].Text, "never receive") {
+				t.Errorf("single m2 log-slave-updates: %+v", lsu)
+			}
+			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-single-m2.txt"), render(single, sfs))
+
+			r1single := ft.crawl(t, Single, nil, "r1")
+			rfs := Evaluate(r1single, Options{Unreachable: Critical})
+			if ro := only(rfs, RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != Warning {
+				t.Errorf("single r1 read-only: %+v", ro)
+			}
+			if len(r1single.Nodes) != 2 {
+				t.Errorf("single r1 read %d servers, want r1 and its source only", len(r1single.Nodes))
+			}
+		})
+	}
+}

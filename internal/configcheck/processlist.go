@@ -1,0 +1,67 @@
+package configcheck
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ProcesslistQuery lists the server's sessions; a source serves each
+// connected replica from one "Binlog Dump" (or "Binlog Dump GTID") thread.
+const ProcesslistQuery = "SHOW PROCESSLIST"
+
+// DumpThread is a source's session serving one replica.
+type DumpThread struct {
+	User    string // the replica's replication account
+	Host    string // the replica's client address, without the client port
+	Command string // "Binlog Dump" or "Binlog Dump GTID"
+}
+
+// parseProcesslist returns the Binlog Dump threads of a SHOW PROCESSLIST
+// result and whether sessions of accounts other than this one are visible
+// (without PROCESS a server shows an account only its own sessions). The
+// session running SHOW PROCESSLIST tells the account's name; user, the
+// login name, is used when no row says so.
+func parseProcesslist(rs resultSet, user string) ([]DumpThread, bool, error) {
+	u, h, cmd, info := rs.column("User"), rs.column("Host"), rs.column("Command"), rs.column("Info")
+	if u < 0 || h < 0 || cmd < 0 {
+		return nil, false, fmt.Errorf("%s: want columns User, Host and Command, got %s", ProcesslistQuery, strings.Join(rs.Columns, ", "))
+	}
+	for _, row := range rs.Rows {
+		if in, _ := value(row, info); strings.EqualFold(strings.TrimSpace(in), ProcesslistQuery) {
+			user, _ = value(row, u)
+			break
+		}
+	}
+	var dumps []DumpThread
+	others := false
+	for _, row := range rs.Rows {
+		ru, _ := value(row, u)
+		if ru != user {
+			others = true
+		}
+		c, _ := value(row, cmd)
+		if !strings.HasPrefix(strings.ToLower(c), "binlog dump") {
+			continue
+		}
+		host, _ := value(row, h)
+		dumps = append(dumps, DumpThread{User: ru, Host: clientHost(host), Command: c})
+	}
+	return dumps, others, nil
+}
+
+// clientHost strips the client port from a processlist Host ("10.0.0.5:51234").
+func clientHost(h string) string {
+	i := strings.LastIndexByte(h, ':')
+	if i < 0 {
+		return h
+	}
+	for _, c := range h[i+1:] {
+		if c < '0' || c > '9' {
+			return h
+		}
+	}
+	if i == len(h)-1 {
+		return h
+	}
+	return strings.Trim(h[:i], "[]")
+}

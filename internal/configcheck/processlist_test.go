@@ -1,0 +1,36 @@
+package configcheck
+
+import "testing"
+
+func TestParseProcesslist(t *testing.T) {
+	cols := []string{"Id", "User", "Host", "db", "Command", "Time", "State", "Info"}
+	row := func(user, host, cmd, info string) []*string {
+		var i *string
+		if info != "" {
+			i = str(info)
+		}
+		return []*string{str("1"), str(user), str(host), nil, str(cmd), str("0"), str(""), i}
+	}
+	rs := resultSet{Columns: cols, Rows: [][]*string{
+		row("repl", "10.0.0.5:51234", "Binlog Dump GTID", ""),
+		row("repl", "[::1]:4000", "Binlog Dump", ""),
+		row("nagios", "10.9.9.9:1", "Query", "SHOW PROCESSLIST"),
+	}}
+	dumps, others, err := parseProcesslist(rs, "monitor")
+	if err != nil || len(dumps) != 2 || dumps[0].Host != "10.0.0.5" || dumps[1].Host != "::1" || dumps[0].Command != "Binlog Dump GTID" || !others {
+		t.Errorf("%+v %v %v", dumps, others, err)
+	}
+	// Only the account's own session: PROCESS is missing or nobody else is there.
+	rs.Rows = rs.Rows[2:]
+	if dumps, others, _ := parseProcesslist(rs, "monitor"); len(dumps) != 0 || others {
+		t.Errorf("%+v %v", dumps, others)
+	}
+	if _, _, err := parseProcesslist(resultSet{Columns: []string{"Id"}}, "u"); err == nil {
+		t.Error("no error for a result without User, Host and Command")
+	}
+	for in, want := range map[string]string{"h:1": "h", "h": "h", "h:": "h:", "::1:36428": "::1", "[fe80::1]:33": "fe80::1", "h:x": "h:x"} {
+		if got := clientHost(in); got != want {
+			t.Errorf("clientHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package configcheck
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/replmon/replmon/internal/plugin"
+)
+
+// Counts are the totals of an audit.
+type Counts struct {
+	Servers  int // audited servers
+	Rules    int // rule checks made (every finding, passes included)
+	Critical int
+	Warning  int
+	Unknown  int
+}
+
+// Count totals the findings of an audit of t.
+func Count(t *Topology, fs []Finding) Counts {
+	c := Counts{Servers: len(t.Audited()), Rules: len(fs)}
+	for _, f := range fs {
+		switch f.Level {
+		case Critical:
+			c.Critical++
+		case Warning:
+			c.Warning++
+		case Unknown:
+			c.Unknown++
+		}
+	}
+	return c
+}
+
+// Render records the audit in the report: one summary result naming the
+// worst finding, the findings grouped by server, notes, the topology tree,
+// and the perfdata servers, rules, critical, warning and unknown.
+func Render(r *plugin.Report, t *Topology, fs []Finding) {
+	c := Count(t, fs)
+	noun := "servers"
+	if c.Servers == 1 {
+		noun = "server"
+	}
+	head := fmt.Sprintf("%d %s audited: %d critical, %d warning", c.Servers, noun, c.Critical, c.Warning)
+	if c.Unknown > 0 {
+		head += fmt.Sprintf(", %d unknown", c.Unknown)
+	}
+	if w, ok := worst(fs); ok {
+		r.Add(w.Level.Status(), "%s; worst: %s", head, w)
+	} else {
+		r.Add(plugin.OK, "%s (%d rule checks pass)", head, c.Rules)
+	}
+
+	for _, line := range findingLines(t, fs) {
+		r.Long("%s", line)
+	}
+	for _, n := range t.Notes {
+		r.Long("note: %s", n)
+	}
+	r.Long("topology:")
+	for _, line := range Tree(t, marker(t, fs)) {
+		r.Long("%s", line)
+	}
+	for _, f := range fs {
+		if f.Level == Pass {
+			r.Debugf(2, "OK [%s] %s: %s", f.Rule, f.Node.Label(), f.Text)
+		}
+	}
+
+	zero := plugin.Float(0)
+	r.Perf(
+		plugin.Perf{Label: "servers", Value: float64(c.Servers), Min: zero},
+		plugin.Perf{Label: "rules", Value: float64(c.Rules), Min: zero},
+		plugin.Perf{Label: "critical", Value: float64(c.Critical), Min: zero},
+		plugin.Perf{Label: "warning", Value: float64(c.Warning), Min: zero},
+		plugin.Perf{Label: "unknown", Value: float64(c.Unknown), Min: zero},
+	)
+}
+
+// findingLines groups the findings by server: a header line per audited
+// server (address, server_id, version, role), then one "- LEVEL [rule]"
+// line per finding that is not a pass, with its fix.
+func findingLines(t *Topology, fs []Finding) []string {
+	byNode := map[*Node][]Finding{}
+	for _, f := range fs {
+		byNode[f.Node] = append(byNode[f.Node], f)
+	}
+	var lines []string
+	for _, n := range t.Nodes {
+		list, audited := byNode[n]
+		if !audited && !n.Audited {
+			continue
+		}
+		head := n.Label()
+		if n.Reachable() {
+			head += " " + n.ID.String()
+		}
+		var bad []Finding
+		passes := 0
+		for _, f := range list {
+			if f.Level == Pass {
+				passes++
+			} else {
+				bad = append(bad, f)
+			}
+		}
+		sort.SliceStable(bad, func(i, j int) bool { return bad[i].Level > bad[j].Level })
+		if len(bad) == 0 {
+			lines = append(lines, fmt.Sprintf("%s: %s; OK, %d rule checks pass", head, t.Describe(n), passes))
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s", head, t.Describe(n)))
+		for _, f := range bad {
+			s := fmt.Sprintf("- %s [%s] %s", f.Level, f.Rule, f.Text)
+			if fix := f.Fix.String(); fix != "" {
+				s += "; " + fix
+			}
+			lines = append(lines, s)
+		}
+	}
+	return lines
+}
+
+// marker returns the note the tree puts after each server: the rules it
+// breaks, grouped by level, worst first ("[CRITICAL: log-slave-updates]"),
+// and "[misses relayed writes]" for a replica of a server whose
+// log_slave_updates is OFF.
+func marker(t *Topology, fs []Finding) func(*Node) string {
+	rules := map[*Node]map[Level][]string{}
+	misses := map[*Node]bool{}
+	for _, f := range fs {
+		if f.Level <= Info {
+			continue
+		}
+		if rules[f.Node] == nil {
+			rules[f.Node] = map[Level][]string{}
+		}
+		if !contains(rules[f.Node][f.Level], f.Rule) {
+			rules[f.Node][f.Level] = append(rules[f.Node][f.Level], f.Rule)
+		}
+		if f.Rule == RuleLogSlaveUpdates && f.Level == Critical {
+			srcs := sourcesOf(f.Node)
+			for _, e := range f.Node.Out {
+				if !srcs[e.Replica] {
+					misses[e.Replica] = true
+				}
+			}
+		}
+	}
+	return func(n *Node) string {
+		var parts []string
+		var groups []string
+		for _, l := range []Level{Critical, Warning, Unknown} {
+			if rs := rules[n][l]; len(rs) > 0 {
+				groups = append(groups, fmt.Sprintf("%s: %s", l, strings.Join(rs, ", ")))
+			}
+		}
+		if len(groups) > 0 {
+			parts = append(parts, "["+strings.Join(groups, "; ")+"]")
+		}
+		if misses[n] {
+			parts = append(parts, "[misses relayed writes]")
+		}
+		if !n.Audited && n.Reachable() {
+			parts = append(parts, "(read for context, not audited)")
+		}
+		return strings.Join(parts, " ")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

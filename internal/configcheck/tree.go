@@ -1,0 +1,205 @@
+package configcheck
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Tree draws the topology as text, in the spirit of the seed's diagram:
+// the rings of masters first (one line naming their link), then every
+// server that replicates from nobody in the topology, each with its
+// replicas beneath it, with address and server_id. marks adds a note to a
+// server's line (its violations). Lines never start with a space (plugin
+// output trims them) nor use '|' (the perfdata separator): a branch is
+// "+-- ", the last one "`-- ", and deeper levels are indented with ":   ".
+func Tree(t *Topology, marks func(*Node) string) []string {
+	var lines []string
+	drawn := map[*Node]bool{}
+	line := func(prefix string, n *Node, extra string) {
+		s := prefix + n.Label()
+		if w := t.shortRole(n); w != "" {
+			s += " " + w
+		}
+		if extra != "" {
+			s += " " + extra
+		}
+		if m := marks(n); m != "" {
+			s += " " + m
+		}
+		lines = append(lines, s)
+	}
+	var children func(n *Node, indent string)
+	children = func(n *Node, indent string) {
+		kids := replicasOf(n)
+		for i, k := range kids {
+			branch := "+-- "
+			if i == len(kids)-1 {
+				branch = "`-- "
+			}
+			if drawn[k] {
+				line(indent+branch, k, "(drawn above)")
+				continue
+			}
+			drawn[k] = true
+			line(indent+branch, k, alsoFrom(k, n))
+			children(k, indent+":   ")
+		}
+	}
+	for _, r := range t.Rings {
+		lines = append(lines, "ring: "+ringLink(r))
+	}
+	for _, root := range roots(t) {
+		if drawn[root] {
+			continue
+		}
+		drawn[root] = true
+		line("", root, outside(t, root))
+		children(root, "")
+	}
+	return lines
+}
+
+// shortRole is the one word the tree puts after a server.
+func (t *Topology) shortRole(n *Node) string {
+	if !n.Reachable() {
+		return "unreachable"
+	}
+	f := t.Facts(n)
+	switch {
+	case f.Ring == Yes:
+		return "ring master"
+	case f.Replica == Yes && f.HasReplicas == Yes:
+		return "relay"
+	case f.Replica == Yes:
+		return "replica"
+	case f.HasReplicas == Yes:
+		return "master"
+	case f.Replica == Maybe || f.HasReplicas == Maybe:
+		return "role unknown"
+	}
+	return "standalone"
+}
+
+// replicasOf returns the servers replicating from n, except n's ring
+// partners (the ring line shows them), once each, in server_id order.
+func replicasOf(n *Node) []*Node {
+	seen := map[*Node]bool{}
+	var out []*Node
+	for _, e := range n.Out {
+		r := e.Replica
+		if seen[r] || (n.ring != nil && r.ring == n.ring) {
+			continue
+		}
+		seen[r] = true
+		out = append(out, r)
+	}
+	sortNodes(out)
+	return out
+}
+
+// roots returns the servers drawn at the left margin: ring members, then
+// every server with no source in the topology, in server_id order.
+func roots(t *Topology) []*Node {
+	var out []*Node
+	for _, r := range t.Rings {
+		out = append(out, r.Members...)
+	}
+	var rest []*Node
+	for _, n := range t.Nodes {
+		if n.ring != nil {
+			continue
+		}
+		inSet := false
+		for _, e := range n.In {
+			if e.Source != nil {
+				inSet = true
+			}
+		}
+		if !inSet {
+			rest = append(rest, n)
+		}
+	}
+	sortNodes(rest)
+	return append(out, rest...)
+}
+
+// alsoFrom notes the other sources of a multi-source replica drawn under parent.
+func alsoFrom(n, parent *Node) string {
+	var others []string
+	for _, e := range n.In {
+		if e.Source != parent {
+			others = append(others, e.SourceAddr())
+		}
+	}
+	if len(others) == 0 {
+		return ""
+	}
+	return "(also replicates from " + strings.Join(others, ", ") + ")"
+}
+
+// outside notes that a root replicates from servers not in the topology.
+func outside(t *Topology, n *Node) string {
+	var addrs []string
+	for _, e := range n.In {
+		if e.Source == nil {
+			addrs = append(addrs, e.SourceAddr())
+		}
+	}
+	if len(addrs) == 0 {
+		return ""
+	}
+	what := "not audited"
+	if t.Mode != Set {
+		what = "not read"
+	}
+	return fmt.Sprintf("(replicates from %s, %s)", strings.Join(addrs, ", "), what)
+}
+
+// ringLink writes a ring as "A <-> B" for two masters, as the replication
+// cycle "A -> B -> C -> A" when there is one through all members, else as
+// a list.
+func ringLink(r *Ring) string {
+	ms := r.Members
+	if len(ms) == 2 {
+		return ms[0].Label() + " <-> " + ms[1].Label()
+	}
+	in := map[*Node]bool{}
+	for _, m := range ms {
+		in[m] = true
+	}
+	order := []*Node{ms[0]}
+	seen := map[*Node]bool{ms[0]: true}
+	for len(order) < len(ms) {
+		cur := order[len(order)-1]
+		var next *Node
+		for _, e := range cur.Out {
+			if in[e.Replica] && !seen[e.Replica] && (next == nil || nodeLess(e.Replica, next)) {
+				next = e.Replica
+			}
+		}
+		if next == nil {
+			break
+		}
+		seen[next] = true
+		order = append(order, next)
+	}
+	closes := false
+	if len(order) == len(ms) {
+		for _, e := range order[len(order)-1].Out {
+			if e.Replica == ms[0] {
+				closes = true
+			}
+		}
+	}
+	var parts []string
+	if closes {
+		for _, m := range order {
+			parts = append(parts, m.Label())
+		}
+		return strings.Join(append(parts, ms[0].Label()), " -> ")
+	}
+	for _, m := range ms {
+		parts = append(parts, m.Label())
+	}
+	return strings.Join(parts, ", ") + " (replicating from each other)"
+}
