@@ -1,0 +1,83 @@
+package checksum
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// batcher serves Fresh requests of several replicas with as few source
+// checksums as possible: every request is answered by a computation that
+// started after the request was made, and requests waiting together share
+// one computation over the union of their units.
+type batcher struct {
+	ctx     context.Context // bounds the computations
+	compute func(ctx context.Context, units []int) (Sums, Coords, error)
+
+	mu      sync.Mutex
+	running bool
+	queue   []*freshRequest
+}
+
+type freshRequest struct {
+	units  []int
+	done   chan struct{}
+	sums   Sums
+	coords Coords
+	err    error
+}
+
+// newBatcher returns a batcher running compute within ctx.
+func newBatcher(ctx context.Context, compute func(ctx context.Context, units []int) (Sums, Coords, error)) *batcher {
+	return &batcher{ctx: ctx, compute: compute}
+}
+
+// Fresh implements sourceSide.
+func (b *batcher) Fresh(ctx context.Context, units []int) (Sums, Coords, error) {
+	req := &freshRequest{units: units, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, req)
+	if !b.running {
+		b.running = true
+		go b.loop()
+	}
+	b.mu.Unlock()
+	select {
+	case <-req.done:
+		return req.sums, req.coords, req.err
+	case <-ctx.Done():
+		return nil, Coords{}, ctx.Err()
+	}
+}
+
+// loop computes batches until the queue is empty.
+func (b *batcher) loop() {
+	for {
+		b.mu.Lock()
+		batch := b.queue
+		b.queue = nil
+		if len(batch) == 0 {
+			b.running = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		var units []int
+		for _, r := range batch {
+			units = append(units, r.units...)
+		}
+		slices.Sort(units)
+		units = slices.Compact(units)
+		sums, coords, err := b.compute(b.ctx, units)
+		for _, r := range batch {
+			r.coords, r.err = coords, err
+			if err == nil {
+				r.sums = Sums{}
+				for _, u := range r.units {
+					r.sums[u] = sums[u]
+				}
+			}
+			close(r.done)
+		}
+	}
+}

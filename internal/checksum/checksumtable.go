@@ -1,0 +1,71 @@
+package checksum
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/replmon/replmon/internal/server"
+)
+
+// plan is how one table is summed: one unit with CHECKSUM TABLE, chunks
+// with the rows method, or its column list when structures are compared.
+type plan interface {
+	// Units numbers the units, from 0.
+	Units() []int
+	// Sum computes unit u of the table on a session of n.
+	Sum(ctx context.Context, n *node, s sqlConn, u int) (Sum, error)
+}
+
+// checksumTablePlan sums a whole table with CHECKSUM TABLE, QUICK on a
+// server whose copy keeps a live checksum.
+type checksumTablePlan struct {
+	table TableName
+	quick map[*node]bool
+}
+
+// Units implements plan.
+func (p *checksumTablePlan) Units() []int { return []int{0} }
+
+// checksumTableQuery returns the statement for one server.
+func checksumTableQuery(t TableName, quick bool) string {
+	q := "CHECKSUM TABLE " + quoteTable(t)
+	if quick {
+		q += " QUICK"
+	}
+	return q
+}
+
+// Sum implements plan.
+func (p *checksumTablePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
+	q := checksumTableQuery(p.table, p.quick[n])
+	rows, nulls, err := queryRows(ctx, s, q)
+	if err != nil {
+		return Sum{}, sumError(p.table, n, err)
+	}
+	return parseChecksumTable(p.table, n, rows, nulls)
+}
+
+// parseChecksumTable reads the answer of CHECKSUM TABLE: columns Table and
+// Checksum; NULL means the table does not exist.
+func parseChecksumTable(t TableName, n *node, rows [][]string, nulls [][]bool) (Sum, error) {
+	if len(rows) != 1 || len(rows[0]) < 2 {
+		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: unexpected answer", n.where())
+	}
+	if nulls[0][1] {
+		return Sum{}, fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
+	}
+	if _, err := strconv.ParseUint(rows[0][1], 10, 64); err != nil {
+		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: checksum %q is not a number", n.where(), rows[0][1])
+	}
+	return Sum{Rows: -1, Value: rows[0][1]}, nil
+}
+
+// sumError turns a failed checksum statement into errMissing for a table
+// that does not exist, or an error naming the table, server and privilege.
+func sumError(t TableName, n *node, err error) error {
+	if isMySQLError(err, errNoSuchTable, errUnknownDB) {
+		return fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
+	}
+	return fmt.Errorf("checksum on %s: %w", n.where(), server.Explain(err))
+}

@@ -1,0 +1,168 @@
+package checksum
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// DiffKind says how one row differs.
+type DiffKind int
+
+// The ways a row can differ.
+const (
+	Different   DiffKind = iota // on both sides with other values
+	OnlySource                  // on the source only
+	OnlyReplica                 // on the replica only
+)
+
+// String returns the kind as the long output shows it.
+func (k DiffKind) String() string {
+	switch k {
+	case OnlySource:
+		return "only on the source"
+	case OnlyReplica:
+		return "only on the replica"
+	default:
+		return "differs"
+	}
+}
+
+// KeyDiff is one primary key whose row differs.
+type KeyDiff struct {
+	Key  string // formatted, e.g. "id=5" or "(a,b)=(1,'x')"
+	Kind DiffKind
+}
+
+// keyRow is one row of a keysQuery: its key values and its hash.
+type keyRow struct {
+	key  []string
+	hash string
+}
+
+// readKeyRows runs a keysQuery with nk key columns.
+func readKeyRows(ctx context.Context, q querier, stmt string, nk int) (map[string]keyRow, error) {
+	rows, _, err := queryRows(ctx, q, stmt)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]keyRow, len(rows))
+	for _, r := range rows {
+		kr := keyRow{key: r[:nk], hash: r[nk]}
+		out[keyID(kr.key)] = kr
+	}
+	return out, nil
+}
+
+// keyID joins key values unambiguously.
+func keyID(vals []string) string {
+	var b strings.Builder
+	for _, v := range vals {
+		b.WriteString(strconv.Itoa(len(v)))
+		b.WriteByte(':')
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// rowDiff is one differing key with its raw values.
+type rowDiff struct {
+	id   string
+	key  []string
+	kind DiffKind
+}
+
+// diffRows compares source and replica rows of one chunk.
+func diffRows(src, rep map[string]keyRow) []rowDiff {
+	var out []rowDiff
+	for id, s := range src {
+		r, ok := rep[id]
+		switch {
+		case !ok:
+			out = append(out, rowDiff{id, s.key, OnlySource})
+		case r.hash != s.hash:
+			out = append(out, rowDiff{id, s.key, Different})
+		}
+	}
+	for id, r := range rep {
+		if _, ok := src[id]; !ok {
+			out = append(out, rowDiff{id, r.key, OnlyReplica})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return lessKey(out[i].key, out[j].key) })
+	return out
+}
+
+// lessKey orders keys numerically where both values are numbers.
+func lessKey(a, b []string) bool {
+	for i := range a {
+		if a[i] == b[i] {
+			continue
+		}
+		x, errX := strconv.ParseFloat(a[i], 64)
+		y, errY := strconv.ParseFloat(b[i], 64)
+		if errX == nil && errY == nil && x != y {
+			return x < y
+		}
+		return a[i] < b[i]
+	}
+	return false
+}
+
+// confirmedDiffs keeps the differences whose source row did not change
+// between the two reads of the source.
+func confirmedDiffs(diffs []rowDiff, before, after map[string]keyRow) []rowDiff {
+	var out []rowDiff
+	for _, d := range diffs {
+		b, inB := before[d.id]
+		a, inA := after[d.id]
+		if inA == inB && a.hash == b.hash {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// formatKey writes a primary key for people: id=5, or (a,b)=(1,'x').
+func formatKey(pk []column, vals []string) string {
+	if len(pk) == 1 {
+		return pk[0].Name + "=" + formatValue(pk[0], vals[0])
+	}
+	names := make([]string, len(pk))
+	vs := make([]string, len(pk))
+	for i, c := range pk {
+		names[i] = c.Name
+		vs[i] = formatValue(c, vals[i])
+	}
+	return "(" + strings.Join(names, ",") + ")=(" + strings.Join(vs, ",") + ")"
+}
+
+// formatValue writes one key value: numbers bare, text quoted and cut at
+// 40 characters, bytes that are not text in hex.
+func formatValue(c column, v string) string {
+	if numericTypes[c.DataType] && isPlainNumber(v) {
+		return v
+	}
+	if !utf8.ValidString(v) || binaryTypes[c.DataType] && strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		h := fmt.Sprintf("0x%X", v)
+		if len(h) > 42 {
+			h = h[:42] + "..."
+		}
+		return h
+	}
+	r := []rune(v)
+	cut := ""
+	if len(r) > 40 {
+		r, cut = r[:40], "..."
+	}
+	s := strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, string(r))
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'" + cut
+}

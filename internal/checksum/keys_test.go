@@ -1,0 +1,72 @@
+package checksum
+
+import (
+	"strings"
+	"testing"
+)
+
+func rowsOf(pairs ...string) map[string]keyRow {
+	out := map[string]keyRow{}
+	for i := 0; i < len(pairs); i += 2 {
+		k := []string{pairs[i]}
+		out[keyID(k)] = keyRow{key: k, hash: pairs[i+1]}
+	}
+	return out
+}
+
+func TestDiffRows(t *testing.T) {
+	src := rowsOf("1", "a", "2", "b", "10", "c", "3", "d")
+	rep := rowsOf("1", "a", "2", "X", "4", "e", "10", "c")
+	got := diffRows(src, rep)
+	var words []string
+	for _, d := range got {
+		words = append(words, d.key[0]+" "+d.kind.String())
+	}
+	want := "2 differs, 3 only on the source, 4 only on the replica"
+	if strings.Join(words, ", ") != want {
+		t.Errorf("diffRows = %q, want %q", strings.Join(words, ", "), want)
+	}
+	// Key 2 changed on the source between the two reads: not confirmed;
+	// key 3 was deleted there meanwhile: not confirmed either.
+	after := rowsOf("1", "a", "2", "b2", "10", "c")
+	conf := confirmedDiffs(got, src, after)
+	if len(conf) != 1 || conf[0].key[0] != "4" {
+		t.Errorf("confirmed %v, want only key 4", conf)
+	}
+	again := diffRows(src, rowsOf("1", "a", "2", "X", "3", "d", "10", "c"))
+	if both := sameDiffs(got, again); len(both) != 1 || both[0].key[0] != "2" {
+		t.Errorf("found twice: %v, want only key 2", both)
+	}
+	if keyID([]string{"a:b", "c"}) == keyID([]string{"a", "b:c"}) {
+		t.Error("keyID is ambiguous")
+	}
+}
+
+func TestFormatKey(t *testing.T) {
+	id := column{Name: "id", DataType: "int"}
+	name := column{Name: "name", DataType: "varchar"}
+	bin := column{Name: "h", DataType: "varbinary"}
+	tests := []struct {
+		pk   []column
+		vals []string
+		want string
+	}{
+		{[]column{id}, []string{"42"}, "id=42"},
+		{[]column{name}, []string{"O'Brien"}, "name='O''Brien'"},
+		{[]column{id, name}, []string{"1", "x"}, "(id,name)=(1,'x')"},
+		{[]column{bin}, []string{"\x00\x01"}, "h=0x0001"},
+		{[]column{bin}, []string{"abc"}, "h='abc'"},
+		{[]column{name}, []string{strings.Repeat("é", 45)}, "name='" + strings.Repeat("é", 40) + "'..."},
+		{[]column{name}, []string{"a\nb"}, "name='a?b'"},
+		{[]column{name}, []string{"\xff\xfe"}, "name=0xFFFE"},
+		{[]column{bin}, []string{strings.Repeat("\x00", 30)}, "h=0x" + strings.Repeat("00", 20) + "..."},
+	}
+	for _, tt := range tests {
+		if got := formatKey(tt.pk, tt.vals); got != tt.want {
+			t.Errorf("formatKey(%v) = %q, want %q", tt.vals, got, tt.want)
+		}
+	}
+	if OnlyReplica.String() != "only on the replica" || OnlySource.String() != "only on the source" || Different.String() != "differs" {
+		t.Error("DiffKind words")
+	}
+}

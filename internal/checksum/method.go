@@ -1,0 +1,86 @@
+package checksum
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Method is how a table's contents are summed.
+type Method string
+
+// The methods; Auto chooses between the other two.
+const (
+	Auto          Method = "auto"           // checksum-table where comparable, rows otherwise
+	ChecksumTable Method = "checksum-table" // CHECKSUM TABLE
+	Rows          Method = "rows"           // a hash of the rows computed by the server, by chunk
+)
+
+// Methods lists the values of --method.
+var Methods = []string{string(Auto), string(ChecksumTable), string(Rows)}
+
+// choice is the method chosen for one table on one replica.
+type choice struct {
+	Method Method
+	// Incomparable, with ChecksumTable asked for explicitly, says why a
+	// difference between the two CHECKSUM TABLE values means nothing.
+	Incomparable string
+	// Note says why Auto chose Rows.
+	Note string
+}
+
+// chooseMethod picks the method for one table: CHECKSUM TABLE only between
+// servers of one flavour and major.minor version holding the table with the
+// same engine, row format and column types, since its value depends on all
+// of them; the rows method otherwise. rep is nil when the table is not on
+// the replica (the comparison then confirms that).
+func chooseMethod(asked Method, src, rep *node, st, rt *tableInfo) choice {
+	why := checksumTableMismatch(src, rep, st, rt)
+	switch asked {
+	case Rows:
+		return choice{Method: Rows}
+	case ChecksumTable:
+		if why != "" {
+			return choice{Method: ChecksumTable, Incomparable: "CHECKSUM TABLE values differ by design: " + why + "; use --method=rows"}
+		}
+		return choice{Method: ChecksumTable}
+	}
+	if why != "" {
+		return choice{Method: Rows, Note: why}
+	}
+	return choice{Method: ChecksumTable}
+}
+
+// checksumTableMismatch says why CHECKSUM TABLE values of the two servers
+// cannot be compared, or "" when they can.
+func checksumTableMismatch(src, rep *node, st, rt *tableInfo) string {
+	if !src.ID.SameFamily(rep.ID) {
+		return fmt.Sprintf("versions differ: %s and %s", src.ID, rep.ID)
+	}
+	if rt == nil {
+		return ""
+	}
+	switch {
+	case !strings.EqualFold(st.Engine, rt.Engine):
+		return fmt.Sprintf("engines differ: %s and %s", st.Engine, rt.Engine)
+	case !strings.EqualFold(st.RowFormat, rt.RowFormat):
+		return fmt.Sprintf("row formats differ: %s and %s", st.RowFormat, rt.RowFormat)
+	case st.signature() != rt.signature():
+		return "column definitions differ"
+	}
+	return ""
+}
+
+// sameColumnNames reports whether both tables have the same columns in the
+// same order; when not, the rows method cannot compare them.
+func sameColumnNames(st, rt *tableInfo) bool {
+	a, b := st.columnNames(), rt.columnNames()
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

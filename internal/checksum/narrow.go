@@ -1,0 +1,145 @@
+package checksum
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/replmon/replmon/internal/server"
+)
+
+// minNarrowTime is the least time left for listing differing keys.
+const minNarrowTime = 500 * time.Millisecond
+
+// listKeys narrows a confirmed difference down to primary keys, the way the
+// seed's sdiff of two dumps did: chunks found different by their hashes are
+// read row by row (key and row hash) on both sides, and a key is listed
+// only when its source row held still across the comparison. rp is the
+// table's rows plan when the rows method found the drift; after CHECKSUM
+// TABLE, the chunks are found with the rows method first.
+func (c *checker) listKeys(ctx context.Context, t TableName, st *tableInfo, l *link, rp *rowsPlan, exec executor, o settleOptions, r *Result) {
+	if len(st.PK) == 0 {
+		r.KeysNote = "no primary key: differing rows cannot be listed"
+		return
+	}
+	if time.Until(c.deadline) < minNarrowTime {
+		r.KeysNote = "no time left to list the differing keys"
+		return
+	}
+	chunks := r.Verdict.Drifted
+	if rp == nil {
+		rp = newRowsPlan(t, st)
+		if err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.opts.ChunkSize, st.EstRows) }); err != nil {
+			r.KeysNote = "keys not listed: " + err.Error()
+			return
+		}
+		ops := &replicaOps{l: l, p: rp, srcExec: exec, c: c}
+		vs := compareTable(ctx, c.sourceBatcher(ctx, rp, exec), []replicaSide{ops}, rp.Units(),
+			[]settleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
+		if vs[0].State != Drifted {
+			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
+			return
+		}
+		chunks = vs[0].Drifted
+	}
+	limit := c.opts.ShowRows
+	for n, u := range chunks {
+		if len(r.Keys) >= limit {
+			if n < len(chunks) {
+				r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, plural(len(chunks)-n, "chunk", "chunks"))
+			}
+			return
+		}
+		var diffs []rowDiff
+		for round := range max(1, o.Confirmations) {
+			d, note, err := c.chunkDiffs(ctx, rp, l, exec, u)
+			if err != nil {
+				r.KeysNote = "keys not listed: " + err.Error()
+				return
+			}
+			if note != "" {
+				r.KeysNote = note
+				return
+			}
+			if round == 0 {
+				diffs = d
+			} else {
+				diffs = sameDiffs(diffs, d)
+			}
+		}
+		for _, d := range diffs {
+			if len(r.Keys) < limit {
+				r.Keys = append(r.Keys, KeyDiff{Key: formatKey(rp.pk, d.key), Kind: d.kind})
+			} else {
+				r.MoreKeys++
+			}
+		}
+	}
+}
+
+// chunkDiffs lists the confirmed differing rows of chunk u: source rows,
+// the replica at the source's coordinates, the source again.
+func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec executor, u int) ([]rowDiff, string, error) {
+	q := rp.keysQuery(u)
+	nk := len(rp.pk)
+	var before, after, rep map[string]keyRow
+	var co Coords
+	err := exec(ctx, func(s sqlConn) error {
+		var err error
+		if before, err = readKeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, server.Explain(err))
+		}
+		co, err = c.source.readCoords(ctx, s, c.source.binlogCoordsQuery())
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	ok, why, err := l.reach(ctx, co)
+	if err != nil || !ok {
+		return nil, "keys not listed: " + why, err
+	}
+	err = l.rep.pool.with(ctx, func(s sqlConn) error {
+		var err error
+		if rep, err = readKeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on %s: %w", rp.table, l.rep.Label, server.Explain(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	diffs := diffRows(before, rep)
+	if len(diffs) == 0 {
+		return nil, "", nil
+	}
+	if ok, why, err = l.sourceCatchUp(ctx, exec); err != nil || !ok {
+		return nil, "keys not listed: " + why, err
+	}
+	err = exec(ctx, func(s sqlConn) error {
+		var err error
+		if after, err = readKeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, server.Explain(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return confirmedDiffs(diffs, before, after), "", nil
+}
+
+// sameDiffs keeps the differences of a found again, alike, in b.
+func sameDiffs(a, b []rowDiff) []rowDiff {
+	again := map[string]DiffKind{}
+	for _, d := range b {
+		again[d.id] = d.kind
+	}
+	var out []rowDiff
+	for _, d := range a {
+		if k, ok := again[d.id]; ok && k == d.kind {
+			out = append(out, d)
+		}
+	}
+	return out
+}

@@ -1,0 +1,86 @@
+package checksum
+
+import (
+	"context"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/plugin"
+)
+
+// Plugin is check_repl_checksum: are a source, its replicas and the other
+// master of a ring really in sync?
+func Plugin() plugin.Plugin {
+	return plugin.Plugin{
+		Name:  "check_repl_checksum",
+		Label: "REPL_CHECKSUM",
+		Help: "Compares table contents between a MySQL/MariaDB source (-H) and its replicas (--replica): " +
+			"direct replicas, replicas of replicas, or the other master of a ring. Correct while writes flow: " +
+			"a difference is reported as drift (CRITICAL) only once the replica has reached the source's " +
+			"coordinates and the source held still; tables that keep changing are \"unsettled\" (--retries, " +
+			"--unsettled). Read-only: nothing is created or written on any server (the account needs SELECT, " +
+			"and SLAVE MONITOR / REPLICATION CLIENT to read replication channels; --lock also needs LOCK TABLES).",
+		Setup: setup,
+	}
+}
+
+func setup(app *kingpin.Application) plugin.Runner {
+	var conn mysqlconn.Flags
+	conn.Register(app)
+	var o Options
+	method := string(Auto)
+	unsettled := &plugin.StatusValue{Status: plugin.WARNING}
+	lagging := &plugin.StatusValue{Status: plugin.WARNING}
+	var lockWait float64
+	app.Flag("replica", "A replica to compare with the source, HOST[:PORT] (default port: the source's); repeatable.").
+		PlaceHolder("HOST[:PORT]").StringsVar(&o.Replicas)
+	app.Flag("database", "Compare the tables of the databases matching this glob; repeatable. "+
+		"Default: every user database (mysql only when named; never information_schema, performance_schema, sys).").
+		Short('d').PlaceHolder("GLOB").StringsVar(&o.Selection.Databases)
+	app.Flag("table", "Compare the tables matching DATABASE.TABLE (globs allowed); repeatable.").
+		PlaceHolder("DB.TABLE").StringsVar(&o.Selection.Tables)
+	app.Flag("exclude", "Skip the tables matching DATABASE.TABLE, or the databases matching DATABASE (globs allowed); repeatable.").
+		PlaceHolder("GLOB").StringsVar(&o.Selection.Exclude)
+	app.Flag("method", "checksum-table (CHECKSUM TABLE, QUICK where the table keeps a live checksum; only between the same "+
+		"flavour, major.minor version and row format), rows (a version-independent hash of the rows, chunked along "+
+		"the primary key), or auto: checksum-table where comparable, rows otherwise.").
+		Default(string(Auto)).EnumVar(&method, Methods...)
+	app.Flag("retries", "Times a table is compared again while writes change it on the source.").
+		Default("3").IntVar(&o.Retries)
+	app.Flag("unsettled", "State of a table still changing after the retries: ok, warning, critical or unknown.").
+		Default("warning").SetValue(unsettled)
+	app.Flag("lagging", "State of a table that differs on a replica that did not reach the source's coordinates "+
+		"in time (stopped or lagging): ok, warning, critical or unknown.").
+		Default("warning").SetValue(lagging)
+	app.Flag("lock", "Hold LOCK TABLES ... READ on the source while each table is compared: writes to that table "+
+		"stall meanwhile, and the verdict is definitive even under writes. Needs the LOCK TABLES privilege.").
+		BoolVar(&o.Lock)
+	app.Flag("lock-wait-timeout", "Seconds to wait for a table lock (lock_wait_timeout of every session).").
+		Default("2").Float64Var(&lockWait)
+	app.Flag("show-rows", "List up to N differing primary keys per table and replica (0: none).").
+		Default("10").IntVar(&o.ShowRows)
+	app.Flag("parallel", "Sessions per server, and tables compared at once.").
+		Default("2").IntVar(&o.Parallel)
+	app.Flag("chunk-size", "Rows per chunk of the rows method.").
+		Default("10000").IntVar(&o.ChunkSize)
+
+	return func(ctx context.Context, r *plugin.Report) error {
+		o.Method = Method(method)
+		o.Unsettled, o.Lagging = unsettled.Status, lagging.Status
+		o.LockWait = time.Duration(lockWait * float64(time.Second))
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		cfg, err := conn.Resolve()
+		if err != nil {
+			return err
+		}
+		r.Secret(cfg.Secret())
+		for _, w := range cfg.Warnings {
+			r.Warn("%s", w)
+		}
+		return Run(ctx, r, cfg, o)
+	}
+}

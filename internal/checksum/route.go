@@ -1,0 +1,408 @@
+package checksum
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/replmon/replmon/internal/replica"
+	"github.com/replmon/replmon/internal/server"
+)
+
+// maxHops bounds how far up a replica's sources the route is searched.
+const maxHops = 4
+
+// hop is one replication link on a replica's way from the source.
+type hop struct {
+	Up, Down *node
+	Channel  string // the connection name on Down ("" for the default)
+}
+
+// route is how a replica gets the source's changes.
+type route struct {
+	Hops    []hop  // from the source down to the replica
+	Note    string // how, in words, for the long output
+	NoWait  string // when set, no way to wait for coordinates: why
+	Stopped string // when set, replication is stopped on the way: where
+}
+
+// link is one replica as compared with the source: its route and the ways
+// of waiting in both directions.
+type link struct {
+	c   *checker
+	src *node
+	rep *node
+	rt  route
+}
+
+// findRoute searches the replica's sources, breadth first, for the source.
+func (c *checker) findRoute(ctx context.Context, rep *node) route {
+	type partial struct {
+		top  *node
+		hops []hop // from top down to rep
+	}
+	if rep.ChannelsErr != nil {
+		return c.gtidFallback(rep, fmt.Sprintf("its replication channels cannot be read (%v)", rep.ChannelsErr))
+	}
+	visited := map[uint32]bool{rep.ServerID: true}
+	frontier := []partial{{top: rep}}
+	var problems []string
+	for depth := 0; depth < maxHops && len(frontier) > 0; depth++ {
+		var next []partial
+		for _, p := range frontier {
+			for _, ch := range p.top.Channels {
+				up, err := c.upstream(ctx, ch)
+				if err != nil {
+					problems = append(problems, err.Error())
+					continue
+				}
+				hops := append([]hop{{Up: up, Down: p.top, Channel: ch.Name}}, p.hops...)
+				if up == c.source {
+					return c.describeRoute(hops)
+				}
+				if !visited[up.ServerID] {
+					visited[up.ServerID] = true
+					next = append(next, partial{top: up, hops: hops})
+				}
+			}
+		}
+		frontier = next
+	}
+	why := fmt.Sprintf("it does not replicate from the source %s through at most %d servers", c.source.Label, maxHops)
+	if len(problems) > 0 {
+		why += " (" + strings.Join(problems, "; ") + ")"
+	}
+	return c.gtidFallback(rep, why)
+}
+
+// gtidFallback is the route of a replica whose way from the source is not
+// known: between MariaDB servers, waiting on its GTID position still works
+// when every server on the way logs what it applies.
+func (c *checker) gtidFallback(rep *node, why string) route {
+	if c.source.mariaGTIDs() && rep.mariaGTIDs() || c.source.mysqlGTIDs() && rep.mysqlGTIDs() {
+		return route{Hops: []hop{{Up: c.source, Down: rep}}, Note: why + "; waiting on its GTID position"}
+	}
+	return route{Note: why, NoWait: "no way to wait for the source's coordinates: " + why}
+}
+
+// describeRoute names the way in words and notes where it is broken.
+func (c *checker) describeRoute(hops []hop) route {
+	rt := route{Hops: hops}
+	first := hops[0]
+	if len(hops) == 1 {
+		rt.Note = "replicates from the source" + channelWords(first.Channel)
+		if c.replicatesFrom(c.source, first.Down) {
+			rt.Note = "other master: replicates from the source" + channelWords(first.Channel) + ", which replicates from it"
+		}
+	} else {
+		var via []string
+		for _, h := range hops[1:] {
+			via = append(via, h.Up.Label)
+		}
+		rt.Note = "replicates from the source through " + strings.Join(via, ", ")
+		for _, h := range hops[1:] {
+			if h.Up.LogBin && !h.Up.LogSlaveUpdates {
+				rt.Note += fmt.Sprintf("; %s has %s=OFF: what it applies from its sources never reaches this replica",
+					h.Up.Label, h.Up.ID.LogReplicaUpdatesVar())
+			}
+		}
+	}
+	for _, h := range hops {
+		for _, ch := range h.Down.Channels {
+			if ch.Name == h.Channel && ch.SQL == replica.Stopped {
+				rt.Stopped = fmt.Sprintf("replication is stopped on %s%s (SQL thread not running)", h.Down.Label, channelWords(ch.Name))
+			}
+		}
+	}
+	return rt
+}
+
+// replicatesFrom reports whether a has a channel from b.
+func (c *checker) replicatesFrom(a, b *node) bool {
+	for _, ch := range a.Channels {
+		if ch.SourceServerID != 0 && uint32(ch.SourceServerID) == b.ServerID {
+			return true
+		}
+		if ch.SourceServerID == 0 && sameAddr(hostPort(ch), b.cfg.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+func channelWords(name string) string {
+	if name == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (channel '%s')", name)
+}
+
+func hostPort(ch replica.Channel) string {
+	return net.JoinHostPort(ch.SourceHost, strconv.Itoa(ch.SourcePort))
+}
+
+func sameAddr(a, b string) bool {
+	norm := func(s string) string {
+		s = strings.ToLower(s)
+		return strings.Replace(s, "localhost:", "127.0.0.1:", 1)
+	}
+	return norm(a) == norm(b)
+}
+
+// upstream returns the server a channel replicates from: a known server
+// when the server_id or address matches, else a new intermediate server,
+// connected with the same credentials.
+func (c *checker) upstream(ctx context.Context, ch replica.Channel) (*node, error) {
+	if ch.SourceServerID != 0 {
+		if n := c.knownByID(uint32(ch.SourceServerID)); n != nil {
+			return n, nil
+		}
+	}
+	addr := hostPort(ch)
+	c.mu.Lock()
+	for _, n := range c.known {
+		if sameAddr(n.cfg.Addr(), addr) {
+			c.mu.Unlock()
+			return n, nil
+		}
+	}
+	e, ok := c.resolving[strings.ToLower(addr)]
+	if !ok {
+		e = &resolveEntry{done: make(chan struct{})}
+		c.resolving[strings.ToLower(addr)] = e
+	}
+	c.mu.Unlock()
+	if ok {
+		select {
+		case <-e.done:
+			return e.n, e.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	e.n, e.err = c.connectIntermediate(ctx, addr)
+	close(e.done)
+	return e.n, e.err
+}
+
+// resolveEntry is one intermediate server being connected, shared by the
+// replicas below it.
+type resolveEntry struct {
+	done chan struct{}
+	n    *node
+	err  error
+}
+
+// connectIntermediate connects to a server found on a replica's way.
+func (c *checker) connectIntermediate(ctx context.Context, addr string) (*node, error) {
+	cfg, err := c.cfg.WithAddr(addr)
+	if err != nil {
+		return nil, err
+	}
+	cctx, cancel := context.WithTimeout(ctx, c.connectBound())
+	defer cancel()
+	n, err := connect(cctx, addr, cfg, c.connectOpts())
+	if err != nil {
+		return nil, fmt.Errorf("intermediate server %s: %w", addr, err)
+	}
+	if k := c.knownByID(n.ServerID); k != nil {
+		n.close()
+		return k, nil
+	}
+	c.mu.Lock()
+	c.known = append(c.known, n)
+	c.mu.Unlock()
+	return n, nil
+}
+
+// knownByID returns the connected server with that server_id.
+func (c *checker) knownByID(id uint32) *node {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range c.known {
+		if n.ServerID == id {
+			return n
+		}
+	}
+	return nil
+}
+
+// reach waits until the replica has applied the source's coordinates co,
+// hop by hop: an intermediate server first reaches co, then the next server
+// reaches what the intermediate has logged by then.
+func (l *link) reach(ctx context.Context, co Coords) (bool, string, error) {
+	if l.rt.Stopped != "" {
+		return false, l.rt.Stopped, nil
+	}
+	if l.rt.NoWait != "" {
+		return false, l.rt.NoWait, nil
+	}
+	bound := l.c.waitBound()
+	start := time.Now()
+	for i, h := range l.rt.Hops {
+		timeout := max(0, bound-time.Since(start))
+		if h.Down.laggingReason() != "" {
+			timeout = 0 // it failed once: only look
+		}
+		w, err := waitStatement(h.Up, h.Down, h.Channel, co, timeout)
+		if err != nil {
+			return false, "", err
+		}
+		ok, err := runWait(ctx, h.Down.pool.with, w, h.Down.Label)
+		if err != nil {
+			return false, "", err
+		}
+		if !ok {
+			h.Down.setLagging(fmt.Sprintf("%s did not reach the source's coordinates within %s", h.Down.Label, seconds(bound)))
+			return false, h.Down.laggingReason(), nil
+		}
+		if i+1 < len(l.rt.Hops) {
+			err := h.Down.pool.with(ctx, func(s sqlConn) error {
+				var err error
+				co, err = h.Down.readCoords(ctx, s, h.Down.binlogCoordsQuery())
+				return err
+			})
+			if err != nil {
+				return false, "", err
+			}
+		}
+	}
+	return true, "", nil
+}
+
+// sourceCatchUp waits until the source has applied what the replica has:
+// in a ring the replica (or a server on its way) takes writes that reach
+// the source later. srcExec runs statements on the source (the session
+// holding the table lock under --lock).
+func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, string, error) {
+	src, rep := l.src, l.rep
+	bound := l.c.waitBound()
+	var w waitSpec
+	switch {
+	case src.mariaGTIDs() && rep.mariaGTIDs():
+		var have, got Coords
+		err := rep.pool.with(ctx, func(s sqlConn) error {
+			var err error
+			have, err = rep.readCoords(ctx, s, rep.appliedCoordsQuery())
+			return err
+		})
+		if err != nil {
+			return false, "", err
+		}
+		err = srcExec(ctx, func(s sqlConn) error {
+			var err error
+			got, err = src.readCoords(ctx, s, "SELECT CONCAT_WS(',', NULLIF(@@GLOBAL.gtid_binlog_pos, ''), NULLIF(@@GLOBAL.gtid_slave_pos, ''))")
+			return err
+		})
+		if err != nil {
+			return false, "", err
+		}
+		target, err := notCovered(have.GTID, got.GTID, src.ServerID)
+		if err != nil {
+			return false, "", err
+		}
+		if target == "" {
+			return true, "", nil
+		}
+		if w, err = waitStatement(rep, src, "", Coords{GTID: target}, bound); err != nil {
+			return false, "", err
+		}
+	case src.mysqlGTIDs() && rep.mysqlGTIDs():
+		if len(src.Channels) == 0 {
+			return true, "", nil
+		}
+		var have Coords
+		err := rep.pool.with(ctx, func(s sqlConn) error {
+			var err error
+			have, err = rep.readCoords(ctx, s, rep.appliedCoordsQuery())
+			return err
+		})
+		if err != nil {
+			return false, "", err
+		}
+		if w, err = waitStatement(rep, src, "", have, bound); err != nil {
+			return false, "", err
+		}
+	default:
+		ch, ok := l.sourceChannelFromReplica()
+		if !ok {
+			return true, "", nil // the source does not replicate from the replica
+		}
+		var have Coords
+		err := rep.pool.with(ctx, func(s sqlConn) error {
+			var err error
+			have, err = rep.readCoords(ctx, s, rep.ID.MasterStatusQuery())
+			return err
+		})
+		if err != nil {
+			return false, "", err
+		}
+		if w, err = waitStatement(rep, src, ch.Name, Coords{File: have.File, Pos: have.Pos}, bound); err != nil {
+			return false, "", err
+		}
+	}
+	ok, err := runWait(ctx, srcExec, w, src.Label)
+	if err != nil || ok {
+		return ok, "", err
+	}
+	return false, fmt.Sprintf("the source did not apply the replica's own writes within %s", seconds(bound)), nil
+}
+
+// sourceChannelFromReplica returns the source's channel from the replica.
+func (l *link) sourceChannelFromReplica() (replica.Channel, bool) {
+	for _, ch := range l.src.Channels {
+		if uint32(ch.SourceServerID) == l.rep.ServerID || sameAddr(hostPort(ch), l.rep.cfg.Addr()) {
+			return ch, true
+		}
+	}
+	return replica.Channel{}, false
+}
+
+// notCovered returns the GTIDs of want not originated by self and not yet
+// in have (per domain, a GTID is covered by a sequence number as high).
+func notCovered(want, have string, self uint32) (string, error) {
+	w, err := parseMariaPos(want)
+	if err != nil {
+		return "", err
+	}
+	h, err := parseMariaPos(have)
+	if err != nil {
+		return "", err
+	}
+	top := map[uint32]uint64{}
+	for _, g := range h {
+		top[g.Domain] = max(top[g.Domain], g.Seq)
+	}
+	var out []mariaGTID
+	for _, g := range w {
+		if g.Server != self && top[g.Domain] < g.Seq {
+			out = append(out, g)
+		}
+	}
+	return formatMariaPos(out), nil
+}
+
+// runWait runs a wait statement with exec; true when the server got there.
+func runWait(ctx context.Context, exec executor, w waitSpec, label string) (bool, error) {
+	if w.Kind == waitNone {
+		return true, nil
+	}
+	var ok bool
+	err := exec(ctx, func(s sqlConn) error {
+		v, null, err := queryValue(ctx, s, w.Query)
+		if err != nil {
+			return fmt.Errorf("waiting on %s: %w", label, server.Explain(err))
+		}
+		ok = w.reached(v, null)
+		return nil
+	})
+	return ok, err
+}
+
+// seconds formats a duration as seconds with one decimal.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
+}

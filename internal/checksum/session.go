@@ -1,0 +1,240 @@
+package checksum
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/replmon/replmon/internal/server"
+)
+
+// pool hands out at most n read-only sessions to one server. Each session
+// is set up once when it is opened (read-only, known sql_mode, bounded lock
+// waits), so a statement never runs on a session that could write.
+type pool struct {
+	db    *sql.DB
+	setup []string // statements run on each new session
+	idle  chan *sql.Conn
+	slots chan struct{} // one token per open or opening session
+}
+
+// newPool wraps db (whose own pool must allow n connections).
+func newPool(db *sql.DB, n int, setup []string) *pool {
+	return &pool{db: db, setup: setup, idle: make(chan *sql.Conn, n), slots: make(chan struct{}, n)}
+}
+
+// sessionSetup returns the statements that make a session read-only and
+// predictable on a server of identity id. deadline bounds statements on
+// MariaDB (max_statement_time) and MySQL (max_execution_time, SELECT only).
+func sessionSetup(id server.Identity, lockWait time.Duration, deadline time.Time) []string {
+	stmts := []string{
+		// Empty sql_mode: backslash escapes, backtick identifiers and CHAR
+		// values without padding on every server alike.
+		"SET SESSION sql_mode = ''",
+		fmt.Sprintf("SET SESSION lock_wait_timeout = %d", max(1, int(math.Ceil(lockWait.Seconds())))),
+	}
+	remaining := time.Until(deadline)
+	switch {
+	case id.Flavor == server.MariaDB && id.Version.AtLeast(10, 1, 1):
+		if remaining > 0 {
+			stmts = append(stmts, fmt.Sprintf("SET SESSION max_statement_time = %.3f", remaining.Seconds()))
+		}
+	case id.Flavor != server.MariaDB && id.Version.AtLeast(5, 7, 8):
+		if remaining > 0 {
+			stmts = append(stmts, fmt.Sprintf("SET SESSION max_execution_time = %d", remaining.Milliseconds()))
+		}
+	}
+	if id.Flavor == server.MariaDB || id.Version.AtLeast(5, 6, 5) {
+		stmts = append(stmts, "SET SESSION TRANSACTION READ ONLY")
+	}
+	return stmts
+}
+
+// get returns an idle session or opens one, waiting while n are in use.
+func (p *pool) get(ctx context.Context) (*sql.Conn, error) {
+	select {
+	case c := <-p.idle:
+		return c, nil
+	default:
+	}
+	select {
+	case c := <-p.idle:
+		return c, nil
+	case p.slots <- struct{}{}:
+		c, err := p.open(ctx)
+		if err != nil {
+			<-p.slots
+			return nil, err
+		}
+		return c, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (p *pool) open(ctx context.Context) (*sql.Conn, error) {
+	c, err := p.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range p.setup {
+		if _, err := c.ExecContext(ctx, s); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("%s: %w", s, server.Explain(err))
+		}
+	}
+	return c, nil
+}
+
+// put returns a session; one that failed for another reason than a
+// server error is closed, as the driver may have dropped it.
+func (p *pool) put(c *sql.Conn, err error) {
+	var me *mysql.MySQLError
+	keep := err == nil || errors.As(err, &me) || errors.Is(err, errMissing)
+	if !keep || errors.Is(err, driver.ErrBadConn) || errors.Is(err, errSessionDone) {
+		_ = c.Raw(func(any) error { return driver.ErrBadConn })
+		c.Close()
+		<-p.slots
+		return
+	}
+	p.idle <- c
+}
+
+// errSessionDone marks a session that must be closed, not reused.
+var errSessionDone = errors.New("session closed")
+
+// sqlConn is one session.
+type sqlConn = *sql.Conn
+
+// executor runs f on a session: a pool's, or the one holding a table lock.
+type executor func(ctx context.Context, f func(s sqlConn) error) error
+
+// with runs f on a session.
+func (p *pool) with(ctx context.Context, f func(s sqlConn) error) error {
+	c, err := p.get(ctx)
+	if err != nil {
+		return err
+	}
+	err = f(c)
+	p.put(c, err)
+	return err
+}
+
+// close closes every idle session (with COM_QUIT, so the server does not
+// count an aborted connection) and the pool, waiting at most a moment for
+// sessions still busy: their statements end with the run's context.
+func (p *pool) close() {
+	for {
+		select {
+		case c := <-p.idle:
+			c.Close()
+			continue
+		default:
+		}
+		break
+	}
+	done := make(chan struct{})
+	go func() {
+		p.db.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+// queryRows runs q and returns every row as strings; a NULL is returned as
+// nil in nulls (same shape as rows) when nulls is wanted.
+func queryRows(ctx context.Context, c querier, q string) ([][]string, [][]bool, error) {
+	rows, err := c.QueryContext(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	var out [][]string
+	var nulls [][]bool
+	raw := make([]sql.RawBytes, len(cols))
+	dest := make([]any, len(cols))
+	for i := range raw {
+		dest[i] = &raw[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		row := make([]string, len(cols))
+		isNull := make([]bool, len(cols))
+		for i, v := range raw {
+			row[i] = string(v)
+			isNull[i] = v == nil
+		}
+		out = append(out, row)
+		nulls = append(nulls, isNull)
+	}
+	return out, nulls, rows.Err()
+}
+
+// querier is a session or a pool's database.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryValue runs q and returns the first column of its only row; NULL is
+// returned with null set.
+func queryValue(ctx context.Context, c querier, q string) (string, bool, error) {
+	rows, nulls, err := queryRows(ctx, c, q)
+	if err != nil {
+		return "", false, err
+	}
+	if len(rows) == 0 || len(rows[0]) == 0 {
+		return "", false, fmt.Errorf("%s: no row", firstWords(q))
+	}
+	return rows[0][0], nulls[0][0], nil
+}
+
+// firstWords shortens a statement for messages.
+func firstWords(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if len(q) > 60 {
+		q = q[:57] + "..."
+	}
+	return q
+}
+
+// isMySQLError reports whether err is server error number n.
+func isMySQLError(err error, n ...uint16) bool {
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) {
+		return false
+	}
+	for _, x := range n {
+		if me.Number == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Server error numbers interpreted here.
+const (
+	errNoSuchTable     = 1146 // ER_NO_SUCH_TABLE
+	errBadField        = 1054 // ER_BAD_FIELD_ERROR
+	errLockWaitTimeout = 1205 // ER_LOCK_WAIT_TIMEOUT
+	errDBAccess        = 1044 // ER_DBACCESS_DENIED_ERROR
+	errTableAccess     = 1142 // ER_TABLEACCESS_DENIED_ERROR
+	errStatementTime   = 1969 // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
+	errExecutionTime   = 3024 // ER_QUERY_TIMEOUT (MySQL max_execution_time)
+	errUnknownDB       = 1049 // ER_BAD_DB_ERROR
+)

@@ -1,0 +1,313 @@
+package checksum
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/replmon/replmon/internal/server"
+)
+
+// Result is the outcome for one table on one replica.
+type Result struct {
+	Table    TableName
+	Replica  string // the replica as the user named it
+	Method   Method
+	Verdict  Verdict
+	Chunks   int       // units compared: 1 for CHECKSUM TABLE, chunks for rows
+	Keys     []KeyDiff // differing primary keys, at most --show-rows
+	MoreKeys int       // differing keys found beyond those listed
+	KeysNote string    // why keys are not (all) listed
+	Note     string    // why this method
+}
+
+// replicaOps is one replica's side of one table's comparison.
+type replicaOps struct {
+	l       *link
+	p       plan
+	srcExec executor
+	c       *checker
+}
+
+// Reach implements replicaSide.
+func (o *replicaOps) Reach(ctx context.Context, co Coords) (bool, string, error) {
+	return o.l.reach(ctx, co)
+}
+
+// Sums implements replicaSide.
+func (o *replicaOps) Sums(ctx context.Context, units []int) (Sums, error) {
+	return o.c.sumUnits(ctx, o.p, o.l.rep, o.l.rep.pool.with, units)
+}
+
+// SourceCatchUp implements replicaSide.
+func (o *replicaOps) SourceCatchUp(ctx context.Context) (bool, string, error) {
+	return o.l.sourceCatchUp(ctx, o.srcExec)
+}
+
+// sumUnits computes units of p on n, up to --parallel at once.
+func (c *checker) sumUnits(ctx context.Context, p plan, n *node, exec executor, units []int) (Sums, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := Sums{}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	next := make(chan int)
+	workers := min(c.opts.Parallel, len(units))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range next {
+				var s Sum
+				err := exec(ctx, func(conn sqlConn) error {
+					var err error
+					s, err = p.Sum(ctx, n, conn, u)
+					return err
+				})
+				mu.Lock()
+				if err != nil {
+					// A missing table beats the cancellations it causes.
+					if firstErr == nil || errors.Is(err, errMissing) && !errors.Is(firstErr, errMissing) {
+						firstErr = err
+					}
+					cancel()
+				} else {
+					out[u] = s
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for _, u := range units {
+		select {
+		case next <- u:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// sourceBatcher returns the source side of p: sums, then the coordinates.
+func (c *checker) sourceBatcher(ctx context.Context, p plan, exec executor) *batcher {
+	return newBatcher(ctx, func(ctx context.Context, units []int) (Sums, Coords, error) {
+		sums, err := c.sumUnits(ctx, p, c.source, exec, units)
+		if err != nil {
+			return nil, Coords{}, err
+		}
+		var co Coords
+		err = exec(ctx, func(s sqlConn) error {
+			var err error
+			co, err = c.source.readCoords(ctx, s, c.source.binlogCoordsQuery())
+			return err
+		})
+		return sums, co, err
+	})
+}
+
+// group is the replicas of one table compared with one plan.
+type group struct {
+	kind  string // "checksum-table", "rows" or "structure"
+	idx   []int  // indexes into c.links
+	opts  []settleOptions
+	notes []string
+}
+
+// compareOne compares one table on every replica.
+func (c *checker) compareOne(ctx context.Context, t TableName) []Result {
+	results := make([]Result, len(c.links))
+	for i, l := range c.links {
+		results[i] = Result{Table: t, Replica: l.rep.Label}
+	}
+	st := c.srcMeta[t]
+	if st == nil {
+		for i := range results {
+			results[i].Verdict = Verdict{State: Dropped}
+		}
+		return results
+	}
+	exec := executor(c.source.pool.with)
+	if c.opts.Lock {
+		lk, err := c.lockTable(ctx, t)
+		if err != nil {
+			for i := range results {
+				results[i].Verdict = sourceFailure(err)
+			}
+			return results
+		}
+		defer lk.release()
+		exec = lk.with
+	}
+	groups := map[string]*group{}
+	add := func(kind string, i int, o settleOptions, note string) {
+		g := groups[kind]
+		if g == nil {
+			g = &group{kind: kind}
+			groups[kind] = g
+		}
+		g.idx = append(g.idx, i)
+		g.opts = append(g.opts, o)
+		g.notes = append(g.notes, note)
+	}
+	for i, l := range c.links {
+		rt := c.repMeta[i][t]
+		o := settleOptions{Retries: c.opts.Retries, Backoff: c.backoff, Confirmations: 1}
+		if !st.transactional() || rt != nil && !rt.transactional() {
+			o.Confirmations = 2
+		}
+		if rt != nil && !sameColumnNames(st, rt) {
+			add("structure", i, o, "")
+			continue
+		}
+		ch := chooseMethod(c.opts.Method, c.source, l.rep, st, rt)
+		o.Incomparable = ch.Incomparable
+		add(string(ch.Method), i, o, ch.Note)
+	}
+	var wg sync.WaitGroup
+	for _, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.runGroup(ctx, t, st, g, exec, results)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// runGroup compares one table on the replicas of one group.
+func (c *checker) runGroup(ctx context.Context, t TableName, st *tableInfo, g *group, exec executor, results []Result) {
+	var p plan
+	var rp *rowsPlan
+	switch g.kind {
+	case "structure":
+		p = &structurePlan{table: t}
+	case string(Rows):
+		rp = newRowsPlan(t, st)
+		err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.opts.ChunkSize, st.EstRows) })
+		if err != nil {
+			for _, i := range g.idx {
+				results[i].Method = Rows
+				results[i].Verdict = sourceFailure(err)
+			}
+			return
+		}
+		p = rp
+	default:
+		quick := map[*node]bool{c.source: st.liveChecksum()}
+		for _, i := range g.idx {
+			if rt := c.repMeta[i][t]; rt != nil {
+				quick[c.links[i].rep] = rt.liveChecksum()
+			}
+		}
+		p = &checksumTablePlan{table: t, quick: quick}
+	}
+	src := c.sourceBatcher(ctx, p, exec)
+	reps := make([]replicaSide, len(g.idx))
+	for k, i := range g.idx {
+		reps[k] = &replicaOps{l: c.links[i], p: p, srcExec: exec, c: c}
+	}
+	vs := compareTable(ctx, src, reps, p.Units(), g.opts)
+	var wg sync.WaitGroup
+	for k, i := range g.idx {
+		r := &results[i]
+		r.Verdict, r.Note, r.Chunks = vs[k], g.notes[k], len(p.Units())
+		switch g.kind {
+		case "structure":
+			r.Method = Rows
+			if r.Verdict.State == Drifted {
+				r.Verdict.State = Structure
+				r.Verdict.Why = columnDifference(r.Verdict.Source[0].Value, r.Verdict.Replica[0].Value)
+			} else if r.Verdict.State == InSync {
+				// The columns matched after all (a DDL was on its way): compare the data.
+				r.Verdict.State = NotCompared
+				r.Verdict.Why = "columns changed during the run"
+			}
+			continue
+		case string(Rows):
+			r.Method = Rows
+		default:
+			r.Method = ChecksumTable
+		}
+		if r.Verdict.State == Drifted && c.opts.ShowRows > 0 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c.listKeys(ctx, t, st, c.links[i], rp, exec, g.opts[k], r)
+			}()
+		}
+	}
+	wg.Wait()
+}
+
+// tableLock is a source session holding LOCK TABLES ... READ on one table.
+type tableLock struct {
+	c    *checker
+	mu   sync.Mutex
+	conn sqlConn
+}
+
+// lockTable takes LOCK TABLES t READ on a source session, waiting at most
+// --lock-wait-timeout (the session's lock_wait_timeout).
+func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error) {
+	conn, err := c.source.pool.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, err = conn.ExecContext(ctx, "LOCK TABLES "+quoteTable(t)+" READ")
+	if err != nil {
+		c.source.pool.put(conn, err)
+		switch {
+		case isMySQLError(err, errNoSuchTable):
+			return nil, fmt.Errorf("%s on %s: %w", t, c.source.Label, errMissing)
+		case isMySQLError(err, errDBAccess, errTableAccess):
+			var me *mysql.MySQLError
+			errors.As(err, &me)
+			err := fmt.Errorf("--lock needs the LOCK TABLES privilege on the source %s (GRANT LOCK TABLES ON %s.* TO the monitoring account): "+
+				"LOCK TABLES %s READ was refused with error %d: %s", c.source.Label, quoteIdent(t.Schema), quoteTable(t), me.Number, me.Message)
+			c.setFatal(err)
+			return nil, err
+		case isMySQLError(err, errLockWaitTimeout):
+			return nil, fmt.Errorf("--lock: could not lock %s on the source within --lock-wait-timeout %s", t, seconds(c.opts.LockWait))
+		}
+		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, server.Explain(err))
+	}
+	return &tableLock{c: c, conn: conn}, nil
+}
+
+// with runs f on the locked session, one statement sequence at a time.
+func (l *tableLock) with(ctx context.Context, f func(s sqlConn) error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return f(l.conn)
+}
+
+// release unlocks the table and returns the session.
+func (l *tableLock) release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := l.conn.ExecContext(ctx, "UNLOCK TABLES"); err != nil {
+		// Closing the session is what releases the lock now.
+		l.c.source.pool.put(l.conn, fmt.Errorf("UNLOCK TABLES: %w", errSessionDone))
+		return
+	}
+	l.c.source.pool.put(l.conn, nil)
+}
