@@ -83,7 +83,7 @@ func setup(app *kingpin.Application) plugin.Runner {
 		}
 		r.Secret(cfg.Secret())
 		for _, w := range cfg.Warnings {
-			r.Debugf(1, "warning: %s", w)
+			r.Warn("%s", w)
 		}
 
 		mode, addrs := Single, []string{cfg.Addr()}

@@ -92,6 +92,9 @@ func (f *Flags) Resolve() (Config, error) {
 	if c.Host == "" {
 		c.Host = "localhost"
 	}
+	if err := checkHost(c.Host, f.set.host); err != nil {
+		return Config{}, err
+	}
 	c.User = pick(f.set.user, f.User, "user")
 	if c.User == "" {
 		c.User = loginName()
@@ -120,6 +123,19 @@ func (f *Flags) Resolve() (Config, error) {
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// checkHost rejects a host that is neither a host name nor an IP address,
+// such as "db:3306", "[::1]" or "a b", before any connection is tried.
+func checkHost(h string, fromFlag bool) error {
+	if validHostName(h) || isIPv6(h) {
+		return nil
+	}
+	where := "the host in the option files"
+	if fromFlag {
+		where = "--host"
+	}
+	return fmt.Errorf("%s %q is not a host name or IP address (give the port with --port)", where, h)
 }
 
 // readOptionFiles reads the option files selected by the flags, later files

@@ -2,10 +2,12 @@ package plugin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -184,14 +186,43 @@ func parseArgs(app *kingpin.Application, args []string) (code int, err error) {
 		}
 	}()
 	_, err = app.Parse(args)
+	if err != nil {
+		err = explainNumber(app, args, err)
+	}
 	return code, err
+}
+
+// explainNumber turns kingpin's bare strconv error for a numeric flag
+// ("strconv.ParseFloat: parsing "abc": invalid syntax") into a sentence
+// naming the flag; other errors are returned as they are.
+func explainNumber(app *kingpin.Application, args []string, err error) error {
+	var ne *strconv.NumError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	what := "a number"
+	if strings.HasPrefix(ne.Func, "ParseInt") || strings.HasPrefix(ne.Func, "ParseUint") {
+		what = "a whole number"
+	}
+	if errors.Is(ne.Err, strconv.ErrRange) {
+		what = "a number in range"
+	}
+	flag := "a flag"
+	if ctx, cerr := app.ParseContext(args); cerr == nil || ctx != nil {
+		for _, el := range ctx.Elements {
+			if fc, ok := el.Clause.(*kingpin.FlagClause); ok && el.Value != nil && *el.Value == ne.Num {
+				flag = "--" + fc.Model().Name
+			}
+		}
+	}
+	return fmt.Errorf("%s: %q is not %s", flag, ne.Num, what)
 }
 
 // ParseTimeout reads -t: whole or fractional seconds, or a Go duration.
 func ParseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	var d time.Duration
-	if number.MatchString(s) {
+	if isNumber(s) {
 		var secs float64
 		if _, err := fmt.Sscan(s, &secs); err != nil {
 			return 0, fmt.Errorf("timeout %q is not a number of seconds", s)

@@ -76,16 +76,18 @@ func TestMainOutput(t *testing.T) {
 
 func TestMainBadArguments(t *testing.T) {
 	cases := map[string][]string{
-		"unknown long flag '--bogus'":     {"--bogus"},
-		"threshold \"10:5\"":              {"-w", "10:5"},
-		"threshold is empty":              {"-w", ""},
-		"has no range after '@'":          {"--warning=@"},
-		"\"NaN\" is not a number":         {"-w", "NaN"},
-		"out of range":                    {"-w", "1e400"},
-		"expected argument for flag '-w'": {"-w"},
-		"timeout \"0\" must be positive":  {"-t", "0"},
-		"unexpected extra":                {"extra"},
-		"timeout \"x\" is neither":        {"--timeout", "x"},
+		"unknown long flag '--bogus'":                 {"--bogus"},
+		"threshold \"10:5\"":                          {"-w", "10:5"},
+		"threshold is empty":                          {"-w", ""},
+		"has no range after '@'":                      {"--warning=@"},
+		"\"NaN\" is not a number":                     {"-w", "NaN"},
+		"out of range":                                {"-w", "1e400"},
+		"expected argument for flag '-w'":             {"-w"},
+		"timeout \"0\" must be positive":              {"-t", "0"},
+		"unexpected extra":                            {"extra"},
+		"timeout \"x\" is neither":                    {"--timeout", "x"},
+		"--value: \"abc\" is not a number":            {"--value", "abc"},
+		"--value: \"1e999\" is not a number in range": {"--value=1e999"},
 	}
 	for want, args := range cases {
 		code, out, _ := runTest(t, args...)

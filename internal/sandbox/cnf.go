@@ -86,6 +86,9 @@ func renderCnf(s *Server) string {
 		line("binlog_format=ROW")
 		line("log_slave_updates=ON")
 	}
+	for _, l := range tlsCnf(s.Spec.TLS) {
+		line(l)
+	}
 	if len(s.Spec.Cnf) > 0 {
 		line("# ServerSpec.Cnf")
 		for _, l := range s.Spec.Cnf {

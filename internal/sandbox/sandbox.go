@@ -78,6 +78,10 @@ func (t Topology) clone() Topology {
 	for i := range c.Servers {
 		c.Servers[i].Sources = slices.Clone(c.Servers[i].Sources)
 		c.Servers[i].Cnf = slices.Clone(c.Servers[i].Cnf)
+		if f := c.Servers[i].TLS; f != nil {
+			copied := *f
+			c.Servers[i].TLS = &copied
+		}
 	}
 	return c
 }

@@ -15,13 +15,14 @@ type Link struct {
 
 // ServerSpec describes one server of a topology.
 type ServerSpec struct {
-	Name     string   // "m1", "m1r1", ...
-	ServerID int      // unique, non-zero
-	Port     int      // 0 = pick a free high port (never 3306)
-	Sources  []Link   // replication sources (empty = not a replica)
-	ReadOnly bool     // read_only=ON
-	LogBin   bool     // binary log on, with log_slave_updates=ON and binlog_format=ROW
-	Cnf      []string // extra my.cnf lines for [mariadbd], appended last so they override defaults
+	Name     string    // "m1", "m1r1", ...
+	ServerID int       // unique, non-zero
+	Port     int       // 0 = pick a free high port (never 3306)
+	Sources  []Link    // replication sources (empty = not a replica)
+	ReadOnly bool      // read_only=ON
+	LogBin   bool      // binary log on, with log_slave_updates=ON and binlog_format=ROW
+	Cnf      []string  // extra my.cnf lines for [mariadbd], appended last so they override defaults
+	TLS      *TLSFiles // when set, the server offers TLS with these files (see NewCA)
 }
 
 // Topology is the list of servers of a sandbox, in start and report order.
@@ -120,6 +121,9 @@ func (t Topology) validate() error {
 		}
 	}
 	for _, s := range t.Servers {
+		if err := validateTLS(s.Name, s.TLS); err != nil {
+			return err
+		}
 		for _, l := range s.Cnf {
 			if strings.ContainsAny(l, "\r\n") || strings.HasPrefix(strings.TrimSpace(l), "[") {
 				return fmt.Errorf("sandbox: %s: Cnf line %q: one option per line, no section headers", s.Name, l)
