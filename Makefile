@@ -6,6 +6,15 @@ PREFIX      ?= /usr
 DESTDIR     ?=
 PLUGINDIR   ?= $(PREFIX)/lib/nagios/plugins
 MANDIR      ?= $(PREFIX)/share/man/man1
+DATADIR     ?= $(PREFIX)/share/replmon-plugins
+MANOUT      := dist/man
+# The Debian package: nfpm, pinned, installed on first use outside the module.
+NFPM_VERSION   ?= v2.44.0
+NFPM           ?= $(HOME)/.cache/replmon/nfpm-$(NFPM_VERSION)/nfpm
+DEB_MAINTAINER ?= replmon maintainers <replmon@localhost>
+DEB_VERSION    ?= $(shell echo '$(VERSION)' | sed -E 's/^v//; s/-([0-9]+)-g/+\1.g/; s/-dirty$$/+dirty/; s/-/~/g; /^[0-9]+\./!s/^/0~/')
+DEB_ARCH       ?= $(shell dpkg --print-architecture 2>/dev/null || $(GO) env GOARCH)
+DEB_FILE       := dist/replmon-plugins_$(DEB_VERSION)_$(DEB_ARCH).deb
 PLUGINS     := $(patsubst %/main.go,%,$(wildcard check_repl_*/main.go))
 LDFLAGS     := -s -w -X main.version=$(VERSION)
 GOTESTFLAGS ?= -count=1 -timeout 25m
@@ -49,10 +58,44 @@ test: deps vet build
 demo: deps build
 	$(GO) run ./internal/demo -bin bin
 
-## install: install plugins into $(DESTDIR)$(PLUGINDIR)
-install: build
-	install -d $(DESTDIR)$(PLUGINDIR)
+.PHONY: man deb e2e
+
+## man: write one man page per plugin into dist/man, from the flags the plugins parse
+man:
+	$(GO) run ./internal/manpage -out $(MANOUT) -version $(VERSION)
+
+## install: install plugins, man pages and Icinga 2/Nagios/NRPE definitions under $(DESTDIR)$(PREFIX)
+install: build man
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)
 	install -m 0755 $(addprefix bin/,$(PLUGINS)) $(DESTDIR)$(PLUGINDIR)/
+	install -m 0644 $(patsubst %,$(MANOUT)/%.1,$(PLUGINS)) $(DESTDIR)$(MANDIR)/
+	for d in icinga2 nagios nrpe; do \
+	  install -d $(DESTDIR)$(DATADIR)/$$d && install -m 0644 contrib/$$d/* $(DESTDIR)$(DATADIR)/$$d/ || exit 1; \
+	done
+
+## deb: build dist/replmon-plugins_<version>_<arch>.deb (static plugins, man pages, definitions) with nfpm
+deb:
+	rm -rf dist/deb $(DEB_FILE)
+	CGO_ENABLED=0 $(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/dist/deb PREFIX=/usr \
+	  PLUGINDIR=/usr/lib/nagios/plugins MANDIR=/usr/share/man/man1 DATADIR=/usr/share/replmon-plugins
+	gzip -9n dist/deb/usr/share/man/man1/*.1
+	@test -x $(NFPM) || { echo "installing nfpm $(NFPM_VERSION) into $(dir $(NFPM))"; \
+	  cd / && GOFLAGS=-mod=mod GOBIN=$(dir $(NFPM)) $(GO) install github.com/goreleaser/nfpm/v2/cmd/nfpm@$(NFPM_VERSION); }
+	GOARCH=$$($(GO) env GOARCH) DEB_VERSION='$(DEB_VERSION)' DEB_MAINTAINER='$(DEB_MAINTAINER)' \
+	  $(NFPM) package --config packaging/nfpm.yaml --packager deb --target $(DEB_FILE)
+
+## e2e: install the .deb and run the plugins from the shipped definitions in real icinga2 and nrpe daemons (root, Debian)
+e2e: deps deb
+	bash internal/e2e/ensure-daemons
+	$(GO) test -tags e2e $(GOTESTFLAGS) -v ./internal/e2e -args -deb $(CURDIR)/$(DEB_FILE) -version $(VERSION)
+
+.PHONY: bench
+
+## bench: time the plugins beside check_mysql, check_mysql_health, pmp-check-mysql-replication-running and pt-table-checksum on sandbox servers; writes docs/BENCHMARKS.md
+bench: deps
+	bash internal/bench/ensure-tools
+	CGO_ENABLED=0 $(MAKE) --no-print-directory build
+	$(GO) run ./internal/bench -bin bin -out docs/BENCHMARKS.md $(BENCHFLAGS)
 
 ## clean: remove build output
 clean:

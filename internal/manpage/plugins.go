@@ -1,0 +1,103 @@
+package main
+
+import (
+	"github.com/replmon/replmon/internal/checksum"
+	"github.com/replmon/replmon/internal/configcheck"
+	"github.com/replmon/replmon/internal/iocheck"
+	"github.com/replmon/replmon/internal/plugin"
+)
+
+// entry is one plugin of the suite with what its man page tells beyond
+// its flags. TestEveryPluginRegistered fails when a check_repl_*/main.go
+// has no entry here.
+type entry struct {
+	New func() plugin.Plugin // the constructor its main.go passes to plugin.Main
+	// Examples are command lines a Nagios admin would write; the tests
+	// parse each with the plugin's own flag definitions.
+	Examples []example
+	// Grants is the least the monitoring account needs, per flavour.
+	Grants []grant
+}
+
+// example is one invocation shown in EXAMPLES.
+type example struct {
+	Text string   // what it does, one sentence
+	Args []string // the arguments after the program name
+}
+
+// grant is what one flavour and version range needs.
+type grant struct {
+	Servers    string // e.g. "MariaDB 10.5.9 and later"
+	Privileges string // e.g. "SLAVE MONITOR ON *.*"
+}
+
+// registry lists the plugins in the order their pages are written.
+var registry = []entry{
+	{
+		New: iocheck.Plugin,
+		Examples: []example{
+			{"Every replication channel of the local replica, the account read from an option file:",
+				[]string{"--defaults-file=/etc/nagios/replmon.cnf"}},
+			{"A remote replica that must replicate from db1 over TLS, WARNING after two minutes of lag and CRITICAL after ten:",
+				[]string{"-H", "db2.example.net", "--defaults-file=/etc/nagios/replmon.cnf",
+					"--expect-source", "db1.example.net:3306", "--require-ssl", "-w", "120", "-c", "600"}},
+			{"A replica delayed on purpose by an hour (MASTER_DELAY=3600), judged on the lag beyond that delay:",
+				[]string{"-H", "db-delayed.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--subtract-delay"}},
+		},
+		Grants: []grant{
+			{"MariaDB 10.5.9 and later", "SLAVE MONITOR ON *.* (alias REPLICA MONITOR)"},
+			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN ON *.*"},
+			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT ON *.*"},
+		},
+	},
+	{
+		New: checksum.Plugin,
+		Examples: []example{
+			{"Every user database of master db-m1 against its three replicas and the other master of the ring:",
+				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf",
+					"--replica", "db-m1r1.example.net", "--replica", "db-m1r2.example.net",
+					"--replica", "db-m1r3.example.net", "--replica", "db-m2.example.net"}},
+			{"One database, skipping a table of sessions that is written all the time, with more time to finish:",
+				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "-d", "shop",
+					"--exclude", "shop.sessions", "--replica", "db-m1r1.example.net", "-t", "50"}},
+			{"A definitive verdict on a busy table, briefly stalling its writers with LOCK TABLES ... READ:",
+				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--table", "shop.orders",
+					"--lock", "--replica", "db-m1r1.example.net"}},
+		},
+		Grants: []grant{
+			{"MariaDB 10.5.9 and later", "SELECT (on *.* or on the compared databases) and SLAVE MONITOR ON *.*; " +
+				"LOCK TABLES too for --lock"},
+			{"MariaDB 10.5.0 to 10.5.8", "SELECT and REPLICATION SLAVE ADMIN ON *.*; LOCK TABLES too for --lock"},
+			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "SELECT and REPLICATION CLIENT ON *.*; LOCK TABLES too for --lock"},
+		},
+	},
+	{
+		New: configcheck.Plugin,
+		Examples: []example{
+			{"The configuration of one server, judged in the role it has:",
+				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf"}},
+			{"The whole topology of two masters replicating each other, their replicas found from them:",
+				[]string{"--defaults-file=/etc/nagios/replmon.cnf", "--server", "db-m1.example.net",
+					"--server", "db-m2.example.net", "--discover"}},
+			{"Also require durable settings and row-based binary logging everywhere:",
+				[]string{"--defaults-file=/etc/nagios/replmon.cnf", "--server", "db-m1.example.net", "--discover",
+					"--durability", "--expect", "binlog_format=ROW"}},
+		},
+		Grants: []grant{
+			{"MariaDB 10.5.9 and later", "SLAVE MONITOR, BINLOG MONITOR, PROCESS ON *.*; " +
+				"REPLICATION MASTER ADMIN lets it read SHOW REPLICA HOSTS, else it counts the Binlog Dump threads of the processlist"},
+			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN, BINLOG MONITOR, PROCESS ON *.*"},
+			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT, PROCESS ON *.*; " +
+				"REPLICATION SLAVE lets it read SHOW SLAVE HOSTS (SHOW REPLICAS), else it counts the Binlog Dump threads of the processlist"},
+		},
+	},
+}
+
+// plugins returns the registered plugins.
+func plugins() []plugin.Plugin {
+	out := make([]plugin.Plugin, len(registry))
+	for i, e := range registry {
+		out[i] = e.New()
+	}
+	return out
+}
