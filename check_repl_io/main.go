@@ -7,6 +7,7 @@ import (
 
 	"github.com/replmon/replmon/internal/iocheck"
 	"github.com/replmon/replmon/internal/plugin"
+	_ "github.com/replmon/replmon/internal/plugin/oneproc" // one connection: one processor is faster
 )
 
 // version is set at build time with -ldflags "-X main.version=...".

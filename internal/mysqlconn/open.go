@@ -15,8 +15,9 @@ import (
 )
 
 // Open returns a pool of at most maxConns connections to the server and
-// checks with one ping, bounded by ctx, that it accepts them. Errors name
-// the server and never contain the password.
+// checks, bounded by ctx, that it accepts them: one connection is made and
+// logged in, then kept in the pool for the first statement. Errors name the
+// server and never contain the password.
 func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 	if maxConns < 1 {
 		maxConns = 1
@@ -28,10 +29,14 @@ func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	if err := db.PingContext(ctx); err != nil {
+	// A completed login already proves the server accepts the account; a
+	// ping on top of it would cost every check one more round trip.
+	conn, err := db.Conn(ctx)
+	if err != nil {
 		_ = db.Close()
 		return nil, c.connectError(err)
 	}
+	_ = conn.Close() // back to the pool, logged in
 	return db, nil
 }
 

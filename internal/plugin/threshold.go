@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -18,8 +17,42 @@ type Threshold struct {
 	r   nagiosplugin.Range
 }
 
-// number is a plain decimal: no hex, no "inf", no "nan", no underscores.
-var number = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
+// isNumber reports whether s is a plain decimal: no hex, no "inf", no
+// "nan", no underscores; exactly the strings the regular expression
+// ^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$ matches. It is
+// written out because every run parses -w, -c and -t, and compiling a
+// regular expression costs a short-lived plugin more than the parse.
+func isNumber(s string) bool {
+	i := 0
+	digits := func() int {
+		start := i
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	mantissa := digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		mantissa += digits()
+	}
+	if mantissa == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
 
 // ParseThreshold parses a range strictly: empty text, a lone "@", an
 // inverted range such as "10:5", NaN, infinities and values that overflow
@@ -60,7 +93,7 @@ func ParseThreshold(s string) (*Threshold, error) {
 }
 
 func parseBound(b, raw string) (float64, error) {
-	if !number.MatchString(b) {
+	if !isNumber(b) {
 		return 0, fmt.Errorf("threshold %q: %q is not a number", raw, b)
 	}
 	v, err := strconv.ParseFloat(b, 64)
