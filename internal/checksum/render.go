@@ -3,6 +3,7 @@ package checksum
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -40,6 +41,7 @@ func Render(r *plugin.Report, out *Outcome) {
 	o := out.Options
 	counts := map[State]int{}
 	retries, rows := 0, int64(0)
+	rowsKnown := true // every compared table was hashed by rows, which counts them
 	problems := []*problem{
 		{status: plugin.CRITICAL, title: "drifted"},
 		{status: plugin.CRITICAL, title: "missing"},
@@ -108,8 +110,10 @@ func Render(r *plugin.Report, out *Outcome) {
 				byTitle["errors"].items = append(byTitle["errors"].items, name+": "+errText(v.Err))
 			}
 		}
-		if tableRows > 0 {
+		if tableRows >= 0 {
 			rows += tableRows
+		} else if len(res) > 0 {
+			rowsKnown = false // CHECKSUM TABLE does not count rows
 		}
 	}
 	for _, rep := range laggingOrder {
@@ -141,9 +145,18 @@ func Render(r *plugin.Report, out *Outcome) {
 		plugin.Perf{Label: "lagging", Value: float64(counts[Lagging]), Min: plugin.Float(0)},
 		plugin.Perf{Label: "errors", Value: float64(errorCount(out, counts)), Min: plugin.Float(0)},
 		plugin.Perf{Label: "retries", Value: float64(retries), Min: plugin.Float(0)},
-		plugin.Perf{Label: "rows", Value: float64(rows), Min: plugin.Float(0)},
+		plugin.Perf{Label: "rows", Value: rowsPerf(rows, rowsKnown), Min: plugin.Float(0)},
 		plugin.Perf{Label: "time", Value: roundSeconds(out.Elapsed.Seconds()), Unit: "s", Min: plugin.Float(0)},
 	)
+}
+
+// rowsPerf is the rows perfdata value: U (NaN) unless every table was
+// counted, so that a graph never shows a partial sum as the table's size.
+func rowsPerf(rows int64, known bool) float64 {
+	if !known {
+		return math.NaN()
+	}
+	return float64(rows)
 }
 
 func allDropped(res []Result) bool {
