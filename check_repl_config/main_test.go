@@ -280,18 +280,7 @@ func restartWithout(t *testing.T, s *sandbox.Server, line string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := s.Shutdown(); err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(s.CnfFile, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.WriteString(line + "\n"); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	if err := s.StartAgain(ctx); err != nil {
+	if err := s.Restart(ctx, line); err != nil {
 		t.Fatal(err)
 	}
 	for {

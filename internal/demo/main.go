@@ -87,7 +87,7 @@ func run(bin string) error {
 		return err
 	}
 	fmt.Println("# On m1r2: a row changed behind replication's back (sql_log_bin=0)")
-	if err := sb.Server("m1r2").Exec(ctx, "SET SESSION sql_log_bin=0", "SET SESSION read_only=0",
+	if err := sb.Server("m1r2").Exec(ctx, "SET SESSION sql_log_bin=0",
 		"UPDATE shop.orders SET amount = amount + 1 WHERE id = 3"); err != nil {
 		return err
 	}
@@ -96,8 +96,44 @@ func run(bin string) error {
 		{"data in sync: m1 against m1r2", "check_repl_checksum", append(conn(m1), "-d", "shop", "--replica", sb.Server("m1r2").Addr())},
 		{"m2 is not a replica of m1r1", "check_repl_io", append(conn(m2), "--expect-source", sb.Server("m1r1").Addr())},
 	})
+
+	fmt.Println("\n=== The seed's disaster: m2 without log-slave-updates ===")
+	fmt.Println("# m2 restarted with log_slave_updates=OFF; then a row inserted on m1")
+	if err := m2.Restart(ctx, "log_slave_updates=OFF"); err != nil {
+		return err
+	}
+	if err := waitDumpThreads(ctx, m2, 4); err != nil {
+		return err
+	}
+	if err := m1.Exec(ctx, "INSERT INTO shop.orders (customer, amount) VALUES ('fay', 42.00)"); err != nil {
+		return err
+	}
+	m2r2 := sb.Server("m2r2")
+	runSteps(ctx, bin, []step{
+		{"replica health of m2r2 (its threads are fine)", "check_repl_io", conn(m2r2)},
+		{"configuration of the whole topology", "check_repl_config", cfg},
+		{"data in sync: m1 against m2 and m2r2", "check_repl_checksum", append(conn(m1), "-d", "shop", "--replica", m2.Addr(), "--replica", m2r2.Addr())},
+	})
 	fmt.Println("\nTearing down.")
 	return nil
+}
+
+// waitDumpThreads waits until s serves n replication connections again
+// (its replicas and its ring partner reconnect after a restart).
+func waitDumpThreads(ctx context.Context, s *sandbox.Server, n int) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		got, err := s.QueryString(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")
+		if err == nil && got == fmt.Sprint(n) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %d replicas did not reconnect within a minute (now %s)", s.Name, n, got)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // seedData creates the demo schema on m1 and writes on both masters.

@@ -354,6 +354,30 @@ func (s *Server) StartAgain(ctx context.Context) error {
 	return s.start(ctx)
 }
 
+// Restart shuts the server down cleanly, appends lines to its my.cnf (the
+// [mariadbd] group is the file's last), and starts it again. It is how a
+// test or the demo changes a setting that is not dynamic, such as
+// log_slave_updates.
+func (s *Server) Restart(ctx context.Context, lines ...string) error {
+	if err := s.Shutdown(); err != nil {
+		return err
+	}
+	if len(lines) > 0 {
+		f, err := os.OpenFile(s.CnfFile, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("sandbox: %s: %w", s.Name, err)
+		}
+		_, err = f.WriteString(strings.Join(lines, "\n") + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("sandbox: %s: %w", s.Name, err)
+		}
+	}
+	return s.StartAgain(ctx)
+}
+
 // dropIdle closes the pooled connections of a server that went away, so
 // the next use dials afresh.
 func (s *Server) dropIdle() {
