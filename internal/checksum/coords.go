@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/replmon/replmon/internal/gtid"
 	"github.com/replmon/replmon/internal/server"
 )
 
@@ -49,7 +50,7 @@ func (n *node) readCoords(ctx context.Context, q querier, stmt string) (Coords, 
 		if len(rows) != 1 {
 			return Coords{}, fmt.Errorf("%s on %s: no row", stmt, n.Label)
 		}
-		return Coords{GTID: normalizeGTIDSet(rows[0][0])}, nil
+		return Coords{GTID: gtid.NormalizeMySQLSet(rows[0][0])}, nil
 	}
 	if len(rows) == 0 {
 		return Coords{}, fmt.Errorf("%s on %s: empty (the binary log is off)", stmt, n.Label)

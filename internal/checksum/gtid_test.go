@@ -25,11 +25,3 @@ func TestWaitTarget(t *testing.T) {
 		}
 	}
 }
-
-func TestNormalizeGTIDSet(t *testing.T) {
-	in := "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5,\n4E11FA47-71CA-11E1-9E33-C80AA9429562:1-3:7 "
-	want := "3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5,4E11FA47-71CA-11E1-9E33-C80AA9429562:1-3:7"
-	if got := normalizeGTIDSet(in); got != want {
-		t.Errorf("normalizeGTIDSet = %q, want %q", got, want)
-	}
-}

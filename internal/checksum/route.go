@@ -361,30 +361,6 @@ func (l *link) sourceChannelFromReplica() (replica.Channel, bool) {
 	return replica.Channel{}, false
 }
 
-// notCovered returns the GTIDs of want not originated by self and not yet
-// in have (per domain, a GTID is covered by a sequence number as high).
-func notCovered(want, have string, self uint32) (string, error) {
-	w, err := parseMariaPos(want)
-	if err != nil {
-		return "", err
-	}
-	h, err := parseMariaPos(have)
-	if err != nil {
-		return "", err
-	}
-	top := map[uint32]uint64{}
-	for _, g := range h {
-		top[g.Domain] = max(top[g.Domain], g.Seq)
-	}
-	var out []mariaGTID
-	for _, g := range w {
-		if g.Server != self && top[g.Domain] < g.Seq {
-			out = append(out, g)
-		}
-	}
-	return formatMariaPos(out), nil
-}
-
 // runWait runs a wait statement with exec; true when the server got there.
 func runWait(ctx context.Context, exec executor, w waitSpec, label string) (bool, error) {
 	if w.Kind == waitNone {

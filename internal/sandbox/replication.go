@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/replmon/replmon/internal/gtid"
 )
 
 // Bounds on replication waits.
@@ -158,57 +160,6 @@ func channelStatus(ctx context.Context, r *Server) (map[string]channel, error) {
 	return out, nil
 }
 
-// gtid is one MariaDB GTID domain-server-seq.
-type gtid struct {
-	domain, server uint32
-	seq            uint64
-}
-
-// parseGTIDList parses "0-1-5,1-2-7" (whitespace and empty list allowed).
-func parseGTIDList(s string) ([]gtid, error) {
-	var out []gtid
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		p := strings.Split(f, "-")
-		if len(p) != 3 {
-			return nil, fmt.Errorf("bad GTID %q", f)
-		}
-		d, err1 := strconv.ParseUint(p[0], 10, 32)
-		sv, err2 := strconv.ParseUint(p[1], 10, 32)
-		q, err3 := strconv.ParseUint(p[2], 10, 64)
-		if err := errors.Join(err1, err2, err3); err != nil {
-			return nil, fmt.Errorf("bad GTID %q: %w", f, err)
-		}
-		out = append(out, gtid{domain: uint32(d), server: uint32(sv), seq: q})
-	}
-	return out, nil
-}
-
-// missing returns the GTIDs of the source's binlog state that a replica
-// with server_id self and gtid_slave_pos applied has not applied yet.
-// GTIDs the replica itself originated are never sent back to it (same
-// server_id), so they count as applied: that is what keeps a ring from
-// waiting forever.
-func missing(sourceState, applied []gtid, self uint32) []gtid {
-	have := map[uint32]uint64{}
-	for _, g := range applied {
-		have[g.domain] = max(have[g.domain], g.seq)
-	}
-	var out []gtid
-	for _, g := range sourceState {
-		if g.server == self {
-			continue
-		}
-		if seq, ok := have[g.domain]; !ok || seq < g.seq {
-			out = append(out, g)
-		}
-	}
-	return out
-}
-
 // WaitReplicated waits until every replica has applied, on every channel,
 // everything its source has written to its binary log (@@gtid_binlog_state
 // of the source against Gtid_Slave_Pos of the replica), and the sources'
@@ -299,15 +250,15 @@ func (sb *Sandbox) lagging(ctx context.Context, states map[string]string) ([]str
 			if c.sql == "No" || c.io == "No" {
 				continue // stopped on purpose
 			}
-			want, err := parseGTIDList(state)
+			want, err := gtid.ParseMariaDB(state)
 			if err != nil {
 				return nil, fmt.Errorf("sandbox: %s: gtid_binlog_state: %w", l.Source, err)
 			}
-			have, err := parseGTIDList(c.slavePos)
+			have, err := gtid.ParseMariaDB(c.slavePos)
 			if err != nil {
 				return nil, fmt.Errorf("sandbox: %s: Gtid_Slave_Pos: %w", r.Name, err)
 			}
-			if m := missing(want, have, uint32(r.ServerID)); len(m) > 0 {
+			if m := want.Missing(have, uint32(r.ServerID)); len(m) > 0 {
 				lag = append(lag, fmt.Sprintf("%s channel %q from %s: applied %q, source at %q, %s",
 					r.Name, l.Channel, l.Source, c.slavePos, state, c))
 			}
