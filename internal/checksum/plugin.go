@@ -73,13 +73,9 @@ func setup(app *kingpin.Application) plugin.Runner {
 		if err := o.Validate(); err != nil {
 			return err
 		}
-		cfg, err := conn.Resolve()
+		cfg, err := conn.ResolveFor(r)
 		if err != nil {
 			return err
-		}
-		r.Secret(cfg.Secret())
-		for _, w := range cfg.Warnings {
-			r.Warn("%s", w)
 		}
 		return Run(ctx, r, cfg, o)
 	}

@@ -77,13 +77,9 @@ func setup(app *kingpin.Application) plugin.Runner {
 				return fmt.Errorf("invalid command line: --role judges the one -H server, not a --server or --discover topology")
 			}
 		}
-		cfg, err := conn.Resolve()
+		cfg, err := conn.ResolveFor(r)
 		if err != nil {
 			return err
-		}
-		r.Secret(cfg.Secret())
-		for _, w := range cfg.Warnings {
-			r.Warn("%s", w)
 		}
 
 		mode, addrs := Single, []string{cfg.Addr()}
