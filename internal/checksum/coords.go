@@ -40,6 +40,17 @@ func (n *node) appliedCoordsQuery() string {
 	}
 }
 
+// appliedCoords reads, on one of n's sessions, what n has applied.
+func (n *node) appliedCoords(ctx context.Context) (Coords, error) {
+	var c Coords
+	err := n.pool.with(ctx, func(s sqlConn) error {
+		var err error
+		c, err = n.readCoords(ctx, s, n.appliedCoordsQuery())
+		return err
+	})
+	return c, err
+}
+
 // readCoords runs a coordinates statement of n on q.
 func (n *node) readCoords(ctx context.Context, q querier, stmt string) (Coords, error) {
 	rows, _, err := queryRows(ctx, q, stmt)

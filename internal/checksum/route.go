@@ -283,15 +283,11 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 	var w waitSpec
 	switch {
 	case src.mariaGTIDs() && rep.mariaGTIDs():
-		var have, got Coords
-		err := rep.pool.with(ctx, func(s sqlConn) error {
-			var err error
-			have, err = rep.readCoords(ctx, s, rep.appliedCoordsQuery())
-			return err
-		})
+		have, err := rep.appliedCoords(ctx)
 		if err != nil {
 			return false, "", err
 		}
+		var got Coords
 		err = srcExec(ctx, func(s sqlConn) error {
 			var err error
 			got, err = src.readCoords(ctx, s, "SELECT CONCAT_WS(',', NULLIF(@@GLOBAL.gtid_binlog_pos, ''), NULLIF(@@GLOBAL.gtid_slave_pos, ''))")
@@ -314,12 +310,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 		if len(src.Channels) == 0 {
 			return true, "", nil
 		}
-		var have Coords
-		err := rep.pool.with(ctx, func(s sqlConn) error {
-			var err error
-			have, err = rep.readCoords(ctx, s, rep.appliedCoordsQuery())
-			return err
-		})
+		have, err := rep.appliedCoords(ctx)
 		if err != nil {
 			return false, "", err
 		}
