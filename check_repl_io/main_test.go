@@ -179,7 +179,12 @@ func TestReplicaScenarios(t *testing.T) {
 	})
 	t.Run("io thread stopped", func(t *testing.T) {
 		must(t, r1, "STOP SLAVE IO_THREAD")
-		defer must(t, r1, "START SLAVE IO_THREAD")
+		defer func() {
+			// The next scenario needs the IO thread connected again, not
+			// still Connecting.
+			must(t, r1, "START SLAVE IO_THREAD")
+			waitSlave(t, r1, "Slave_IO_Running", "Yes")
+		}()
 		waitSlave(t, r1, "Slave_IO_Running", "No")
 		res := c.run(r1)
 		expect(t, res, 2, "REPL_IO CRITICAL - default channel (from "+src+"): IO thread stopped")

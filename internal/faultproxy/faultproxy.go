@@ -143,6 +143,7 @@ func (p *Proxy) CutAll() {
 	for l := range p.links {
 		links = append(links, l)
 	}
+	p.cuts += len(links)
 	p.mu.Unlock()
 	for _, l := range links {
 		p.cut(l)
@@ -268,6 +269,10 @@ func (p *Proxy) pipe(l *link, src, dst net.Conn, fromClient bool) {
 			}
 			if cut {
 				// Nothing the server answers from now on reaches the client.
+				// Counted now: the other direction may end the link first.
+				p.mu.Lock()
+				p.cuts++
+				p.mu.Unlock()
 				l.dead.Store(true)
 			}
 			if _, werr := dst.Write(chunk); werr != nil {
@@ -328,11 +333,8 @@ func (p *Proxy) wait(d time.Duration) bool {
 	}
 }
 
-// cut resets both sides of l.
+// cut resets both sides of l (counted by the caller).
 func (p *Proxy) cut(l *link) {
-	p.mu.Lock()
-	p.cuts++
-	p.mu.Unlock()
 	l.dead.Store(true)
 	l.once.Do(func() {
 		reset(l.client)
