@@ -7,12 +7,12 @@ import (
 
 	"github.com/replmon/replmon/internal/iocheck"
 	"github.com/replmon/replmon/internal/plugin"
-	_ "github.com/replmon/replmon/internal/plugin/oneproc" // one connection: one processor is faster
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version string
 
 func main() {
+	honourGOMAXPROCS()
 	os.Exit(plugin.Main(iocheck.Plugin(), os.Args[1:], plugin.Env{Version: version}))
 }

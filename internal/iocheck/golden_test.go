@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/replmon/replmon/internal/clitest"
+	"github.com/replmon/replmon/internal/fakeserver"
+	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica/fixture"
 )
@@ -35,6 +37,42 @@ func TestGolden(t *testing.T) {
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
 			// The statement chosen from the version is the recorded one, and
 			// a fallback is only taken after a syntax error.
+			queries := srv.Queries()
+			if last := queries[len(queries)-1]; last != fx.Statement {
+				t.Errorf("last statement %q, want %q (sent: %q)", last, fx.Statement, queries)
+			}
+		})
+	}
+}
+
+// TestGoldenOverTheWire replays every fixture as TestGolden does, but from
+// a wire-level fake server through CheckText on a *mysqlconn.Conn, the way
+// check_repl_io runs: the output must be the same golden file.
+func TestGoldenOverTheWire(t *testing.T) {
+	fixtures, err := fixture.LoadDir(filepath.Join(clitest.Root(t), "testdata", "replica_status"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MYSQL_PWD", "pw")
+	for _, fx := range fixtures {
+		t.Run(fx.Name(), func(t *testing.T) {
+			srv := fakeserver.StartT(t, fakeserver.FromFixture(fx, "monitor", "pw"))
+			flags := mysqlconn.Flags{Host: "127.0.0.1", Port: srv.Port(), User: "monitor", NoDefaults: true, SSLMode: "DISABLED"}
+			cfg, err := flags.Resolve()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			conn, err := cfg.Connect(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			r := plugin.NewReport(nil, 0)
+			if err := CheckText(ctx, r, conn, "db1:3306", defaults()); err != nil {
+				r.Add(plugin.UNKNOWN, "%s", err)
+			}
+			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
 			queries := srv.Queries()
 			if last := queries[len(queries)-1]; last != fx.Statement {
 				t.Errorf("last statement %q, want %q (sent: %q)", last, fx.Statement, queries)

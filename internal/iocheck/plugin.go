@@ -56,7 +56,9 @@ func setup(app *kingpin.Application) plugin.Runner {
 			r.Warn("%s", w)
 		}
 		r.Stage("connecting to %s", cfg.Addr())
-		db, err := cfg.Open(ctx, 1)
+		// One connection, statements in sequence: the driver's connection
+		// is used directly, without database/sql's pool.
+		conn, err := cfg.Connect(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -64,22 +66,39 @@ func setup(app *kingpin.Application) plugin.Runner {
 			r.Add(plugin.CRITICAL, "%s", err)
 			return nil
 		}
-		defer db.Close()
-		return Check(ctx, r, db, cfg.Addr(), opts)
+		defer conn.Close()
+		return CheckText(ctx, r, conn, cfg.Addr(), opts)
 	}
 }
 
 // Check identifies the server behind q, reads every replication channel
 // and records the verdicts in r. addr names the server in stage messages.
 func Check(ctx context.Context, r *plugin.Report, q server.Querier, addr string, opts Options) error {
+	return check(ctx, r, addr, opts,
+		func() (server.Identity, error) { return server.Detect(ctx, q) },
+		func(id server.Identity) ([]replica.Channel, string, error) { return replica.Read(ctx, q, id) })
+}
+
+// CheckText is Check over a server.TextQuerier, such as a
+// *mysqlconn.Conn.
+func CheckText(ctx context.Context, r *plugin.Report, q server.TextQuerier, addr string, opts Options) error {
+	return check(ctx, r, addr, opts,
+		func() (server.Identity, error) { return server.DetectText(ctx, q) },
+		func(id server.Identity) ([]replica.Channel, string, error) { return replica.ReadText(ctx, q, id) })
+}
+
+// check is Check with the two reads as functions.
+func check(ctx context.Context, r *plugin.Report, addr string, opts Options,
+	detect func() (server.Identity, error),
+	read func(server.Identity) ([]replica.Channel, string, error)) error {
 	r.Stage("reading the server version of %s", addr)
-	id, err := server.Detect(ctx, q)
+	id, err := detect()
 	if err != nil {
 		return err
 	}
 	r.Debugf(1, "%s is %s", addr, id)
 	r.Stage("running %s on %s", id.ReplicaStatusQuery(), addr)
-	chans, stmt, err := replica.Read(ctx, q, id)
+	chans, stmt, err := read(id)
 	if err != nil {
 		return err
 	}

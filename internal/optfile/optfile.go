@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 )
 
 // Options maps normalised option names to their values.
@@ -117,11 +118,69 @@ type fileSystem interface {
 	ReadDir(name string) ([]fs.DirEntry, error)
 }
 
+// fileReader is implemented by a fileSystem that reads a whole file more
+// cheaply than Open, Stat and io.ReadAll do. ReadFile appends at most
+// limit+1 bytes of the file at name to buf and returns them with the file's
+// mode; on failure to open the file it returns the error os.Open would.
+type fileReader interface {
+	ReadFile(name string, buf []byte, limit int) ([]byte, fs.FileMode, error)
+}
+
 type osFS struct{}
 
 func (osFS) Open(name string) (fs.File, error)          { return os.Open(name) }
 func (osFS) Stat(name string) (fs.FileInfo, error)      { return os.Stat(name) }
 func (osFS) ReadDir(name string) ([]fs.DirEntry, error) { return os.ReadDir(name) }
+
+// ReadFile reads the file with plain system calls: open, fstat, read until
+// the end, close. An *os.File would also try, and fail, to register the
+// file with the network poller on every open (three more system calls).
+func (osFS) ReadFile(name string, buf []byte, limit int) ([]byte, fs.FileMode, error) {
+	var fd int
+	var err error
+	for {
+		fd, err = syscall.Open(name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return buf, 0, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return buf, 0, &fs.PathError{Op: "stat", Path: name, Err: err}
+	}
+	mode := fs.FileMode(st.Mode & 0o777)
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFREG:
+	case syscall.S_IFDIR:
+		return buf, mode | fs.ModeDir, nil
+	default:
+		mode |= fs.ModeIrregular // neither regular nor a directory: read it, as before
+	}
+	if want := len(buf) + int(min(st.Size, int64(limit))) + 1; cap(buf) < want {
+		buf = append(make([]byte, 0, want), buf...)
+	}
+	for len(buf) <= limit {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := syscall.Read(fd, buf[len(buf):cap(buf)])
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return buf, mode, &fs.PathError{Op: "read", Path: name, Err: err}
+		}
+		if n == 0 {
+			break
+		}
+		buf = buf[:len(buf)+n]
+	}
+	return buf, mode, nil
+}
 
 type reader struct {
 	fsys     fileSystem
@@ -129,10 +188,11 @@ type reader struct {
 	opts     Options
 	warnings []string
 	stack    []string // files being read, outermost first
+	buf      []byte   // read buffer, reused from file to file
 }
 
 func newReader(fsys fileSystem, groups []string) *reader {
-	r := &reader{fsys: fsys, groups: make(map[string]bool), opts: Options{}}
+	r := &reader{fsys: fsys, groups: make(map[string]bool, len(groups)), opts: Options{}}
 	for _, g := range groups {
 		r.groups[strings.ToLower(g)] = true
 	}
@@ -153,45 +213,90 @@ func (r *reader) readTop(path string) error {
 
 // load returns the content of the file at path, or skip=true when the file is
 // world-writable and must be ignored.
-func (r *reader) load(path string) (data []byte, skip bool, err error) {
-	info, err := r.fsys.Stat(path)
+func (r *reader) load(path string) (data string, skip bool, err error) {
+	content, mode, err := r.readFile(path)
+	var pe *fs.PathError
+	if _, real := r.fsys.(fileReader); real && errors.As(err, &pe) && pe.Op == "open" && errors.Is(pe.Err, fs.ErrNotExist) {
+		// A missing file: os.Stat would fail with the same errno, and its
+		// error is the one to give, without a system call to ask for it.
+		return "", false, &fs.PathError{Op: "stat", Path: path, Err: pe.Err}
+	}
 	if err != nil {
-		return nil, false, err
+		// The file cannot be read: judge it by its metadata first, as the
+		// client does, so that a world-writable or directory path is
+		// reported as such.
+		info, serr := r.fsys.Stat(path)
+		if serr != nil {
+			return "", false, serr
+		}
+		if m := info.Mode(); m.IsDir() || m.IsRegular() && m.Perm()&0o002 != 0 {
+			mode, err = m, nil
+		} else {
+			return "", false, err
+		}
 	}
-	if info.IsDir() {
-		return nil, false, errors.New("is a directory")
+	if mode.IsDir() {
+		return "", false, errors.New("is a directory")
 	}
-	if info.Mode().IsRegular() && info.Mode().Perm()&0o002 != 0 {
+	if mode.IsRegular() && mode.Perm()&0o002 != 0 {
 		r.warnings = append(r.warnings, fmt.Sprintf("%s %s, as the mysql client does", reasonWorldWritable, path))
-		return nil, true, nil
+		return "", true, nil
 	}
-	f, err := r.fsys.Open(path)
-	if err != nil {
-		return nil, false, err
+	if len(content) > maxFileSize {
+		return "", false, errors.New(reasonFileTooLarge)
 	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, false, err
-	}
-	if len(data) > maxFileSize {
-		return nil, false, errors.New(reasonFileTooLarge)
-	}
-	if info.Mode().Perm()&0o004 != 0 && containsPassword(data) {
+	data = string(content)
+	if mode.Perm()&0o004 != 0 && containsPassword(data) {
 		r.warnings = append(r.warnings, fmt.Sprintf("option file %s contains a password and is readable by all users", path))
 	}
 	return data, false, nil
 }
 
+// readFile reads at most maxFileSize+1 bytes of the file at path into the
+// reader's buffer and returns them, valid until the next call, with the
+// file's mode.
+func (r *reader) readFile(path string) ([]byte, fs.FileMode, error) {
+	if fr, ok := r.fsys.(fileReader); ok {
+		buf, mode, err := fr.ReadFile(path, r.buf[:0], maxFileSize)
+		r.buf = buf
+		return buf, mode, err
+	}
+	f, err := r.fsys.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, 0, err
+	}
+	if info.IsDir() {
+		return nil, info.Mode(), nil
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	return data, info.Mode(), err
+}
+
+// nextLine returns the first line of s, without its newline, and the rest.
+func nextLine(s string) (line, rest string) {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
+}
+
 // parse reads the lines of one file; path is already cleaned.
-func (r *reader) parse(path string, data []byte) error {
+func (r *reader) parse(path string, data string) error {
 	r.stack = append(r.stack, path)
 	defer func() { r.stack = r.stack[:len(r.stack)-1] }()
 
 	group := ""
 	inGroup := false // a [group] header has been seen in this file
-	for i, raw := range strings.Split(string(data), "\n") {
-		lineNo := i + 1
+	lineNo := 0
+	for rest := data; rest != ""; {
+		var raw string
+		raw, rest = nextLine(rest)
+		lineNo++
 		fail := func(reason string, err error) error {
 			return &ParseError{Path: path, Line: lineNo, Reason: reason, Err: err}
 		}
@@ -388,25 +493,70 @@ func unescape(v string) string {
 
 // containsPassword reports whether any group of an option file sets a
 // non-empty password.
-func containsPassword(data []byte) bool {
-	for _, raw := range strings.Split(string(data), "\n") {
+func containsPassword(data string) bool {
+	for rest := data; rest != ""; {
+		var raw string
+		raw, rest = nextLine(rest)
 		s := trimLeft(raw)
 		if s == "" || strings.ContainsRune("#;![", rune(s[0])) {
 			continue
 		}
 		name, value, reason := splitOption(s)
-		if reason == "" && value != "" && normalizeName(name) == "password" {
+		if reason == "" && value != "" && isPasswordName(name) {
 			return true
 		}
 	}
 	return false
 }
 
+// isPasswordName reports whether normalizeName(name) is "password", without
+// building the normalised name. No letter outside ASCII lower-cases to one of
+// "password" or "loose", so an ASCII comparison that ignores case is exact.
+func isPasswordName(name string) bool {
+	n := trim(name)
+	if len(n) > 6 && asciiEqualFold(n[:5], "loose") && (n[5] == '-' || n[5] == '_') {
+		n = n[6:]
+	}
+	return asciiEqualFold(n, "password")
+}
+
+// asciiEqualFold reports whether s equals lower, a lower-case ASCII word, when
+// ASCII upper-case letters of s are lowered.
+func asciiEqualFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // normalizeName lower-cases an option name, treats '-' and '_' alike and drops
 // the "loose" prefix.
 func normalizeName(name string) string {
-	n := strings.ReplaceAll(strings.ToLower(trim(name)), "-", "_")
+	n := trim(name)
+	if !isNormal(n) {
+		n = strings.ReplaceAll(strings.ToLower(n), "-", "_")
+	}
 	return strings.TrimPrefix(n, "loose_")
+}
+
+// isNormal reports whether name is already lower-case ASCII without '-', so
+// that normalising it needs no copy.
+func isNormal(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '-' || 'A' <= c && c <= 'Z' || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // hasKeyword reports whether s starts with the directive keyword kw followed

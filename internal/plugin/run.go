@@ -106,6 +106,7 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
+		growStack()
 		defer close(done)
 		defer func() {
 			if v := recover(); v != nil {
@@ -276,3 +277,18 @@ func versionString(name, v string) string {
 	}
 	return name + " " + v
 }
+
+// growStack grows the calling goroutine's stack at once from its starting
+// 2 KiB to 32 KiB, about what connecting and running a check take it to:
+// one copy of a shallow stack instead of four doublings, each of which
+// copies the stack and walks its frames. Called first by the goroutine that
+// runs a check, it makes a run measurably cheaper (docs/BENCHMARKS.md).
+//
+//go:noinline
+func growStack() {
+	var frame [16 << 10]byte
+	touchStack(frame[:])
+}
+
+//go:noinline
+func touchStack(b []byte) { b[0] = 1 }

@@ -183,3 +183,27 @@ func TestPasswordNeverPrinted(t *testing.T) {
 		t.Errorf("MYSQL_PWD printed: %q", out.String())
 	}
 }
+
+func TestGrowStack(t *testing.T) {
+	done := make(chan int)
+	go func() {
+		growStack()
+		done <- stackDepth(100)
+	}()
+	if got := <-done; got != 100 {
+		t.Errorf("stackDepth = %d after growStack, want 100", got)
+	}
+}
+
+// stackDepth recurses n times with a frame of over 256 bytes: a stack of
+// some 30 KiB, which growStack grew to in one step.
+//
+//go:noinline
+func stackDepth(n int) int {
+	var pad [256]byte
+	touchStack(pad[:])
+	if n == 0 {
+		return 0
+	}
+	return stackDepth(n-1) + 1
+}

@@ -13,12 +13,28 @@ import (
 // it try id's fallback statement; any other error is returned, explained by
 // server.Explain, with the statement that failed.
 func Read(ctx context.Context, q server.Querier, id server.Identity) ([]Channel, string, error) {
+	return read(id, func(stmt string) ([]Channel, error) { return query(ctx, q, stmt) })
+}
+
+// ReadText is Read over a server.TextQuerier.
+func ReadText(ctx context.Context, q server.TextQuerier, id server.Identity) ([]Channel, string, error) {
+	return read(id, func(stmt string) ([]Channel, error) {
+		columns, values, err := q.QueryText(ctx, stmt)
+		if err != nil {
+			return nil, err
+		}
+		return FromResult(columns, values)
+	})
+}
+
+// read is Read with the statement run by query.
+func read(id server.Identity, query func(stmt string) ([]Channel, error)) ([]Channel, string, error) {
 	stmt := id.ReplicaStatusQuery()
-	channels, err := query(ctx, q, stmt)
+	channels, err := query(stmt)
 	if err != nil && server.IsSyntaxError(err) {
 		if fallback := id.FallbackReplicaStatusQuery(); fallback != "" {
 			stmt = fallback
-			channels, err = query(ctx, q, stmt)
+			channels, err = query(stmt)
 		}
 	}
 	if err != nil {

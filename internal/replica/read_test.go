@@ -34,6 +34,7 @@ func TestReadFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			chans, stmt, err := replica.Read(ctx, db, id)
+			sameAsReadText(t, f.Script(), id, chans, stmt, err)
 			if err != nil {
 				t.Fatalf("Read: %v (sent %q)", err, srv.Queries())
 			}
@@ -197,6 +198,7 @@ func TestRead(t *testing.T) {
 			db := srv.DB()
 			defer db.Close()
 			chans, stmt, err := replica.Read(context.Background(), db, tt.id)
+			sameAsReadText(t, tt.script, tt.id, chans, stmt, err)
 			if stmt != tt.wantStmt {
 				t.Errorf("statement = %q, want %q", stmt, tt.wantStmt)
 			}
@@ -223,5 +225,39 @@ func TestRead(t *testing.T) {
 				t.Errorf("errors.As(*mysql.MySQLError) = %v (%v), want code %d", got, me, tt.wantCode)
 			}
 		})
+	}
+}
+
+// textServer answers QueryText from a fakedb script and records the
+// statements, as a connection used without database/sql.
+type textServer struct {
+	script map[string]fakedb.Result
+	sent   []string
+}
+
+func (s *textServer) QueryText(_ context.Context, query string) ([]string, [][]*string, error) {
+	s.sent = append(s.sent, query)
+	r, ok := s.script[query]
+	if !ok {
+		return nil, nil, fakedb.SyntaxError(query)
+	}
+	return r.Columns, r.Rows, r.Err
+}
+
+// sameAsReadText fails the test unless ReadText over script gives what
+// Read gave: the channels, the statement and the error text.
+func sameAsReadText(t *testing.T, script map[string]fakedb.Result, id server.Identity, chans []replica.Channel, stmt string, err error) {
+	t.Helper()
+	q := &textServer{script: script}
+	tchans, tstmt, terr := replica.ReadText(context.Background(), q, id)
+	if tstmt != stmt || !reflect.DeepEqual(tchans, chans) {
+		t.Errorf("ReadText = %d channels from %q, Read = %d channels from %q", len(tchans), tstmt, len(chans), stmt)
+	}
+	if (terr == nil) != (err == nil) || terr != nil && terr.Error() != err.Error() {
+		t.Errorf("ReadText error %v, Read error %v", terr, err)
+	}
+	var tme, me *mysql.MySQLError
+	if errors.As(terr, &tme) != errors.As(err, &me) {
+		t.Errorf("ReadText error %T, Read error %T", terr, err)
 	}
 }

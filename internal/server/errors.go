@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -54,16 +55,24 @@ func (e *AccessError) Error() string {
 // Unwrap returns the driver's error, so errors.As still finds *mysql.MySQLError.
 func (e *AccessError) Unwrap() error { return e.err }
 
+// The patterns below are compiled on first use, not at start-up: a check
+// that meets no refusal (nearly every run) never pays for them.
 var (
 	// "Access denied; you need (at least one of) the SUPER, REPLICATION CLIENT privilege(s) for this operation"
 	// and, in 5.0/5.1, "Access denied; you need the SUPER,REPLICATION CLIENT privilege for this operation".
-	needPrivilegeRE = regexp.MustCompile(`you need (?:\(at least one of\) )?the (.+?) privilege`)
+	needPrivilegeRE = lazyRegexp(`you need (?:\(at least one of\) )?the (.+?) privilege`)
 	// "SELECT command denied to user 'u'@'h' for table `db`.`t`", "... for column 'c' in table 't'",
 	// "execute command denied to user 'u'@'h' for routine 'db.p'".
-	commandDeniedRE = regexp.MustCompile(`^(.+?) command denied to user '[^']*'@'[^']*' for (.+)$`)
+	commandDeniedRE = lazyRegexp(`^(.+?) command denied to user '[^']*'@'[^']*' for (.+)$`)
 	// "Access denied for user 'u'@'h' to database 'db'".
-	databaseDeniedRE = regexp.MustCompile(`to database '([^']*)'`)
+	databaseDeniedRE = lazyRegexp(`to database '([^']*)'`)
 )
+
+// lazyRegexp returns a function that compiles expr on its first call and
+// returns the same *regexp.Regexp on every call.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // Explain turns a privilege or login refusal into an *AccessError that keeps
 // the server's text and names the missing privilege when the text does not;
@@ -77,21 +86,21 @@ func Explain(err error) error {
 	ae := &AccessError{Number: me.Number, Message: me.Message, err: err}
 	switch me.Number {
 	case errSpecificAccessDenied:
-		if m := needPrivilegeRE.FindStringSubmatch(me.Message); m != nil {
+		if m := needPrivilegeRE().FindStringSubmatch(me.Message); m != nil {
 			ae.Missing = m[1] // the server already names it
 		} else {
 			ae.Missing = "a privilege the server did not name"
 			ae.Hint = "the server did not say which privilege is missing"
 		}
 	case errTableAccessDenied, errColumnAccessDenied, errProcAccessDenied:
-		if m := commandDeniedRE.FindStringSubmatch(me.Message); m != nil {
+		if m := commandDeniedRE().FindStringSubmatch(me.Message); m != nil {
 			ae.Missing = strings.ToUpper(m[1]) + " on " + m[2]
 		} else {
 			ae.Missing = "a table or routine privilege"
 		}
 		ae.Hint = "missing privilege: " + ae.Missing
 	case errDBAccessDenied:
-		if m := databaseDeniedRE.FindStringSubmatch(me.Message); m != nil {
+		if m := databaseDeniedRE().FindStringSubmatch(me.Message); m != nil {
 			ae.Missing = "any privilege on database '" + m[1] + "'"
 		} else {
 			ae.Missing = "any privilege on the database"

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -136,5 +137,19 @@ func TestExplainLeavesOtherErrorsAlone(t *testing.T) {
 		if got := Explain(err); got != err {
 			t.Errorf("Explain(%v) = %v, want it unchanged", err, got)
 		}
+	}
+}
+
+func TestLazyPatternsCompileOnceAndMatch(t *testing.T) {
+	for name, re := range map[string]func() *regexp.Regexp{
+		"needPrivilegeRE": needPrivilegeRE, "commandDeniedRE": commandDeniedRE, "databaseDeniedRE": databaseDeniedRE,
+	} {
+		first := re()
+		if first == nil || re() != first {
+			t.Errorf("%s: want the same compiled pattern on every call", name)
+		}
+	}
+	if m := databaseDeniedRE().FindStringSubmatch("Access denied for user 'u'@'h' to database 'app'"); len(m) != 2 || m[1] != "app" {
+		t.Errorf("databaseDeniedRE match = %q", m)
 	}
 }
