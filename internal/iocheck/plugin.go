@@ -47,18 +47,14 @@ func setup(app *kingpin.Application) plugin.Runner {
 				return nil
 			}
 		}
-		cfg, err := conn.Resolve()
+		cfg, err := conn.ResolveFor(r)
 		if err != nil {
 			return err
-		}
-		r.Secret(cfg.Secret())
-		for _, w := range cfg.Warnings {
-			r.Warn("%s", w)
 		}
 		r.Stage("connecting to %s", cfg.Addr())
 		// One connection, statements in sequence: the driver's connection
 		// is used directly, without database/sql's pool.
-		conn, err := cfg.Connect(ctx)
+		dc, err := cfg.Connect(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -66,8 +62,8 @@ func setup(app *kingpin.Application) plugin.Runner {
 			r.Add(plugin.CRITICAL, "%s", err)
 			return nil
 		}
-		defer conn.Close()
-		return CheckText(ctx, r, conn, cfg.Addr(), opts)
+		defer dc.Close()
+		return CheckText(ctx, r, dc, cfg.Addr(), opts)
 	}
 }
 
