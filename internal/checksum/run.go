@@ -163,6 +163,9 @@ func (c *checker) run(ctx context.Context) (*Outcome, error) {
 		return nil, fmt.Errorf("source %s: %w", c.source.Label, err)
 	}
 	if len(tables) == 0 {
+		if c.opts.Selection.Empty() {
+			return nil, fmt.Errorf("the source %s has no table in a user database (mysql is compared only when named with -d or --table)", c.source.Label)
+		}
 		return nil, fmt.Errorf("no table matched %s on the source %s", c.opts.Selection.Describe(), c.source.Label)
 	}
 	if err := c.describeTables(ctx, tables); err != nil {

@@ -106,6 +106,11 @@ func (s Selection) namesMySQL() bool {
 	return false
 }
 
+// Empty reports whether no pattern was given: every user database.
+func (s Selection) Empty() bool {
+	return len(s.Databases) == 0 && len(s.Tables) == 0 && len(s.Exclude) == 0
+}
+
 // Describe returns the selection in words, for "no table matched".
 func (s Selection) Describe() string {
 	var parts []string
