@@ -27,8 +27,12 @@ func StartT(t testing.TB, topo Topology) *Sandbox {
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, s := range sb.servers {
-				t.Logf("sandbox: %s (server_id %d, %s) error log, last 20 lines:\n%s",
-					s.Name, s.ServerID, s.Addr(), s.LogTail(20))
+				n := 20
+				if !s.Running() {
+					n = 120 // it died: the whole crash report, stack included
+				}
+				t.Logf("sandbox: %s (server_id %d, %s) error log, last %d lines:\n%s",
+					s.Name, s.ServerID, s.Addr(), n, s.LogTail(n))
 			}
 		}
 		if err := sb.Stop(); err != nil {
