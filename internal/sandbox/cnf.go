@@ -66,6 +66,11 @@ func renderCnf(s *Server) string {
 	line("socket=" + s.Socket)
 	line("pid-file=" + s.PidFile)
 	line("log-error=" + s.LogFile)
+	// A tmpdir of its own: mariadbd deletes every #sql* file in its tmpdir
+	// when it starts, so servers sharing /tmp destroy each other's
+	// internal temporary tables (information_schema queries use them), and
+	// the victim fails the query or crashes.
+	line("tmpdir=" + s.TmpDir)
 	line(fmt.Sprintf("port=%d", s.Port))
 	line(fmt.Sprintf("report_port=%d", s.Port))
 	line(fmt.Sprintf("server_id=%d", s.ServerID))

@@ -99,7 +99,7 @@ func (sb *Sandbox) create(ctx context.Context, tpl string) error {
 			Name: spec.Name, ServerID: spec.ServerID, Port: spec.Port,
 			Socket: filepath.Join(d, "mysqld.sock"), DataDir: filepath.Join(d, "data"), Dir: d,
 			CnfFile: filepath.Join(d, "my.cnf"), PidFile: filepath.Join(d, "mysqld.pid"),
-			LogFile: filepath.Join(d, "error.log"), Spec: spec, bins: sb.bins,
+			LogFile: filepath.Join(d, "error.log"), TmpDir: filepath.Join(d, "tmp"), Spec: spec, bins: sb.bins,
 		}
 		if len(s.Socket) > maxSocketPath {
 			return fmt.Errorf("sandbox: socket path %s longer than %d bytes", s.Socket, maxSocketPath)
@@ -136,6 +136,9 @@ func (sb *Sandbox) createServer(ctx context.Context, s *Server, tpl string) erro
 	}
 	if err := copyTree(tpl, s.DataDir); err != nil {
 		return fmt.Errorf("sandbox: %s: copy template: %w", s.Name, err)
+	}
+	if err := os.Mkdir(s.TmpDir, 0o700); err != nil {
+		return fmt.Errorf("sandbox: %s: %w", s.Name, err)
 	}
 	for attempt := 1; ; attempt++ {
 		if err := os.WriteFile(s.CnfFile, []byte(renderCnf(s)), 0o600); err != nil {

@@ -35,6 +35,7 @@ type Server struct {
 	CnfFile  string     // my.cnf passed with --defaults-file
 	PidFile  string     // pid-file
 	LogFile  string     // log-error
+	TmpDir   string     // tmpdir, this server's alone (see renderCnf)
 	Spec     ServerSpec // spec it was started from, Port filled in
 
 	bins binaries

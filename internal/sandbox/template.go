@@ -115,6 +115,7 @@ func buildTemplate(ctx context.Context, bins binaries, root, final string) error
 	logFile := filepath.Join(tmp, "install.log")
 	lines := append([]string{"[mariadbd]"}, runAsRootLine()...)
 	lines = append(lines, formatCnf...)
+	lines = append(lines, "tmpdir="+tmp) // not /tmp: see renderCnf
 	if err := os.WriteFile(cnf, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		return fmt.Errorf("sandbox: template: %w", err)
 	}
