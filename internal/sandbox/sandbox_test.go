@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -58,9 +60,19 @@ func mysqlErrno(err error) uint16 {
 }
 
 func TestPair(t *testing.T) {
+	// mariadbd deletes the #sql* files of its tmpdir when it starts: a
+	// sandbox server must not touch those of other servers in /tmp.
+	planted := filepath.Join(os.TempDir(), fmt.Sprintf("#sql-temptable-replmon-%d-1-1.MAI", os.Getpid()))
+	if err := os.WriteFile(planted, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(planted)
 	start := time.Now()
 	sb := StartT(t, Pair())
 	t.Logf("Pair ready in %s", time.Since(start))
+	if _, err := os.Stat(planted); err != nil {
+		t.Errorf("starting the sandbox removed %s, a temporary table file of another server: %v", planted, err)
+	}
 	m1, r1 := sb.Server("m1"), sb.Server("r1")
 
 	t.Run("layout", func(t *testing.T) {
