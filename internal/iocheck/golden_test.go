@@ -11,6 +11,7 @@ import (
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica/fixture"
+	"github.com/replmon/replmon/internal/server"
 )
 
 // TestGolden replays every recorded result set (each dialect and each
@@ -31,7 +32,7 @@ func TestGolden(t *testing.T) {
 			defer db.Close()
 			r := plugin.NewReport(nil, 0)
 			opts := defaults()
-			if err := Check(context.Background(), r, db, "db1:3306", opts); err != nil {
+			if err := Check(context.Background(), r, server.SQLText(db), "db1:3306", opts); err != nil {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
@@ -46,7 +47,7 @@ func TestGolden(t *testing.T) {
 }
 
 // TestGoldenOverTheWire replays every fixture as TestGolden does, but from
-// a wire-level fake server through CheckText on a *mysqlconn.Conn, the way
+// a wire-level fake server through Check on a *mysqlconn.Conn, the way
 // check_repl_io runs: the output must be the same golden file.
 func TestGoldenOverTheWire(t *testing.T) {
 	fixtures, err := fixture.LoadDir(filepath.Join(clitest.Root(t), "testdata", "replica_status"))
@@ -69,7 +70,7 @@ func TestGoldenOverTheWire(t *testing.T) {
 			}
 			defer conn.Close()
 			r := plugin.NewReport(nil, 0)
-			if err := CheckText(ctx, r, conn, "db1:3306", defaults()); err != nil {
+			if err := Check(ctx, r, conn, "db1:3306", defaults()); err != nil {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))

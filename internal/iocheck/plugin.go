@@ -63,38 +63,22 @@ func setup(app *kingpin.Application) plugin.Runner {
 			return nil
 		}
 		defer dc.Close()
-		return CheckText(ctx, r, dc, cfg.Addr(), opts)
+		return Check(ctx, r, dc, cfg.Addr(), opts)
 	}
 }
 
 // Check identifies the server behind q, reads every replication channel
 // and records the verdicts in r. addr names the server in stage messages.
-func Check(ctx context.Context, r *plugin.Report, q server.Querier, addr string, opts Options) error {
-	return check(ctx, r, addr, opts,
-		func() (server.Identity, error) { return server.Detect(ctx, q) },
-		func(id server.Identity) ([]replica.Channel, string, error) { return replica.Read(ctx, q, id) })
-}
-
-// CheckText is Check over a server.TextQuerier, such as a
-// *mysqlconn.Conn.
-func CheckText(ctx context.Context, r *plugin.Report, q server.TextQuerier, addr string, opts Options) error {
-	return check(ctx, r, addr, opts,
-		func() (server.Identity, error) { return server.DetectText(ctx, q) },
-		func(id server.Identity) ([]replica.Channel, string, error) { return replica.ReadText(ctx, q, id) })
-}
-
-// check is Check with the two reads as functions.
-func check(ctx context.Context, r *plugin.Report, addr string, opts Options,
-	detect func() (server.Identity, error),
-	read func(server.Identity) ([]replica.Channel, string, error)) error {
+// q is a *mysqlconn.Conn in the plugin, or server.SQLText of a *sql.DB.
+func Check(ctx context.Context, r *plugin.Report, q server.TextQuerier, addr string, opts Options) error {
 	r.Stage("reading the server version of %s", addr)
-	id, err := detect()
+	id, err := server.DetectText(ctx, q)
 	if err != nil {
 		return err
 	}
 	r.Debugf(1, "%s is %s", addr, id)
 	r.Stage("running %s on %s", id.ReplicaStatusQuery(), addr)
-	chans, stmt, err := read(id)
+	chans, stmt, err := replica.ReadText(ctx, q, id)
 	if err != nil {
 		return err
 	}

@@ -25,17 +25,11 @@ const DetectQuery = "SELECT @@version, @@version_comment"
 
 // Detect asks the server for its version and comment and parses them.
 func Detect(ctx context.Context, q Querier) (Identity, error) {
-	var version, comment sql.NullString
-	if err := q.QueryRowContext(ctx, DetectQuery).Scan(&version, &comment); err != nil {
-		return Identity{}, fmt.Errorf("detect server version: %w", Explain(err))
-	}
-	if !version.Valid {
-		return Identity{}, fmt.Errorf("detect server version: @@version is NULL")
-	}
-	return Parse(version.String, comment.String)
+	return DetectText(ctx, SQLText(q))
 }
 
-// DetectText is Detect over a TextQuerier; it fails as Detect does.
+// DetectText is Detect over a TextQuerier. Its errors read as a
+// database/sql scan's would.
 func DetectText(ctx context.Context, q TextQuerier) (Identity, error) {
 	columns, rows, err := q.QueryText(ctx, DetectQuery)
 	switch {
@@ -56,4 +50,47 @@ func DetectText(ctx context.Context, q TextQuerier) (Identity, error) {
 		return Parse(*version, "")
 	}
 	return Parse(*version, *comment)
+}
+
+// SQLText turns a database/sql Querier into a TextQuerier, so that the
+// reads of Detect and replica.Read have one implementation whichever way
+// the connection was made.
+func SQLText(q Querier) TextQuerier { return sqlText{q} }
+
+type sqlText struct{ q Querier }
+
+// QueryText runs stmt and scans every column of every row as text or NULL.
+func (s sqlText) QueryText(ctx context.Context, stmt string) ([]string, [][]*string, error) {
+	rows, err := s.q.QueryContext(ctx, stmt)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	columns, err := rows.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	var values [][]*string
+	scanned := make([]sql.NullString, len(columns))
+	dest := make([]any, len(columns))
+	for i := range scanned {
+		dest[i] = &scanned[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		row := make([]*string, len(scanned))
+		for i, v := range scanned {
+			if v.Valid {
+				s := v.String
+				row[i] = &s
+			}
+		}
+		values = append(values, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	return columns, values, nil
 }
