@@ -283,14 +283,7 @@ func restartWithout(t *testing.T, s *sandbox.Server, line string) {
 	if err := s.Restart(ctx, line); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		n, err := s.QueryString(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")
-		if err == nil && n == "4" {
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("%s: replicas did not reconnect (%s dump threads, %v)", s.Name, n, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := s.WaitDumpThreads(ctx, 4); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -59,15 +59,8 @@ func TestRecordMariaDBFixtures(t *testing.T) {
 		name  string
 		dumps int
 	}{{"m1", 1}, {"m2", 2}} {
-		for {
-			n, err := sb.Server(want.name).QueryString(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n == strconv.Itoa(want.dumps) {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
+		if err := sb.Server(want.name).WaitDumpThreads(ctx, want.dumps); err != nil {
+			t.Fatal(err)
 		}
 	}
 	for _, account := range []string{sandbox.MonitorUser, "root"} {

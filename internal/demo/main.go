@@ -102,7 +102,7 @@ func run(bin string) error {
 	if err := m2.Restart(ctx, "log_slave_updates=OFF"); err != nil {
 		return err
 	}
-	if err := waitDumpThreads(ctx, m2, 4); err != nil {
+	if err := m2.WaitDumpThreads(ctx, 4); err != nil {
 		return err
 	}
 	if err := m1.Exec(ctx, "INSERT INTO shop.orders (customer, amount) VALUES ('fay', 42.00)"); err != nil {
@@ -116,24 +116,6 @@ func run(bin string) error {
 	})
 	fmt.Println("\nTearing down.")
 	return nil
-}
-
-// waitDumpThreads waits until s serves n replication connections again
-// (its replicas and its ring partner reconnect after a restart).
-func waitDumpThreads(ctx context.Context, s *sandbox.Server, n int) error {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	for {
-		got, err := s.QueryString(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")
-		if err == nil && got == fmt.Sprint(n) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%s: %d replicas did not reconnect within a minute (now %s)", s.Name, n, got)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }
 
 // seedData creates the demo schema on m1 and writes on both masters.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -377,6 +378,30 @@ func (s *Server) Restart(ctx context.Context, lines ...string) error {
 		}
 	}
 	return s.StartAgain(ctx)
+}
+
+// WaitDumpThreads waits until s serves n replication connections ("Binlog
+// Dump" threads: its replicas, and its partner in a ring), as after a
+// restart, when they reconnect. Without a context deadline it gives up
+// after defaultWaitTimeout.
+func (s *Server) WaitDumpThreads(ctx context.Context, n int) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, defaultWaitTimeout)
+		defer cancel()
+	}
+	want := strconv.Itoa(n)
+	for {
+		got, err := s.QueryString(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")
+		if err == nil && got == want {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("sandbox: %s: %d replication connections expected, %s now (%v)", s.Name, n, got, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // dropIdle closes the pooled connections of a server that went away, so
