@@ -147,12 +147,14 @@ func TestHungServerIsNamed(t *testing.T) {
 	}}
 	var stages []string
 	c.Stage = func(f string, a ...any) { stages = append(stages, fmt.Sprintf(f, a...)) }
-	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	// The crawl keeps a margin of the budget (here 200ms) to report the
+	// hung server by name: it must return while the caller's context is
+	// still alive.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	start := time.Now()
 	tp := c.Crawl(ctx, Set, []string{"127.0.0.1:3306", "127.0.0.1:3307", "127.0.0.1:3308"})
-	if el := time.Since(start); el > 390*time.Millisecond {
-		t.Errorf("took %v with a 400ms budget", el)
+	if ctx.Err() != nil {
+		t.Errorf("the crawl returned after the caller's deadline: %v", ctx.Err())
 	}
 	r := tp.Nodes[2]
 	if r.Reachable() || !strings.HasPrefix(r.Err.Error(), "no answer within ") || !strings.HasSuffix(r.Err.Error(), "context deadline exceeded)") {
