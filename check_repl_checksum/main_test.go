@@ -533,3 +533,28 @@ func closedPort(t *testing.T) int {
 	l.Close()
 	return p
 }
+
+// TestReplicaOwnBinloggedWrite: a row written on a replica with its binary
+// log on gets a GTID of the replica's own, above the source's in the
+// domain. A source that replicates from nothing can never apply it, so the
+// difference is confirmed drift at once, not waited on and called
+// unsettled.
+func TestReplicaOwnBinloggedWrite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts mariadbd servers")
+	}
+	bin := clitest.Build(t, "check_repl_checksum")
+	topo := sandbox.Pair()
+	topo.Server("r1").LogBin = true
+	sb := sandbox.StartT(t, topo)
+	exec(t, sb.Server("m1"), "CREATE DATABASE shop",
+		"CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
+		"INSERT INTO shop.orders VALUES (1, 'a'), (2, 'b')")
+	waitReplicated(t, sb)
+	exec(t, sb.Server("r1"), "INSERT INTO shop.orders VALUES (3, 'replica only')")
+	c := &checker{t: t, bin: bin, sb: sb, source: "m1"}
+	r1 := sb.Server("r1").Addr()
+	res := c.run("-d", "shop", "--replica", r1)
+	wantCode(t, res, 2)
+	wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: shop\.orders on `+regexp.QuoteMeta(r1)+` \(id=3 only on the replica\); 1 table compared on 1 replica: 0 in sync, 1 drifted, 0 unsettled, 0 errors \|`)
+}
