@@ -15,6 +15,11 @@ const (
 	Rows          Method = "rows"           // a hash of the rows computed by the server, by chunk
 )
 
+// columnLists is the comparison made first when a table's columns differ
+// between the servers: of the column lists, not the data (no --method
+// value chooses it).
+const columnLists Method = "column lists"
+
 // Methods lists the values of --method.
 var Methods = []string{string(Auto), string(ChecksumTable), string(Rows)}
 

@@ -85,7 +85,7 @@ func Render(r *plugin.Report, out *Outcome) {
 			v := x.Verdict
 			counts[v.State]++
 			retries += v.Retries
-			if x.Method == Rows && v.State != Structure {
+			if x.Method == Rows {
 				tableRows = max(tableRows, sumRows(v.Source))
 			}
 			r.Long("%s %s on %s: %s", status(v.State, o), x.Table, x.Replica, detail(x))
@@ -278,6 +278,9 @@ func detail(x Result) string {
 // sumsWords shows the checksums or row counts compared.
 func sumsWords(x Result) string {
 	v := x.Verdict
+	if x.Method == columnLists {
+		return "no data compared"
+	}
 	if x.Method == ChecksumTable {
 		s, r := v.Source[0].Value, v.Replica[0].Value
 		if s == r || r == "" {

@@ -230,7 +230,7 @@ func (c *checker) runGroup(ctx context.Context, t TableName, st *tableInfo, g *g
 		r.Verdict, r.Note, r.Chunks = vs[k], g.notes[k], len(p.Units())
 		switch g.kind {
 		case "structure":
-			r.Method = Rows
+			r.Method = columnLists
 			if r.Verdict.State == Drifted {
 				r.Verdict.State = Structure
 				r.Verdict.Why = columnDifference(r.Verdict.Source[0].Value, r.Verdict.Replica[0].Value)
