@@ -52,7 +52,7 @@ func (n *node) appliedCoords(ctx context.Context) (Coords, error) {
 }
 
 // readCoords runs a coordinates statement of n on q.
-func (n *node) readCoords(ctx context.Context, q querier, stmt string) (Coords, error) {
+func (n *node) readCoords(ctx context.Context, q server.Querier, stmt string) (Coords, error) {
 	rows, _, err := queryRows(ctx, q, stmt)
 	if err != nil {
 		return Coords{}, fmt.Errorf("%s on %s: %w", stmt, n.Label, server.Explain(err))

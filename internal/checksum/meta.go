@@ -84,7 +84,7 @@ const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema
 	"ORDER BY TABLE_SCHEMA, TABLE_NAME"
 
 // listTables returns the tables of q that sel selects.
-func listTables(ctx context.Context, q querier, sel Selection) ([]TableName, error) {
+func listTables(ctx context.Context, q server.Querier, sel Selection) ([]TableName, error) {
 	rows, _, err := queryRows(ctx, q, listTablesQuery)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", server.Explain(err))
@@ -122,7 +122,7 @@ func metaQueries(schema string, names []string) [3]string {
 
 // loadMeta describes the given tables on q; a table that does not exist
 // there is absent from the map.
-func loadMeta(ctx context.Context, q querier, tables []TableName) (map[TableName]*tableInfo, error) {
+func loadMeta(ctx context.Context, q server.Querier, tables []TableName) (map[TableName]*tableInfo, error) {
 	bySchema := map[string][]string{}
 	for _, t := range tables {
 		bySchema[t.Schema] = append(bySchema[t.Schema], t.Name)

@@ -93,7 +93,7 @@ func factsQuery(id server.Identity) string {
 }
 
 // readFacts runs factsQuery.
-func (n *node) readFacts(ctx context.Context, q querier) error {
+func (n *node) readFacts(ctx context.Context, q server.Querier) error {
 	stmt := factsQuery(n.ID)
 	rows, _, err := queryRows(ctx, q, stmt)
 	if err != nil {

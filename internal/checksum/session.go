@@ -152,48 +152,30 @@ func (p *pool) close() {
 }
 
 // queryRows runs q and returns every row as strings; a NULL is returned as
-// nil in nulls (same shape as rows) when nulls is wanted.
-func queryRows(ctx context.Context, c querier, q string) ([][]string, [][]bool, error) {
-	rows, err := c.QueryContext(ctx, q)
+// "" with its flag set in nulls (same shape as rows).
+func queryRows(ctx context.Context, c server.Querier, q string) ([][]string, [][]bool, error) {
+	_, values, err := server.SQLText(c).QueryText(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, nil, err
-	}
-	var out [][]string
-	var nulls [][]bool
-	raw := make([]sql.RawBytes, len(cols))
-	dest := make([]any, len(cols))
-	for i := range raw {
-		dest[i] = &raw[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, err
+	out := make([][]string, len(values))
+	nulls := make([][]bool, len(values))
+	for r, vs := range values {
+		out[r], nulls[r] = make([]string, len(vs)), make([]bool, len(vs))
+		for i, v := range vs {
+			if v == nil {
+				nulls[r][i] = true
+			} else {
+				out[r][i] = *v
+			}
 		}
-		row := make([]string, len(cols))
-		isNull := make([]bool, len(cols))
-		for i, v := range raw {
-			row[i] = string(v)
-			isNull[i] = v == nil
-		}
-		out = append(out, row)
-		nulls = append(nulls, isNull)
 	}
-	return out, nulls, rows.Err()
-}
-
-// querier is a session or a pool's database.
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	return out, nulls, nil
 }
 
 // queryValue runs q and returns the first column of its only row; NULL is
 // returned with null set.
-func queryValue(ctx context.Context, c querier, q string) (string, bool, error) {
+func queryValue(ctx context.Context, c server.Querier, q string) (string, bool, error) {
 	rows, nulls, err := queryRows(ctx, c, q)
 	if err != nil {
 		return "", false, err

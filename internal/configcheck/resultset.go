@@ -2,7 +2,6 @@ package configcheck
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/replmon/replmon/internal/server"
@@ -37,33 +36,9 @@ func value(row []*string, i int) (string, bool) {
 
 // queryResult runs stmt and reads every value as text or NULL.
 func queryResult(ctx context.Context, q server.Querier, stmt string) (resultSet, error) {
-	rows, err := q.QueryContext(ctx, stmt)
+	cols, rows, err := server.SQLText(q).QueryText(ctx, stmt)
 	if err != nil {
 		return resultSet{}, err
 	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return resultSet{}, err
-	}
-	rs := resultSet{Columns: cols}
-	scanned := make([]sql.NullString, len(cols))
-	dest := make([]any, len(cols))
-	for i := range scanned {
-		dest[i] = &scanned[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return resultSet{}, err
-		}
-		row := make([]*string, len(cols))
-		for i, v := range scanned {
-			if v.Valid {
-				s := v.String
-				row[i] = &s
-			}
-		}
-		rs.Rows = append(rs.Rows, row)
-	}
-	return rs, rows.Err()
+	return resultSet{Columns: cols, Rows: rows}, nil
 }

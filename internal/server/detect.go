@@ -8,7 +8,6 @@ import (
 
 // Querier is the part of *sql.DB and *sql.Conn the checks need.
 type Querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
