@@ -259,7 +259,7 @@ func scaleScenario(ctx context.Context, o options, t Tools, rep *Report) error {
 		plugin := Cmd{Name: "check_repl_checksum", Path: t.Checksum, Args: args, Want: "REPL_CHECKSUM OK"}
 		floor := plainClients(t.Client, servers, "CHECKSUM TABLE "+strings.Join(p.tables, ", "))
 		logf("scale: %s, %d rounds...", p.label, o.scaleRounds)
-		series, err := interleaveFuncs(ctx, []namedFunc{{plugin.Name, plugin.Run}, {"plain clients", floor}}, o.scaleRounds)
+		series, err := interleave(ctx, []namedFunc{{plugin.Name, plugin.Run}, {"plain clients", floor}}, o.scaleRounds, nil)
 		if err != nil {
 			return fmt.Errorf("scale: %s: %w", p.label, err)
 		}
@@ -330,34 +330,6 @@ func scaleScenario(ctx context.Context, o options, t Tools, rep *Report) error {
 		Verdicts: v,
 	})
 	return nil
-}
-
-// namedFunc is a timed step that is not a single program.
-type namedFunc struct {
-	name string
-	run  func(context.Context) (Sample, error)
-}
-
-// interleaveFuncs is Interleave for steps given as functions.
-func interleaveFuncs(ctx context.Context, fs []namedFunc, rounds int) ([]Series, error) {
-	series := make([]Series, len(fs))
-	for i, f := range fs {
-		series[i].Name = f.name
-		if _, err := f.run(ctx); err != nil { // warm-up
-			return nil, err
-		}
-	}
-	for r := 0; r < rounds; r++ {
-		for k := range fs {
-			i := (k + r) % len(fs)
-			s, err := fs[i].run(ctx)
-			if err != nil {
-				return nil, err
-			}
-			series[i].Samples = append(series[i].Samples, s)
-		}
-	}
-	return series, nil
 }
 
 // plainClients returns a step that sends stmt to every server at once, one

@@ -151,7 +151,7 @@ func startupScenario(ctx context.Context, o options, t Tools, sb *sandbox.Sandbo
 		ioCmd(t, "check_repl_io (+ default option files)", port),
 		ioCmd(t, "check_repl_io --ssl-mode=DISABLED", port, "--ssl-mode=DISABLED"),
 		twoProcs,
-		{Name: "check_repl_io built with cgo (make build's default here)", Path: cgoIO,
+		{Name: "check_repl_io built with CGO_ENABLED=1", Path: cgoIO,
 			Args: ioCmd(t, "", port).Args, Want: "REPL_IO OK"},
 		{Name: "check_repl_io built with GOEXPERIMENT=nogreenteagc", Path: noGreenTea,
 			Args: ioCmd(t, "", port).Args, Want: "REPL_IO OK"},

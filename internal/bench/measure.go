@@ -70,22 +70,37 @@ type Series struct {
 	Samples []Sample
 }
 
+// namedFunc is a timed step: a Cmd's Run, or several programs together.
+type namedFunc struct {
+	name string
+	run  func(context.Context) (Sample, error)
+}
+
 // Interleave runs every Cmd once per round, in turn (A B C A B C ...), after
 // one untimed warm-up round, so that the machine's load drifts over all of
 // them alike. The order inside a round rotates so no Cmd always follows the
 // same one.
 func Interleave(ctx context.Context, cmds []Cmd, rounds int, progress func(round int)) ([]Series, error) {
-	series := make([]Series, len(cmds))
+	fs := make([]namedFunc, len(cmds))
 	for i, c := range cmds {
-		series[i].Name = c.Name
-		if _, err := c.Run(ctx); err != nil {
+		fs[i] = namedFunc{c.Name, c.Run}
+	}
+	return interleave(ctx, fs, rounds, progress)
+}
+
+// interleave is Interleave for steps given as functions.
+func interleave(ctx context.Context, fs []namedFunc, rounds int, progress func(round int)) ([]Series, error) {
+	series := make([]Series, len(fs))
+	for i, f := range fs {
+		series[i].Name = f.name
+		if _, err := f.run(ctx); err != nil {
 			return nil, fmt.Errorf("warm-up: %w", err)
 		}
 	}
 	for r := 0; r < rounds; r++ {
-		for k := range cmds {
-			i := (k + r) % len(cmds)
-			s, err := cmds[i].Run(ctx)
+		for k := range fs {
+			i := (k + r) % len(fs)
+			s, err := fs[i].run(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("round %d: %w", r+1, err)
 			}
