@@ -41,7 +41,7 @@ func (c Config) Connect(ctx context.Context) (*Conn, error) {
 	if err != nil {
 		return nil, c.connectError(err)
 	}
-	conn.reset = true // as Open's login connection, back in the pool
+	// Just logged in: the first statement needs no liveness check.
 	return conn, nil
 }
 
