@@ -183,7 +183,9 @@ func TestReplicaScenarios(t *testing.T) {
 			// The next scenario needs the IO thread connected again, not
 			// still Connecting.
 			must(t, r1, "START SLAVE IO_THREAD")
-			waitSlave(t, r1, "Slave_IO_Running", "Yes")
+			if err := r1.WaitReplicating(context.Background()); err != nil {
+				t.Error(err)
+			}
 		}()
 		waitSlave(t, r1, "Slave_IO_Running", "No")
 		res := c.run(r1)
@@ -210,7 +212,9 @@ func TestReplicaScenarios(t *testing.T) {
 		must(t, r1, "STOP SLAVE", "CHANGE MASTER TO MASTER_PASSWORD='wrong-password'", "START SLAVE")
 		defer func() {
 			must(t, r1, "STOP SLAVE", "CHANGE MASTER TO MASTER_PASSWORD='"+sandbox.ReplPassword+"'", "START SLAVE")
-			waitSlave(t, r1, "Slave_IO_Running", "Yes")
+			if err := r1.WaitReplicating(context.Background()); err != nil {
+				t.Error(err)
+			}
 		}()
 		waitSlave(t, r1, "Last_IO_Errno", "1045")
 		res := c.run(r1)

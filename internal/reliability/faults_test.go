@@ -31,9 +31,9 @@ func (f faultRig) args(p plug, src, rep string, extra ...string) []string {
 // healthy runs p on the rig and requires OK, after replication is running.
 func (f faultRig) healthy(t *testing.T, p plug) {
 	t.Helper()
-	waitFor(t, 30*time.Second, "replicating", func() bool {
-		return slaveStatus(t, f.r1, "Slave_IO_Running") == "Yes" && slaveStatus(t, f.r1, "Slave_SQL_Running") == "Yes"
-	})
+	if err := f.r1.WaitReplicating(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	res := p.run(t, nil, f.args(p, f.m1.Addr(), f.r1.Addr())...)
 	if verdict(t, p, res, sandbox.MonitorPassword) != 0 {
 		t.Errorf("%s on the healthy pair: exit %d, want OK", p.name, res.Code)

@@ -58,16 +58,28 @@ func (sb *Sandbox) wire(ctx context.Context) error {
 				errs[i] = err
 				return
 			}
-			errs[i] = sb.waitThreads(ctx, r)
+			errs[i] = waitThreads(ctx, r)
 		}()
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
+// WaitReplicating waits until every channel of r has Slave_IO_Running=Yes
+// and Slave_SQL_Running=Yes, as after a restart or a fault a test undid.
+// Without a context deadline it gives up after defaultWaitTimeout.
+func (r *Server) WaitReplicating(ctx context.Context) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, defaultWaitTimeout)
+		defer cancel()
+	}
+	return waitThreads(ctx, r)
+}
+
 // waitThreads polls until every channel of r has Slave_IO_Running=Yes and
 // Slave_SQL_Running=Yes.
-func (sb *Sandbox) waitThreads(ctx context.Context, r *Server) error {
+func waitThreads(ctx context.Context, r *Server) error {
 	for {
 		st, err := channelStatus(ctx, r)
 		if err != nil {
