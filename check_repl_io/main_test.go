@@ -231,6 +231,11 @@ func TestReplicaScenarios(t *testing.T) {
 				t.Error(err)
 			}
 		}()
+		// Both threads running again first: a run during the reconnect
+		// would see the IO thread Connecting, not the lag.
+		if err := r1.WaitReplicating(context.Background()); err != nil {
+			t.Fatal(err)
+		}
 		must(t, m1, "INSERT INTO app.t VALUES (3,'delayed')")
 		var sawWarn, sawCrit bool
 		deadline := time.Now().Add(20 * time.Second)
