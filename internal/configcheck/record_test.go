@@ -143,7 +143,7 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 			"from a sandbox server %q (%s) logged in as %q; ports rewritten, processlist Time zeroed.\n"+
 			"Topology: m1 <-> m2 ring (m2 without log_slave_updates), r1 a writable replica of m2.",
 			s.Name, id, account)
-		if err := writeFixtureServer(filepath.Join(dir, s.Name+".txt"), comment, fs); err != nil {
+		if err := fs.Write(filepath.Join(dir, s.Name+".txt"), comment); err != nil {
 			t.Fatal(err)
 		}
 	}

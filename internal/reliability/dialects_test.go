@@ -1,7 +1,6 @@
 package reliability
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,9 +10,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
-
 	"github.com/replmon/replmon/internal/clitest"
+	"github.com/replmon/replmon/internal/configcheck/recorded"
 	"github.com/replmon/replmon/internal/fakeserver"
 	"github.com/replmon/replmon/internal/replica/fixture"
 	"github.com/replmon/replmon/internal/server"
@@ -197,82 +195,21 @@ func channelNames(fx fixture.Fixture) []string {
 	return names
 }
 
-// configServer is one recorded server of internal/configcheck/testdata:
-// its address and its answers, statement by statement, in the layout of
-// `mariadb --batch` (see internal/configcheck/fixture_test.go).
-type configServer struct {
-	name, addr string
-	answers    map[string]fakeserver.Result
-}
-
-// loadConfigServer reads one configcheck fixture file.
-func loadConfigServer(t *testing.T, path string) *configServer {
+// loadConfigServer reads one recorded server of internal/configcheck/testdata.
+func loadConfigServer(t *testing.T, path string) *recorded.Server {
 	t.Helper()
-	f, err := os.Open(path)
+	cs, err := recorded.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	cs := &configServer{name: strings.TrimSuffix(filepath.Base(path), ".txt"), answers: map[string]fakeserver.Result{}}
-	var stmt string
-	var cur fakeserver.Result
-	flush := func() {
-		if stmt != "" {
-			cs.answers[stmt] = cur
-		}
-	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "#"):
-		case strings.HasPrefix(line, "@addr "):
-			cs.addr = strings.TrimSpace(line[len("@addr "):])
-		case strings.HasPrefix(line, "== "):
-			flush()
-			stmt, cur = strings.TrimSpace(line[3:]), fakeserver.Result{}
-		case line == "" || stmt == "":
-		case strings.HasPrefix(line, "!") && cur.Columns == nil:
-			parts := strings.SplitN(line[1:], " ", 3)
-			n, _ := strconv.Atoi(parts[0])
-			me := &mysql.MySQLError{Number: uint16(n), Message: parts[2]}
-			copy(me.SQLState[:], parts[1])
-			cur.Err = me
-		case cur.Columns == nil:
-			cur.Columns = strings.Split(line, "\t")
-		default:
-			var row []*string
-			for _, v := range strings.Split(line, "\t") {
-				row = append(row, batchValue(v))
-			}
-			if len(row) != len(cur.Columns) {
-				t.Fatalf("%s: %d values for %d columns in %q", path, len(row), len(cur.Columns), line)
-			}
-			cur.Rows = append(cur.Rows, row)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	flush()
 	return cs
-}
-
-// batchValue reads a --batch value: \N is NULL; \t \n \0 \\ are escapes.
-func batchValue(s string) *string {
-	if s == `\N` {
-		return nil
-	}
-	v := strings.NewReplacer(`\t`, "\t", `\n`, "\n", `\0`, "\x00", `\\`, `\`).Replace(s)
-	return &v
 }
 
 // relocate returns the answers with every address of the recorded
 // topology (addr: old "host:port" -> new "host:port") replaced: the
 // server's own port, report_host/report_port, the source of each channel
 // and the registered replicas.
-func (cs *configServer) relocate(addrs map[string]string) map[string]fakeserver.Result {
+func relocate(cs *recorded.Server, addrs map[string]string) map[string]fakeserver.Result {
 	mapPair := func(host, port *string) {
 		if host == nil || port == nil {
 			return
@@ -282,9 +219,9 @@ func (cs *configServer) relocate(addrs map[string]string) map[string]fakeserver.
 			*host, *port = h, p
 		}
 	}
-	own := addrs[cs.addr]
+	own := addrs[cs.Addr]
 	out := map[string]fakeserver.Result{}
-	for stmt, r := range cs.answers {
+	for stmt, r := range cs.Answers {
 		rows := make([][]*string, len(r.Rows))
 		for i, row := range r.Rows {
 			rows[i] = make([]*string, len(row))
@@ -316,7 +253,7 @@ func (cs *configServer) relocate(addrs map[string]string) map[string]fakeserver.
 			}
 			if rh, rp := vars["report_host"], vars["report_port"]; rh != nil && rp != nil {
 				if *rp == "0" || *rp == "" {
-					_, oldPort := split(cs.addr)
+					_, oldPort := split(cs.Addr)
 					if to, ok := addrs[*rh+":"+oldPort]; ok {
 						*rh, _ = split(to)
 					}
@@ -348,22 +285,16 @@ func (cs *configServer) relocate(addrs map[string]string) map[string]fakeserver.
 // (...) from the recorded SHOW GLOBAL VARIABLES, as a server does.
 func answerVariables(answers map[string]fakeserver.Result) func(string) (fakeserver.Result, bool) {
 	const prefix = "SHOW GLOBAL VARIABLES WHERE Variable_name IN ("
+	rs := &recorded.Server{Answers: answers}
 	return func(q string) (fakeserver.Result, bool) {
-		all, ok := answers["SHOW GLOBAL VARIABLES"]
-		if !ok || !strings.HasPrefix(q, prefix) || !strings.HasSuffix(q, ")") {
+		if !strings.HasPrefix(q, prefix) || !strings.HasSuffix(q, ")") {
 			return fakeserver.Result{}, false
 		}
-		want := map[string]bool{}
+		var names []string
 		for _, n := range strings.Split(q[len(prefix):len(q)-1], ",") {
-			want[strings.ToLower(strings.Trim(strings.TrimSpace(n), "'"))] = true
+			names = append(names, strings.Trim(strings.TrimSpace(n), "'"))
 		}
-		out := fakeserver.Result{Columns: all.Columns, Err: all.Err}
-		for _, row := range all.Rows {
-			if row[0] != nil && want[strings.ToLower(*row[0])] {
-				out.Rows = append(out.Rows, row)
-			}
-		}
-		return out, true
+		return rs.Variables(names)
 	}
 }
 
@@ -396,14 +327,14 @@ func TestConfigDialects(t *testing.T) {
 		t.Run(cd.dir, func(t *testing.T) {
 			dir := filepath.Join(root, "internal", "configcheck", "testdata", cd.dir)
 			names := []string{"m1", "m2", "r1"}
-			var servers []*configServer
+			var servers []*recorded.Server
 			for _, n := range names {
 				servers = append(servers, loadConfigServer(t, filepath.Join(dir, n+".txt")))
 			}
 			// Start the fakes first, then give m1, m2, r1 increasing ports
 			// so that the output keeps the recorded order.
 			// The three servers of a directory run the same version.
-			version := *servers[0].answers[server.DetectQuery].Rows[0][0]
+			version := *servers[0].Answers[server.DetectQuery].Rows[0][0]
 			var mu sync.Mutex // the fakes answer from their own goroutines
 			handlers := map[*fakeserver.Server]func(string) (fakeserver.Result, bool){}
 			var fakes []*fakeserver.Server
@@ -424,15 +355,15 @@ func TestConfigDialects(t *testing.T) {
 			addrs := map[string]string{}
 			back := map[string]string{}
 			for i, s := range servers {
-				addrs[s.addr] = fakes[i].Addr()
-				back[fakes[i].Addr()] = s.addr
+				addrs[s.Addr] = fakes[i].Addr()
+				back[fakes[i].Addr()] = s.Addr
 			}
 			mu.Lock()
 			for i, s := range servers {
-				answers := s.relocate(addrs)
+				answers := relocate(s, addrs)
 				vars := answerVariables(answers)
 				handlers[fakes[i]] = func(q string) (fakeserver.Result, bool) {
-					if r, ok := answers[q]; ok && q != "SHOW GLOBAL VARIABLES" {
+					if r, ok := answers[q]; ok && q != recorded.VariablesStatement {
 						return r, true
 					}
 					return vars(q)
@@ -480,12 +411,9 @@ func TestConfigFixtureStatements(t *testing.T) {
 	for _, cd := range configDialects {
 		cs := loadConfigServer(t, filepath.Join(root, "internal", "configcheck", "testdata", cd.dir, "m2.txt"))
 		for _, stmt := range append([]string{server.DetectQuery, "SHOW GLOBAL VARIABLES"}, cd.m2Queries...) {
-			if _, ok := cs.answers[stmt]; !ok {
+			if _, ok := cs.Answers[stmt]; !ok {
 				t.Errorf("%s/m2.txt has no answer to %s", cd.dir, stmt)
 			}
-		}
-		if cs.addr == "" {
-			t.Errorf("%s/m2.txt has no @addr", cd.dir)
 		}
 	}
 }
