@@ -145,16 +145,14 @@ func loadMeta(ctx context.Context, q server.Querier, tables []TableName) (map[Ta
 				}
 				res[i] = rows
 			}
-			if err := fillMeta(out, schema, res); err != nil {
-				return nil, err
-			}
+			fillMeta(out, schema, res)
 		}
 	}
 	return out, nil
 }
 
 // fillMeta adds the answers of metaQueries to out.
-func fillMeta(out map[TableName]*tableInfo, schema string, res [3][][]string) error {
+func fillMeta(out map[TableName]*tableInfo, schema string, res [3][][]string) {
 	for _, r := range res[0] {
 		est, _ := strconv.ParseInt(r[4], 10, 64)
 		out[TableName{schema, r[0]}] = &tableInfo{Engine: r[1], RowFormat: r[2], Options: r[3], EstRows: est}
@@ -175,5 +173,4 @@ func fillMeta(out map[TableName]*tableInfo, schema string, res [3][][]string) er
 			t.PK = append(t.PK, r[1])
 		}
 	}
-	return nil
 }

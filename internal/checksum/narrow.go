@@ -45,9 +45,7 @@ func (c *checker) listKeys(ctx context.Context, t TableName, st *tableInfo, l *l
 	limit := c.opts.ShowRows
 	for n, u := range chunks {
 		if len(r.Keys) >= limit {
-			if n < len(chunks) {
-				r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, plural(len(chunks)-n, "chunk", "chunks"))
-			}
+			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, plural(len(chunks)-n, "chunk", "chunks"))
 			return
 		}
 		var diffs []rowDiff

@@ -89,16 +89,12 @@ type ReplicaFailure struct {
 
 // Outcome is everything a run found, for rendering.
 type Outcome struct {
-	Source    string           // the source as named
-	SourceID  string           // its flavour and version
-	Replicas  []ReplicaSummary // every replica compared
-	Failed    []ReplicaFailure // replicas not compared
-	Tables    []TableName      // tables selected on the source
-	Results   [][]Result       // per table, per compared replica
-	Elapsed   time.Duration    // wall time of the run
-	Options   Options          // the settings used
-	TimedOut  bool             // the run ended at the deadline with tables not compared
-	Unstarted int              // tables never started before the deadline
+	Replicas []ReplicaSummary // every replica compared
+	Failed   []ReplicaFailure // replicas not compared
+	Tables   []TableName      // tables selected on the source
+	Results  [][]Result       // per table, per compared replica
+	Elapsed  time.Duration    // wall time of the run
+	Options  Options          // the settings used
 }
 
 // ReplicaSummary describes one compared replica.
@@ -171,15 +167,14 @@ func (c *checker) run(ctx context.Context) (*Outcome, error) {
 	if err := c.describeTables(ctx, tables); err != nil {
 		return nil, err
 	}
-	out := &Outcome{Source: c.source.Label, SourceID: c.source.ID.String(), Failed: c.failed, Tables: tables, Options: c.opts}
+	out := &Outcome{Failed: c.failed, Tables: tables, Options: c.opts}
 	for _, l := range c.links {
 		out.Replicas = append(out.Replicas, ReplicaSummary{Label: l.rep.Label, Identity: l.rep.ID.String(), Route: l.rt.Note})
 	}
-	out.Results, out.Unstarted = c.compareAll(ctx, tables)
+	out.Results = c.compareAll(ctx, tables)
 	if err := c.fatalErr(); err != nil {
 		return nil, err
 	}
-	out.TimedOut = ctx.Err() != nil
 	return out, nil
 }
 
@@ -333,12 +328,10 @@ func (c *checker) describeTables(ctx context.Context, tables []TableName) error 
 
 // compareAll compares the tables, --parallel at once, until done or the
 // deadline; tables never started are returned as not compared.
-func (c *checker) compareAll(ctx context.Context, tables []TableName) ([][]Result, int) {
+func (c *checker) compareAll(ctx context.Context, tables []TableName) [][]Result {
 	results := make([][]Result, len(tables))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
 	for range min(c.opts.Parallel, len(tables)) {
 		wg.Add(1)
 		go func() {
@@ -351,10 +344,7 @@ func (c *checker) compareAll(ctx context.Context, tables []TableName) ([][]Resul
 						timedOut(&res[j].Verdict)
 					}
 				}
-				mu.Lock()
-				results[i] = res
-				done++
-				mu.Unlock()
+				results[i] = res // each worker writes its own indexes
 			}
 		}()
 	}
@@ -371,17 +361,15 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	unstarted := 0
 	for i, res := range results {
 		if res == nil {
-			unstarted++
 			results[i] = make([]Result, len(c.links))
 			for j, l := range c.links {
 				results[i][j] = Result{Table: tables[i], Replica: l.rep.Label, Verdict: Verdict{State: NotCompared, Why: "no time left"}}
 			}
 		}
 	}
-	return results, unstarted
+	return results
 }
 
 // timedOut turns an error of a comparison cut by the end of the run (the
