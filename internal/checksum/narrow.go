@@ -29,7 +29,7 @@ func (c *checker) listKeys(ctx context.Context, t TableName, st *tableInfo, l *l
 	chunks := r.Verdict.Drifted
 	if rp == nil {
 		rp = newRowsPlan(t, st)
-		if err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.opts.ChunkSize, st.EstRows) }); err != nil {
+		if err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) }); err != nil {
 			r.KeysNote = "keys not listed: " + err.Error()
 			return
 		}

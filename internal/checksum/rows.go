@@ -162,31 +162,31 @@ func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (Sum, err
 }
 
 // planChunks splits the table along its primary key into chunks of about
-// size rows, reading the key on q (the source). A single integer key is
+// size rows, reading the key on q, a session of the source src. A single integer key is
 // split by value between its MIN and MAX; any other key is walked, one
 // statement per chunk. Without a primary key, or when the table is small,
 // the table is one chunk.
-func (p *rowsPlan) planChunks(ctx context.Context, q server.Querier, size int, estRows int64) error {
+func (p *rowsPlan) planChunks(ctx context.Context, q server.Querier, src *node, size int, estRows int64) error {
 	p.chunks = []chunk{{}}
 	if len(p.pk) == 0 || size <= 0 {
 		return nil
 	}
 	if len(p.pk) == 1 && integerTypes[p.pk[0].DataType] {
-		return p.splitByValue(ctx, q, size, estRows)
+		return p.splitByValue(ctx, q, src, size, estRows)
 	}
 	if estRows <= int64(size)*3/2 {
 		return nil
 	}
-	return p.walk(ctx, q, size)
+	return p.walk(ctx, q, src, size)
 }
 
 // splitByValue splits a single integer key into equal value ranges.
-func (p *rowsPlan) splitByValue(ctx context.Context, q server.Querier, size int, estRows int64) error {
+func (p *rowsPlan) splitByValue(ctx context.Context, q server.Querier, src *node, size int, estRows int64) error {
 	k := quoteIdent(p.pk[0].Name)
 	stmt := "SELECT MIN(" + k + "), MAX(" + k + ") FROM " + quoteTable(p.table)
 	rows, nulls, err := queryRows(ctx, q, stmt)
 	if err != nil {
-		return sumError(p.table, &node{Source: true}, err)
+		return sumError(p.table, src, err)
 	}
 	if len(rows) != 1 || nulls[0][0] {
 		return nil // empty table
@@ -244,7 +244,7 @@ func boundsToChunks(bounds []string) []chunk {
 }
 
 // walk finds chunk boundaries by reading every size-th key.
-func (p *rowsPlan) walk(ctx context.Context, q server.Querier, size int) error {
+func (p *rowsPlan) walk(ctx context.Context, q server.Querier, src *node, size int) error {
 	keys := make([]string, len(p.pk))
 	for i, c := range p.pk {
 		keys[i] = quoteIdent(c.Name)
@@ -260,7 +260,7 @@ func (p *rowsPlan) walk(ctx context.Context, q server.Querier, size int) error {
 		stmt += fmt.Sprintf(" ORDER BY %s LIMIT 1 OFFSET %d", k, size-1)
 		rows, _, err := queryRows(ctx, q, stmt)
 		if err != nil {
-			return sumError(p.table, &node{Source: true}, err)
+			return sumError(p.table, src, err)
 		}
 		if len(rows) == 0 {
 			break

@@ -1,10 +1,15 @@
 package checksum
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"strings"
 	"testing"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/replmon/replmon/internal/server/fakedb"
 )
 
 func testTable() *tableInfo {
@@ -181,5 +186,20 @@ func TestNotCovered(t *testing.T) {
 	}
 	if _, err := notCovered("", "y", 1); err == nil {
 		t.Error("bad position: no error")
+	}
+}
+
+// A table dropped before its chunks are planned is named with the source
+// that lacks it.
+func TestPlanChunksMissingTable(t *testing.T) {
+	tn := TableName{"app", "gone"}
+	info := &tableInfo{EstRows: 1000, Columns: []column{{Name: "id", DataType: "int", ColumnType: "int(11)"}}, PK: []string{"id"}}
+	stmt := "SELECT MIN(" + quoteIdent("id") + "), MAX(" + quoteIdent("id") + ") FROM " + quoteTable(tn)
+	db := fakedb.New(map[string]fakedb.Result{stmt: {Err: &mysql.MySQLError{Number: errNoSuchTable, Message: "Table 'app.gone' doesn't exist"}}}).DB()
+	defer db.Close()
+	src := &node{Label: "db1:3306", Source: true}
+	err := newRowsPlan(tn, info).planChunks(context.Background(), db, src, 100, info.EstRows)
+	if !errors.Is(err, errMissing) || !strings.HasPrefix(err.Error(), "app.gone on db1:3306: ") {
+		t.Errorf("planChunks error %v, want app.gone missing on db1:3306", err)
 	}
 }

@@ -200,7 +200,7 @@ func (c *checker) runGroup(ctx context.Context, t TableName, st *tableInfo, g *g
 		p = &structurePlan{table: t}
 	case string(Rows):
 		rp = newRowsPlan(t, st)
-		err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.opts.ChunkSize, st.EstRows) })
+		err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
 		if err != nil {
 			for _, i := range g.idx {
 				results[i].Method = Rows
