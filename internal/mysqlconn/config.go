@@ -78,10 +78,6 @@ func (c Config) Addr() string {
 	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
 }
 
-// Secret returns the password, for one purpose only: registering it with
-// the output so that it is masked wherever it might appear.
-func (c Config) Secret() string { return c.password }
-
 // String describes the connection without the password, e.g.
 // "monitor@127.0.0.1:3306 (TLS preferred)".
 func (c Config) String() string {

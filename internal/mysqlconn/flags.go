@@ -53,7 +53,7 @@ func (f *Flags) Register(app *kingpin.Application) {
 	app.Flag("user", "Account name (default: your login name).").
 		Short('u').IsSetByUser(&f.set.user).StringVar(&f.User)
 	app.Flag("password", "Password; an option file is safer (MYSQL_PWD is read last).").
-		Short('p').IsSetByUser(&f.set.password).StringVar(&f.Password)
+		Short('p').IsSetByUser(&f.set.password).SetValue((*passwordValue)(&f.Password))
 	app.Flag("defaults-file", "Read only this option file.").
 		PlaceHolder("FILE").StringVar(&f.DefaultsFile)
 	app.Flag("defaults-group-suffix", "Also read the option groups [client<SUFFIX>] and the like.").
@@ -68,6 +68,17 @@ func (f *Flags) Register(app *kingpin.Application) {
 	app.Flag("ssl-key", "PEM file of the client key.").
 		PlaceHolder("FILE").IsSetByUser(&f.set.sslKey).StringVar(&f.SSLKey)
 }
+
+// passwordValue is the --password flag's value. Its Secret method tells
+// the plugin layer, which knows no flag by name, never to quote the words
+// around it in a command-line error; String never returns it.
+type passwordValue string
+
+func (p *passwordValue) Set(s string) error { *p = passwordValue(s); return nil }
+func (p *passwordValue) String() string     { return "" }
+
+// Secret marks the value as a secret.
+func (p *passwordValue) Secret() bool { return true }
 
 // Resolve merges, strongest first, the flags given on the command line, the
 // option files, the MYSQL_PWD environment variable and the defaults into the

@@ -7,8 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -40,9 +38,10 @@ func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 	return db, nil
 }
 
-// connectError describes a failed connection in one sentence.
+// connectError describes a failed connection in one sentence. Neither c's
+// description nor the driver's errors hold the password.
 func (c Config) connectError(err error) error {
-	return Redact(fmt.Errorf("cannot connect to %s: %w", c, err), c.password)
+	return fmt.Errorf("cannot connect to %s: %w", c, err)
 }
 
 // driverConfig builds the driver settings for c, for a pool.
@@ -127,32 +126,3 @@ func verifyChain(certs []*x509.Certificate, roots *x509.CertPool) error {
 	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 	return err
 }
-
-// Redact returns err with every occurrence of each non-empty secret replaced
-// by "****". The result still unwraps to err for errors.Is and errors.As.
-func Redact(err error, secrets ...string) error {
-	if err == nil {
-		return nil
-	}
-	sorted := append([]string(nil), secrets...)
-	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i]) > len(sorted[j]) })
-	msg := err.Error()
-	redacted := msg
-	for _, s := range sorted {
-		if s != "" {
-			redacted = strings.ReplaceAll(redacted, s, "****")
-		}
-	}
-	if redacted == msg {
-		return err
-	}
-	return &redactedError{msg: redacted, err: err}
-}
-
-type redactedError struct {
-	msg string
-	err error
-}
-
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }

@@ -1,21 +1,18 @@
 package mysqlconn
 
 // Reporter is the part of a plugin's report that resolving the connection
-// flags feeds: the password, to be masked in every line printed, and the
-// warnings about option files and TLS, for stderr.
+// flags feeds: the warnings about option files and TLS, for stderr.
 type Reporter interface {
-	Secret(s string)
 	Warn(format string, args ...any)
 }
 
-// ResolveFor resolves the flags like Resolve, then hands r the password and
-// the warnings, so that no plugin can forget either.
+// ResolveFor resolves the flags like Resolve, then hands r the warnings, so
+// that no plugin can forget them.
 func (f *Flags) ResolveFor(r Reporter) (Config, error) {
 	cfg, err := f.Resolve()
 	if err != nil {
 		return cfg, err
 	}
-	r.Secret(cfg.Secret())
 	for _, w := range cfg.Warnings {
 		r.Warn("%s", w)
 	}

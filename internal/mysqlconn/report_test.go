@@ -10,10 +10,9 @@ import (
 )
 
 type recorder struct {
-	secrets, warnings []string
+	warnings []string
 }
 
-func (r *recorder) Secret(s string) { r.secrets = append(r.secrets, s) }
 func (r *recorder) Warn(format string, args ...any) {
 	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
 }
@@ -37,8 +36,8 @@ func TestResolveFor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.User != "mon" || len(r.secrets) != 1 || r.secrets[0] != "pw-1234" {
-		t.Errorf("user %q, secrets %q; want mon and the password", cfg.User, r.secrets)
+	if cfg.User != "mon" || cfg.password != "pw-1234" {
+		t.Errorf("user %q, password %q; want mon and the option file's password", cfg.User, cfg.password)
 	}
 	if len(r.warnings) != 1 || r.warnings[0] != "option file "+cnf+" contains a password and is readable by all users" {
 		t.Errorf("warnings %q", r.warnings)

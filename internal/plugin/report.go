@@ -14,7 +14,6 @@ type Report struct {
 	long    []string
 	perf    []Perf
 	stage   string
-	secrets []string
 	debug   io.Writer
 	verbose int
 }
@@ -70,24 +69,12 @@ func (r *Report) CurrentStage() string {
 	return r.stage
 }
 
-// Secret registers a value that must never be printed (a password). Values
-// shorter than three characters are not masked: masking them would garble
-// every message while hiding next to nothing.
-func (r *Report) Secret(s string) {
-	if len(s) < 3 {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.secrets = append(r.secrets, s)
-}
-
 // Debugf writes detail to stderr when -v was given at least level times.
 func (r *Report) Debugf(level int, format string, args ...any) {
 	if r.verbose < level {
 		return
 	}
-	line := r.redact(fmt.Sprintf(format, args...))
+	line := fmt.Sprintf(format, args...)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fmt.Fprintln(r.debug, line)
@@ -96,7 +83,7 @@ func (r *Report) Debugf(level int, format string, args ...any) {
 // Warn writes a warning line to stderr whatever the verbosity (for example
 // an option file others can read); it never reaches the plugin output.
 func (r *Report) Warn(format string, args ...any) {
-	line := r.redact(fmt.Sprintf(format, args...))
+	line := fmt.Sprintf(format, args...)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fmt.Fprintln(r.debug, "warning: "+line)
@@ -153,7 +140,7 @@ func (r *Report) Render(name string) string {
 	for _, l := range r.long {
 		b.WriteString(oneLine(l) + "\n")
 	}
-	return r.redactLocked(b.String())
+	return b.String()
 }
 
 // oneLine keeps a message on one line and out of the perfdata: newlines
@@ -161,17 +148,4 @@ func (r *Report) Render(name string) string {
 func oneLine(s string) string {
 	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", "/").Replace(s)
 	return strings.TrimSpace(s)
-}
-
-func (r *Report) redact(s string) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.redactLocked(s)
-}
-
-func (r *Report) redactLocked(s string) string {
-	for _, sec := range r.secrets {
-		s = strings.ReplaceAll(s, sec, "****")
-	}
-	return s
 }

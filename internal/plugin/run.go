@@ -65,14 +65,7 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	secrets := passwordArgs(args)
-	if pw := env.Getenv("MYSQL_PWD"); pw != "" {
-		secrets = append(secrets, pw)
-	}
 	early := NewReport(env.Stderr, 0)
-	for _, s := range secrets {
-		early.Secret(s)
-	}
 	unknown := func(format string, a ...any) int {
 		early.Add(UNKNOWN, format, a...)
 		fmt.Fprint(env.Stdout, early.Render(p.Label))
@@ -99,9 +92,6 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	}
 
 	r := NewReport(env.Stderr, *verbose)
-	for _, s := range secrets {
-		r.Secret(s)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	done := make(chan struct{})
@@ -161,7 +151,6 @@ func App(p Plugin, version string) *kingpin.Application {
 func timeoutReport(r *Report, limit time.Duration) *Report {
 	t := NewReport(io.Discard, 0)
 	r.mu.Lock()
-	t.secrets = r.secrets
 	t.long = append([]string(nil), r.long...)
 	stage := r.stage
 	r.mu.Unlock()
@@ -189,6 +178,7 @@ func parseArgs(app *kingpin.Application, args []string) (code int, err error) {
 	_, err = app.Parse(args)
 	if err != nil {
 		err = explainNumber(app, args, err)
+		err = hideSecretArgument(app, args, err)
 	}
 	return code, err
 }
@@ -245,24 +235,6 @@ func ParseTimeout(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("timeout %q must be positive", s)
 	}
 	return d, nil
-}
-
-// passwordArgs finds password values on the command line so they can be masked everywhere.
-func passwordArgs(args []string) []string {
-	var out []string
-	for i, a := range args {
-		switch {
-		case a == "-p" || a == "--password":
-			if i+1 < len(args) {
-				out = append(out, args[i+1])
-			}
-		case strings.HasPrefix(a, "--password="):
-			out = append(out, strings.TrimPrefix(a, "--password="))
-		case strings.HasPrefix(a, "-p") && !strings.HasPrefix(a, "--"):
-			out = append(out, strings.TrimPrefix(a, "-p"))
-		}
-	}
-	return out
 }
 
 // versionString is what -V prints: the suite version set at build time, else

@@ -155,18 +155,18 @@ func hasFlag(args []string, flag string) bool {
 	return false
 }
 
-// TestBadInputPasswordLast: a password given before a malformed flag is
-// masked in the error, whatever the spelling.
+// TestBadInputPasswordLast: a password given before a malformed flag stays
+// out of the error, whatever the spelling, and the error names the flag.
 func TestBadInputPasswordLast(t *testing.T) {
 	const secret = "Cmd-Secret-5150"
 	for _, p := range plugins {
 		for _, pw := range [][]string{{"-p", secret}, {"-p" + secret}, {"--password", secret}, {"--password=" + secret}} {
 			args := append([]string{"--no-defaults", "-u", "monitor"}, pw...)
-			args = append(args, "-P", secret)
+			args = append(args, "-P", "not-a-port")
 			res := p.run(t, nil, args...)
 			verdict(t, p, res, secret)
-			if res.Code != 3 {
-				t.Errorf("%s %v: exit %d, want 3", p.name, pw, res.Code)
+			if want := `invalid command line: --port: "not-a-port" is not a number`; res.Code != 3 || !strings.Contains(res.Stdout, want) {
+				t.Errorf("%s %v: exit %d, output %q; want 3 and %q", p.name, pw, res.Code, res.Stdout, want)
 			}
 		}
 	}

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,5 +137,52 @@ func TestOptionFileWarnings(t *testing.T) {
 			want = "warning: ignoring world-writable option file " + writable
 			check(t, strings.Contains(res.Stderr, want), "stderr %q lacks %q", res.Stderr, want)
 		})
+	}
+}
+
+// TestCommonWordPasswords: passwords that are common words, or stand in
+// the output anyway, leave the output whole. The output is never searched
+// for the password and masked, since a mask shows where the password stood
+// ("****ting" for "replicating" with the password "replica").
+func TestCommonWordPasswords(t *testing.T) {
+	sb := sharedPair(t)
+	m1, r1 := sb.Server("m1"), sb.Server("r1")
+	healthy := map[plug]string{pIO: "replicating, lag 0s", pChecksum: "in sync", pConfig: "rule checks pass"}
+	ctx := context.Background()
+	for i, pw := range []string{"replica", "OK", "1", "a", "in sync", "127.0.0.1"} {
+		user := fmt.Sprintf("pw%d", i)
+		for _, s := range []*sandbox.Server{m1, r1} {
+			if err := s.Exec(ctx, "SET SESSION sql_log_bin=0",
+				fmt.Sprintf("CREATE USER '%s'@'127.0.0.1' IDENTIFIED BY '%s'", user, pw),
+				fmt.Sprintf("GRANT %s ON *.* TO '%s'@'127.0.0.1'", strings.Join(sandbox.MonitorGrants, ", "), user)); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Exec(ctx, "SET SESSION sql_log_bin=0", fmt.Sprintf("DROP USER '%s'@'127.0.0.1'", user))
+		}
+		for _, p := range plugins {
+			res := p.run(t, nil, append([]string{"--no-defaults", "-u", user, "-p", pw}, p.target(m1.Addr(), r1.Addr())...)...)
+			sum := res.Summary()
+			if res.Code != 0 || !strings.HasPrefix(sum, p.label+" OK - ") || !strings.Contains(sum, healthy[p]) || strings.Contains(res.Stdout+res.Stderr, "****") {
+				t.Errorf("%s with password %q: exit %d, output %q; want OK with %q, nothing masked", p.name, pw, res.Code, res.Stdout, healthy[p])
+			}
+		}
+	}
+	for _, p := range plugins {
+		// A user name equal to the (wrong) password is still named.
+		res := p.run(t, nil, append([]string{"--no-defaults", "-u", "monitor", "-p", "monitor"}, p.target(m1.Addr(), r1.Addr())...)...)
+		if want := "Access denied for user 'monitor'@"; res.Code == 0 || !strings.Contains(res.Stdout, want) {
+			t.Errorf("%s -u monitor -p monitor: exit %d, output %q; want it to name %q", p.name, res.Code, res.Stdout, want)
+		}
+		// A host name that holds the password is printed whole.
+		args := []string{"--no-defaults", "-u", "monitor", "-p", "nex", "-t", "5"}
+		if p == pChecksum {
+			args = append(args, "-H", "nonexistent.invalid", "--replica", r1.Addr())
+		} else {
+			args = append(args, "-H", "nonexistent.invalid")
+		}
+		res = p.run(t, nil, args...)
+		if res.Code == 0 || !strings.Contains(res.Stdout, "nonexistent.invalid") {
+			t.Errorf("%s -H nonexistent.invalid -p nex: exit %d, output %q; want the host named whole", p.name, res.Code, res.Stdout)
+		}
 	}
 }
