@@ -60,13 +60,13 @@ test: deps vet build
 
 ## demo: start the seed's topology on loopback, run every plugin against it, tear down
 demo: deps build
-	$(GO) run ./internal/demo -bin bin
+	$(GO) run ./tools/demo -bin bin
 
 .PHONY: man deb e2e
 
 ## man: write one man page per plugin into dist/man, from the flags the plugins parse
 man:
-	$(GO) run ./internal/manpage -out $(MANOUT) -version $(VERSION)
+	$(GO) run ./tools/manpage -out $(MANOUT) -version $(VERSION)
 
 ## install: install plugins, man pages and Icinga 2/Nagios/NRPE definitions under $(DESTDIR)$(PREFIX)
 install: build man
@@ -90,16 +90,16 @@ deb:
 
 ## e2e: install the .deb and run the plugins from the shipped definitions in real icinga2 and nrpe daemons (root, Debian)
 e2e: deps deb
-	bash internal/e2e/ensure-daemons
-	$(GO) test -tags e2e $(GOTESTFLAGS) -v ./internal/e2e -args -deb $(CURDIR)/$(DEB_FILE) -version $(VERSION)
+	bash internal/testkit/e2e/ensure-daemons
+	$(GO) test -tags e2e $(GOTESTFLAGS) -v ./internal/testkit/e2e -args -deb $(CURDIR)/$(DEB_FILE) -version $(VERSION)
 
 .PHONY: bench
 
 ## bench: time the plugins beside check_mysql, check_mysql_health, pmp-check-mysql-replication-running and pt-table-checksum on sandbox servers; writes docs/BENCHMARKS.md
 bench: deps
-	bash internal/bench/ensure-tools
+	bash tools/bench/ensure-tools
 	CGO_ENABLED=0 $(MAKE) --no-print-directory build
-	$(GO) run ./internal/bench -bin bin -out docs/BENCHMARKS.md $(BENCHFLAGS)
+	$(GO) run ./tools/bench -bin bin -out docs/BENCHMARKS.md $(BENCHFLAGS)
 
 ## clean: remove build output
 clean:

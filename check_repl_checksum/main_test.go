@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/clitest"
-	"github.com/replmon/replmon/internal/sandbox"
+	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
 )
 
 // checker runs the built plugin against one sandbox as the monitor account.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/clitest"
+	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
 // TestBadCommandLines needs no server: every mistake is one UNKNOWN line.

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/clitest"
-	"github.com/replmon/replmon/internal/sandbox"
+	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
 )
 
 // seedEnv runs check_repl_config against a running seed sandbox.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/clitest"
-	"github.com/replmon/replmon/internal/sandbox"
+	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
 )
 
 // monitorFile writes a client option file holding the monitoring account.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/clitest"
 	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
 func defaultOptions() Options {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
 )
 
 func testTable() *tableInfo {

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/replica/fixture"
 	"github.com/replmon/replmon/internal/server"
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fixture"
 )
 
 // recordedNode identifies a server from a recorded fixture (its @@version,

@@ -12,7 +12,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/replmon/replmon/internal/server"
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
 )
 
 func str(s string) *string { return &s }

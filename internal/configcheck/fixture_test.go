@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/configcheck/recorded"
 	"github.com/replmon/replmon/internal/server"
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
+	"github.com/replmon/replmon/internal/testkit/recorded"
 )
 
 // The fixtures of testdata/ are files of package recorded: one server's

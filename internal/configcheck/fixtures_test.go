@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/clitest"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
 // versionCase is what the recorded m1 <-> m2 ring (m2 without

@@ -16,9 +16,9 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"github.com/replmon/replmon/internal/sandbox"
 	"github.com/replmon/replmon/internal/server"
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
 )
 
 var record = flag.Bool("record", false, "re-record testdata/mariadb-10.11 from a sandbox of real mariadbd servers")

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/clitest"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
 // mk builds the snapshot of a healthy-looking server: id is its server_id,

@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/replmon/replmon/internal/replica"
-	"github.com/replmon/replmon/internal/replica/fixture"
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fixture"
 )
 
 func fakeServer(fx fixture.Fixture) *fakedb.Server { return fakedb.New(fx.Script()) }

@@ -6,12 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/clitest"
-	"github.com/replmon/replmon/internal/fakeserver"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
-	"github.com/replmon/replmon/internal/replica/fixture"
 	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/fakeserver"
+	"github.com/replmon/replmon/internal/testkit/fixture"
 )
 
 // TestGolden replays every recorded result set (each dialect and each

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/fakeserver"
-	"github.com/replmon/replmon/internal/faultproxy"
-	"github.com/replmon/replmon/internal/replica/fixture"
-	"github.com/replmon/replmon/internal/sandbox"
+	"github.com/replmon/replmon/internal/testkit/fakeserver"
+	"github.com/replmon/replmon/internal/testkit/faultproxy"
+	"github.com/replmon/replmon/internal/testkit/fixture"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
 )
 
 // tcpConfig is a configuration for the server at host:port over TCP,

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/replmon/replmon/internal/replica"
-	"github.com/replmon/replmon/internal/replica/fixture"
+	"github.com/replmon/replmon/internal/testkit/fixture"
 )
 
 const fixtureDir = "../../testdata/replica_status"

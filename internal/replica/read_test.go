@@ -10,9 +10,9 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/replmon/replmon/internal/replica"
-	"github.com/replmon/replmon/internal/replica/fixture"
 	"github.com/replmon/replmon/internal/server"
-	"github.com/replmon/replmon/internal/server/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
+	"github.com/replmon/replmon/internal/testkit/fixture"
 )
 
 // TestReadFixtures serves every fixture from a fake server and reads it back

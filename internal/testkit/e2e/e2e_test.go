@@ -1,0 +1,679 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"debug/elf"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
+)
+
+var (
+	debPath = flag.String("deb", "", "the .deb to install and test (make e2e passes it)")
+	version = flag.String("version", "", "the version -V must print (default: any non-empty one)")
+)
+
+// Where the package puts things.
+const (
+	pkgName   = "replmon-plugins"
+	pluginDir = "/usr/lib/nagios/plugins"
+	manDir    = "/usr/share/man/man1"
+	dataDir   = "/usr/share/replmon-plugins"
+)
+
+// Daemons and tools of Debian's packages.
+const (
+	icinga2Bin  = "/usr/sbin/icinga2"
+	nrpeBin     = "/usr/sbin/nrpe"
+	checkNRPE   = "/usr/lib/nagios/plugins/check_nrpe"
+	checkPeriod = "3s" // check and retry interval given to the shipped services
+)
+
+// TestEcosystem installs the package and proves the shipped definitions in
+// real icinga2 and nrpe daemons against the seed's topology, healthy and
+// after faults.
+func TestEcosystem(t *testing.T) {
+	begin := time.Now()
+	if os.Geteuid() != 0 {
+		t.Fatal("the end-to-end test installs a package and runs daemons as the nagios user: run it as root (make e2e)")
+	}
+	if *debPath == "" {
+		t.Fatal("no -deb given: run make e2e, which builds the package and passes it")
+	}
+	for _, p := range []string{icinga2Bin, nrpeBin, checkNRPE} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("%s is missing: run internal/testkit/e2e/ensure-daemons (make e2e does)", p)
+		}
+	}
+	names := pluginNames(t)
+	installPackage(t, *debPath)
+	t.Run("package", func(t *testing.T) { checkPackage(t, names) })
+	if t.Failed() {
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	sb := sandbox.StartT(t, sandbox.Seed())
+	seedData(ctx, t, sb)
+	nagios := lookupUser(t, "nagios")
+	work := workDir(t)
+	icingaCnf := optionFile(t, work, "icinga.cnf", nagios, nil)
+	nrpeCnf := optionFile(t, work, "nrpe.cnf", nagios, sb.Server("m1"))
+
+	ic := startIcinga(ctx, t, work, sb, icingaCnf, nagios)
+	nr := startNRPE(ctx, t, work, sb, nrpeCnf, nagios)
+	t.Logf("sandbox, icinga2 and nrpe up after %s", time.Since(begin).Round(time.Second))
+
+	// The shipped services of the seed's hosts: every one must come out OK.
+	healthy := map[string]string{
+		"m1!data-in-sync":       "OK",
+		"m2!data-in-sync":       "OK",
+		"m1!replication-config": "OK",
+	}
+	for _, s := range sb.Servers() {
+		healthy[s.Name+"!replication"] = "OK"
+	}
+	t.Run("icinga2 healthy", func(t *testing.T) { ic.waitStates(ctx, t, healthy, true) })
+	t.Run("nrpe healthy", func(t *testing.T) {
+		nr.compareAll(ctx, t, map[string]int{"check_repl_checksum": 0, "check_repl_io": 0})
+	})
+	if t.Failed() {
+		return
+	}
+
+	// Faults: m2r1 stops applying, and a row of m1r2 changes behind
+	// replication's back.
+	if err := sb.Server("m2r1").Exec(ctx, "STOP SLAVE SQL_THREAD"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Server("m1r2").Exec(ctx, "SET SESSION sql_log_bin=0", "UPDATE shop.orders SET amount = amount + 1 WHERE id = 3"); err != nil {
+		t.Fatal(err)
+	}
+	faulty := map[string]string{"m2r1!replication": "CRITICAL", "m1!data-in-sync": "CRITICAL"}
+	t.Run("icinga2 faults", func(t *testing.T) { ic.waitStates(ctx, t, faulty, false) })
+	t.Run("nrpe faults", func(t *testing.T) { nr.compareAll(ctx, t, map[string]int{"check_repl_checksum": 2}) })
+	t.Logf("end-to-end run took %s", time.Since(begin).Round(time.Second))
+}
+
+// pluginNames lists the plugins the repository builds: check_repl_*/main.go.
+func pluginNames(t *testing.T) []string {
+	matches, err := filepath.Glob(filepath.Join(clitest.Root(t), "check_repl_*", "main.go"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no check_repl_*/main.go found (%v)", err)
+	}
+	var names []string
+	for _, m := range matches {
+		names = append(names, filepath.Base(filepath.Dir(m)))
+	}
+	return names
+}
+
+// installPackage installs deb with dpkg -i and purges it at the end, unless
+// it was installed before the test.
+func installPackage(t *testing.T, deb string) {
+	before, _ := exec.Command("dpkg-query", "-W", "-f=${Status}", pkgName).Output()
+	run(t, "dpkg", "-i", deb)
+	if !strings.Contains(string(before), "ok installed") {
+		t.Cleanup(func() {
+			if out, err := exec.Command("dpkg", "-P", pkgName).CombinedOutput(); err != nil {
+				t.Errorf("dpkg -P %s: %v\n%s", pkgName, err, out)
+			}
+			if _, err := os.Stat(dataDir); err == nil {
+				t.Errorf("%s is still there after dpkg -P", dataDir)
+			}
+		})
+	}
+}
+
+// checkPackage checks what dpkg installed: static plugins answering -V,
+// their man pages, the shipped definitions, no runtime dependency.
+func checkPackage(t *testing.T, names []string) {
+	status, err := exec.Command("dpkg-query", "-W", "-f=${Status} ${Depends}", pkgName).Output()
+	if err != nil || strings.TrimSpace(string(status)) != "install ok installed" {
+		t.Errorf("dpkg-query %s: %q (%v); want installed with no Depends", pkgName, status, err)
+	}
+	for _, name := range names {
+		path := filepath.Join(pluginDir, name)
+		cmd := exec.Command(path, "-V")
+		out, err := cmd.Output()
+		want := regexp.MustCompile(`^` + name + ` \S+\n$`)
+		if *version != "" {
+			want = regexp.MustCompile(`^` + regexp.QuoteMeta(name+" "+*version) + `\n$`)
+		}
+		if !want.Match(out) || cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 3 {
+			t.Errorf("%s -V: %q, %v; want %s and exit 3 (UNKNOWN)", path, out, err, want)
+		}
+		if f, err := elf.Open(path); err != nil {
+			t.Errorf("%s: %v", path, err)
+		} else {
+			for _, p := range f.Progs {
+				if p.Type == elf.PT_INTERP {
+					t.Errorf("%s is dynamically linked; the package promises static binaries", path)
+				}
+			}
+			f.Close()
+		}
+		page := readGzip(t, filepath.Join(manDir, name+".1.gz"))
+		for _, s := range []string{".TH " + strings.ToUpper(name) + " 1", ".SH OPTIONS", ".SH EXIT STATUS", ".SH EXAMPLES"} {
+			if !strings.Contains(page, s) {
+				t.Errorf("man page of %s lacks %q", name, s)
+			}
+		}
+	}
+	for _, f := range []string{"icinga2/commands.conf", "icinga2/services.conf", "icinga2/hosts.conf",
+		"nagios/commands.cfg", "nagios/services.cfg", "nrpe/replmon.cfg"} {
+		if _, err := os.Stat(filepath.Join(dataDir, f)); err != nil {
+			t.Errorf("the package lacks %s: %v", f, err)
+		}
+	}
+	if man, err := exec.LookPath("man"); err == nil {
+		out, err := exec.Command(man, "-w", names[0]).Output()
+		if err != nil || !strings.HasPrefix(string(out), manDir) {
+			t.Errorf("man -w %s: %q, %v", names[0], out, err)
+		}
+	}
+}
+
+// seedData creates the table the checksum services compare.
+func seedData(ctx context.Context, t *testing.T, sb *sandbox.Sandbox) {
+	if err := sb.Server("m1").Exec(ctx,
+		"CREATE DATABASE shop",
+		"CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(40) NOT NULL, amount DECIMAL(10,2) NOT NULL) CHECKSUM=1",
+		"INSERT INTO shop.orders (customer, amount) VALUES ('ada', 10.50), ('bob', 3.20), ('cyd', 99.00)",
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitReplicated(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// account is a system user the daemons run checks as.
+type account struct {
+	name     string
+	uid, gid int
+}
+
+func lookupUser(t *testing.T, name string) account {
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatalf("user %s: %v (the icinga2 and nrpe packages create it)", name, err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return account{name, uid, gid}
+}
+
+// workDir is a directory the nagios user can traverse, removed at the end.
+func workDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "replmon-e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// optionFile writes a [client] option file with the monitoring account (and
+// the server to check, when s is not nil), owned by a with mode 0600, as the
+// documentation asks.
+func optionFile(t *testing.T, dir, name string, a account, s *sandbox.Server) string {
+	body := fmt.Sprintf("[client]\nuser=%s\npassword=%s\n", sandbox.MonitorUser, sandbox.MonitorPassword)
+	if s != nil {
+		body += fmt.Sprintf("host=127.0.0.1\nport=%d\n", s.Port)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	chown(t, path, a)
+	return path
+}
+
+// seedAddresses rewrites the example addresses of the shipped definitions
+// (db-NAME.example.net, port 3306) into the sandbox's; portVar, when not
+// empty, is the Icinga 2 line that sets a host's port after its address.
+func seedAddresses(t *testing.T, text string, sb *sandbox.Sandbox, portVar bool) string {
+	for _, s := range sb.Servers() {
+		host := "db-" + s.Name + ".example.net"
+		if portVar {
+			text = strings.ReplaceAll(text, `address = "`+host+`"`,
+				fmt.Sprintf("address = \"127.0.0.1\"\n\tvars.mysql_port = %d", s.Port))
+		}
+		text = strings.ReplaceAll(text, host+":3306", s.Addr())
+	}
+	if strings.Contains(text, "example.net") {
+		t.Fatalf("an example address is left after rewriting for the sandbox:\n%s", text)
+	}
+	return text
+}
+
+// daemon is a process started in its own process group, stopped at the end.
+type daemon struct {
+	name string
+	cmd  *exec.Cmd
+	log  string
+	done chan struct{} // closed when the process has exited
+}
+
+// startDaemon starts argv with its output in logPath.
+func startDaemon(t *testing.T, name, logPath string, argv ...string) *daemon {
+	out, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	d := &daemon{name: name, cmd: cmd, log: logPath, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(d.done) }()
+	t.Cleanup(func() {
+		// SIGTERM to the leader only: icinga2's umbrella process stops its
+		// worker and spawn helper itself, and hangs if they get it first.
+		pgid := cmd.Process.Pid
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-d.done:
+		case <-time.After(15 * time.Second):
+			t.Logf("%s did not stop within 15s of SIGTERM: killing it", name)
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			<-d.done
+		}
+		// Whatever is left in the group, such as a check still running, goes too.
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		out.Close()
+	})
+	return d
+}
+
+// exited reports whether the process has ended.
+func (d *daemon) exited() bool {
+	select {
+	case <-d.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// tail returns the last lines of the daemon's output, for failure messages.
+func (d *daemon) tail() string {
+	b, _ := os.ReadFile(d.log)
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > 30 {
+		lines = lines[len(lines)-30:]
+	}
+	return d.name + " log:\n" + strings.Join(lines, "\n")
+}
+
+// icinga is a private icinga2 daemon and where it records check results.
+type icinga struct {
+	*daemon
+	perf string
+}
+
+// startIcinga runs icinga2 on the package's definitions: commands.conf as
+// shipped, services.conf with short intervals, hosts.conf with the
+// sandbox's addresses and option file; own directories, no API, no
+// systemd; the checks run as the nagios user.
+func startIcinga(ctx context.Context, t *testing.T, work string, sb *sandbox.Sandbox, cnf string, a account) *icinga {
+	dir := filepath.Join(work, "icinga2")
+	for _, d := range []string{"etc", "cache", "lib", "log", "spool", "run", "perf"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	services := readFile(t, filepath.Join(dataDir, "icinga2", "services.conf"))
+	services = regexp.MustCompile(`(?m)^(\s*(?:check|retry)_interval) = \S+$`).ReplaceAllString(services, "${1} = "+checkPeriod)
+	hosts := readFile(t, filepath.Join(dataDir, "icinga2", "hosts.conf"))
+	hosts = strings.ReplaceAll(hosts, "/etc/icinga2/replmon.cnf", cnf)
+	hosts = seedAddresses(t, hosts, sb, true)
+	perf := filepath.Join(dir, "perf")
+	main := fmt.Sprintf(`include <itl>
+const PluginDir = %q
+
+/* The hosts' own check: Debian's monitoring-plugins are not needed here. */
+object CheckCommand "hostalive" {
+	command = [ "/bin/true" ]
+}
+
+include %q
+include "services.conf"
+include "hosts.conf"
+
+object CheckerComponent "checker" { }
+
+object PerfdataWriter "replmon-e2e" {
+	service_temp_path = %q
+	service_perfdata_path = %q
+	host_temp_path = %q
+	host_perfdata_path = %q
+	service_format_template = "REPLMON\t$host.name$\t$service.name$\t$service.state$\t$service.state_type$\t$service.output$"
+	host_format_template = "$host.name$"
+	rotation_interval = 1s
+}
+`, pluginDir, filepath.Join(dataDir, "icinga2", "commands.conf"),
+		filepath.Join(perf, "tmp-service"), filepath.Join(perf, "service"),
+		filepath.Join(perf, "tmp-host"), filepath.Join(perf, "host"))
+	etc := filepath.Join(dir, "etc")
+	writeFile(t, filepath.Join(etc, "services.conf"), services)
+	writeFile(t, filepath.Join(etc, "hosts.conf"), hosts)
+	conf := filepath.Join(etc, "icinga2.conf")
+	writeFile(t, conf, main)
+	chownTree(t, dir, a)
+
+	args := []string{"daemon", "-c", conf,
+		"-DRunAsUser=" + a.name, "-DRunAsGroup=" + a.name,
+		"-DConfigDir=" + etc, "-DZonesDir=" + filepath.Join(etc, "zones.d"),
+		"-DDataDir=" + filepath.Join(dir, "lib"), "-DStatePath=" + filepath.Join(dir, "lib", "icinga2.state"),
+		"-DModAttrPath=" + filepath.Join(dir, "lib", "modified-attributes.conf"),
+		"-DCacheDir=" + filepath.Join(dir, "cache"), "-DObjectsPath=" + filepath.Join(dir, "cache", "icinga2.debug"),
+		"-DVarsPath=" + filepath.Join(dir, "cache", "icinga2.vars"),
+		"-DLogDir=" + filepath.Join(dir, "log"), "-DSpoolDir=" + filepath.Join(dir, "spool"),
+		"-DInitRunDir=" + filepath.Join(dir, "run"), "-DPidPath=" + filepath.Join(dir, "run", "icinga2.pid"),
+	}
+	validate := exec.CommandContext(ctx, icinga2Bin, append(args, "-C")...)
+	if out, err := validate.CombinedOutput(); err != nil {
+		t.Fatalf("icinga2 rejects the shipped definitions: %v\n%s", err, out)
+	}
+	d := startDaemon(t, "icinga2", filepath.Join(dir, "icinga2.out"), append([]string{icinga2Bin}, args...)...)
+	return &icinga{daemon: d, perf: perf}
+}
+
+// record is one check result icinga2 wrote.
+type record struct {
+	service, state, stateType, output string
+}
+
+// records reads every check result written so far, oldest first.
+func (ic *icinga) records(t *testing.T) []record {
+	entries, err := os.ReadDir(ic.perf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), "service.") {
+			files = append(files, e.Name())
+		}
+	}
+	sort.Strings(files) // service.<unix time>: same width for centuries
+	files = append(files, "tmp-service")
+	var out []record
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(ic.perf, f))
+		if err != nil {
+			continue // rotated away meanwhile: read again on the next poll
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if fields := strings.SplitN(line, "\t", 6); len(fields) == 6 && fields[0] == "REPLMON" {
+				out = append(out, record{fields[1] + "!" + fields[2], fields[3], fields[4], fields[5]})
+			} else if len(out) > 0 && line != "" {
+				out[len(out)-1].output += "\n" + line // long output
+			}
+		}
+	}
+	return out
+}
+
+// waitStates waits until the latest result of each service in want has
+// the wanted state (and, with all, until every service seen is OK).
+func (ic *icinga) waitStates(ctx context.Context, t *testing.T, want map[string]string, all bool) {
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		latest := map[string]record{}
+		for _, r := range ic.records(t) {
+			latest[r.service] = r
+		}
+		var missing []string
+		for svc, state := range want {
+			if r, ok := latest[svc]; !ok || r.state != state {
+				missing = append(missing, fmt.Sprintf("%s: want %s, have %q %q", svc, state, r.state, firstLine(r.output)))
+			}
+		}
+		if all {
+			for svc, r := range latest {
+				if _, ok := want[svc]; !ok {
+					missing = append(missing, fmt.Sprintf("%s: unexpected service (%s)", svc, r.state))
+				}
+			}
+		}
+		if len(missing) == 0 {
+			names := make([]string, 0, len(want))
+			for svc := range want {
+				names = append(names, svc)
+			}
+			sort.Strings(names)
+			for _, svc := range names {
+				t.Logf("icinga2 recorded %s %s: %s", svc, latest[svc].state, firstLine(latest[svc].output))
+			}
+			return
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			sort.Strings(missing)
+			t.Fatalf("icinga2 did not record the wanted states within 90s:\n%s\n%s", strings.Join(missing, "\n"), ic.tail())
+		}
+		if ic.exited() {
+			t.Fatalf("icinga2 exited\n%s", ic.tail())
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+// nrpe is a private nrpe daemon on a loopback port.
+type nrpe struct {
+	*daemon
+	port     int
+	commands map[string]string // command[name]=line
+	runAs    account
+}
+
+// startNRPE runs nrpe on the package's command lines, with the sandbox's
+// addresses and the option file in place of /etc/nagios/replmon.cnf.
+func startNRPE(ctx context.Context, t *testing.T, work string, sb *sandbox.Sandbox, cnf string, a account) *nrpe {
+	dir := filepath.Join(work, "nrpe")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shipped := readFile(t, filepath.Join(dataDir, "nrpe", "replmon.cfg"))
+	shipped = strings.ReplaceAll(shipped, "/etc/nagios/replmon.cnf", cnf)
+	shipped = seedAddresses(t, shipped, sb, false)
+	writeFile(t, filepath.Join(dir, "replmon.cfg"), shipped)
+	commands := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^command\[([^\]]+)\]=(.+)$`).FindAllStringSubmatch(shipped, -1) {
+		commands[m[1]] = m[2]
+	}
+	port := freePort(t)
+	writeFile(t, filepath.Join(dir, "nrpe.cfg"), fmt.Sprintf(`pid_file=%s/nrpe.pid
+server_address=127.0.0.1
+server_port=%d
+nrpe_user=%s
+nrpe_group=%s
+allowed_hosts=127.0.0.1
+dont_blame_nrpe=0
+allow_bash_command_substitution=0
+debug=0
+command_timeout=60
+connection_timeout=300
+include=%s/replmon.cfg
+`, dir, port, a.name, a.name, dir))
+	chownTree(t, dir, a)
+	d := startDaemon(t, "nrpe", filepath.Join(work, "nrpe.out"), nrpeBin, "-c", filepath.Join(dir, "nrpe.cfg"), "-f")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil || d.exited() {
+			t.Fatalf("nrpe does not listen on 127.0.0.1:%d: %v\n%s", port, err, d.tail())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return &nrpe{daemon: d, port: port, commands: commands, runAs: a}
+}
+
+// timing masks what differs between two runs of the same check: how long it took.
+var timing = regexp.MustCompile(`\btime=[0-9.]+s`)
+
+// compareAll queries every shipped NRPE command with check_nrpe and runs the
+// same command line directly as the same user: output (but for timings) and
+// exit code must be equal. codes lists the exit codes some commands must have.
+func (n *nrpe) compareAll(ctx context.Context, t *testing.T, codes map[string]int) {
+	if len(n.commands) == 0 {
+		t.Fatal("the shipped nrpe file has no command")
+	}
+	for name, line := range n.commands {
+		var direct, remote result
+		for try := 1; try <= 3; try++ {
+			direct = n.direct(ctx, t, line)
+			remote = n.remote(ctx, t, name)
+			if direct.code == remote.code && timing.ReplaceAllString(direct.out, "time=Xs") == timing.ReplaceAllString(remote.out, "time=Xs") {
+				break
+			}
+		}
+		if direct.code != remote.code || timing.ReplaceAllString(direct.out, "time=Xs") != timing.ReplaceAllString(remote.out, "time=Xs") {
+			t.Errorf("%s: check_nrpe and the plugin differ\n--- direct [exit %d]\n%s\n--- check_nrpe [exit %d]\n%s\n%s",
+				name, direct.code, direct.out, remote.code, remote.out, n.tail())
+			continue
+		}
+		if want, ok := codes[name]; ok && direct.code != want {
+			t.Errorf("%s: exit %d, want %d\n%s", name, direct.code, want, direct.out)
+		}
+		t.Logf("check_nrpe -c %s = direct run [exit %d]: %s", name, remote.code, firstLine(remote.out))
+	}
+}
+
+// result is what one run printed and its exit code.
+type result struct {
+	out  string
+	code int
+}
+
+// direct runs a command line as the nrpe user.
+func (n *nrpe) direct(ctx context.Context, t *testing.T, line string) result {
+	f := strings.Fields(line)
+	cmd := exec.CommandContext(ctx, f[0], f[1:]...)
+	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(n.runAs.uid), Gid: uint32(n.runAs.gid)}}
+	return runResult(t, cmd)
+}
+
+// remote asks the nrpe daemon for command name.
+func (n *nrpe) remote(ctx context.Context, t *testing.T, name string) result {
+	cmd := exec.CommandContext(ctx, checkNRPE, "-H", "127.0.0.1", "-p", strconv.Itoa(n.port), "-t", "60", "-c", name)
+	return runResult(t, cmd)
+}
+
+// runResult runs cmd and returns its stdout, trailing newlines trimmed, and
+// exit code.
+func runResult(t *testing.T, cmd *exec.Cmd) result {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = io.Discard
+	err := cmd.Run()
+	if _, ok := err.(*exec.ExitError); err != nil && !ok {
+		t.Fatalf("%s: %v", cmd.Path, err)
+	}
+	return result{strings.TrimRight(out.String(), "\n"), cmd.ProcessState.ExitCode()}
+}
+
+// freePort returns a loopback TCP port free at the time of the call.
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}
+
+func run(t *testing.T, name string, args ...string) {
+	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeFile(t *testing.T, path, body string) {
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readGzip(t *testing.T, path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Error(err)
+		return ""
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Errorf("%s: %v", path, err)
+		return ""
+	}
+	b, err := io.ReadAll(z)
+	if err != nil {
+		t.Errorf("%s: %v", path, err)
+	}
+	return string(b)
+}
+
+func chown(t *testing.T, path string, a account) {
+	if err := os.Lchown(path, a.uid, a.gid); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func chownTree(t *testing.T, dir string, a account) {
+	err := filepath.Walk(dir, func(path string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, a.uid, a.gid)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,143 @@
+// Command bench times the plugins side by side with the established tools
+// on real mariadbd sandboxes and writes the figures into docs/BENCHMARKS.md.
+// It is what `make bench` runs, after building the plugins as the Debian
+// package ships them (static, stripped) and installing the comparison tools.
+//
+//	go run ./tools/bench [-bin bin] [-out docs/BENCHMARKS.md] [-only health,tls,audit,checksum,scale]
+//
+// Every comparison runs its tools interleaved, one run of each per round
+// (A B C A B C ...), so that the load of a shared machine weighs on all of
+// them alike; it reports medians, 90th percentiles and ratios to a
+// reference, never a single absolute time. Every run must end with the
+// expected verdict, so a failure is never timed as if it were a result.
+//
+// Scenarios:
+//
+//	health    one replica health check: check_repl_io vs check_mysql -S (C) vs
+//	          check_mysql_health (Perl) vs pmp-check-mysql-replication-running;
+//	          peak RSS; the start-up costs of check_repl_io
+//	tls       the cost of TLS set-up, against a replica that offers TLS
+//	audit     check_repl_config --server x8 (seed topology) vs one check_mysql call
+//	checksum  the 1M-row comparison of tools/bench/checksumcmp (check_repl_checksum
+//	          vs plain parallel CHECKSUM TABLE clients vs pt-table-checksum)
+//	scale     check_repl_checksum for 1..1000 tables and 10k..1M rows, with the
+//	          plain-client floor and the connections each server saw
+//
+// The part of the output file between the "bench:begin" and "bench:end"
+// markers is replaced; the text around it (the optimisation log) is kept.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// options are the command-line settings of one bench run.
+type options struct {
+	bin         string // directory holding the built plugins
+	out         string // Markdown file to update ("" = print only)
+	only        map[string]bool
+	runs        int           // rounds of the health and start-up comparisons
+	auditRuns   int           // rounds of the topology audit comparison
+	rssRuns     int           // rounds measured under /usr/bin/time for peak RSS
+	csRounds    int           // rounds of the 1M-row checksum comparison
+	scaleRounds int           // rounds per point of the scaling series
+	rows        int           // rows of the big checksum table
+	timeout     time.Duration // bound of the whole run
+}
+
+var scenarios = []string{"health", "tls", "audit", "checksum", "scale"}
+
+func main() {
+	var o options
+	var only string
+	flag.StringVar(&o.bin, "bin", "bin", "directory holding check_repl_io, check_repl_checksum and check_repl_config")
+	flag.StringVar(&o.out, "out", "docs/BENCHMARKS.md", "Markdown file to write the figures into (empty: print only)")
+	flag.StringVar(&only, "only", strings.Join(scenarios, ","), "scenarios to run, comma-separated")
+	flag.IntVar(&o.runs, "runs", 100, "interleaved rounds of the health check and start-up comparisons")
+	flag.IntVar(&o.auditRuns, "audit-runs", 60, "interleaved rounds of the topology audit comparison")
+	flag.IntVar(&o.rssRuns, "rss-runs", 10, "rounds measured under /usr/bin/time for peak RSS")
+	flag.IntVar(&o.csRounds, "checksum-rounds", 9, "interleaved rounds of the 1M-row checksum comparison")
+	flag.IntVar(&o.scaleRounds, "scale-rounds", 5, "interleaved rounds per point of the scaling series")
+	flag.IntVar(&o.rows, "rows", 1000000, "rows of the big checksum table")
+	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "bound of the whole run")
+	flag.Parse()
+	o.only = map[string]bool{}
+	for _, s := range strings.Split(only, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		if !slices.Contains(scenarios, s) {
+			fmt.Fprintf(os.Stderr, "bench: unknown scenario %q (want %s)\n", s, strings.Join(scenarios, ", "))
+			os.Exit(2)
+		}
+		o.only[s] = true
+	}
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	start := time.Now()
+	bin, err := filepath.Abs(o.bin)
+	if err != nil {
+		return err
+	}
+	o.bin = bin
+	tools, err := findTools(o.bin)
+	if err != nil {
+		return err
+	}
+	rep := &Report{Started: start, Machine: describeMachine(ctx, tools)}
+	logf("machine: %s", rep.Machine.Summary())
+
+	if o.only["health"] || o.only["audit"] {
+		if err := seedScenarios(ctx, o, tools, rep); err != nil {
+			return err
+		}
+	}
+	if o.only["tls"] {
+		if err := tlsScenario(ctx, o, tools, rep); err != nil {
+			return err
+		}
+	}
+	if o.only["checksum"] {
+		if err := checksumScenario(ctx, o, tools, rep); err != nil {
+			return err
+		}
+	}
+	if o.only["scale"] {
+		if err := scaleScenario(ctx, o, tools, rep); err != nil {
+			return err
+		}
+	}
+	rep.Elapsed = time.Since(start)
+	rep.LoadEnd = loadAverage()
+	md := rep.Markdown()
+	fmt.Println()
+	fmt.Print(md)
+	if o.out == "" {
+		return nil
+	}
+	if err := updateFile(o.out, md); err != nil {
+		return err
+	}
+	logf("wrote %s (bench took %s)", o.out, rep.Elapsed.Round(time.Second))
+	return nil
+}
+
+// logf prints progress on stderr.
+func logf(format string, a ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", a...)
+}

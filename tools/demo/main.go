@@ -1,0 +1,160 @@
+// Command demo starts the seed's topology (two masters replicating each
+// other, three replicas under each) on loopback, runs every built plugin
+// against it — healthy first, then with the faults the seed describes — and
+// tears everything down. It is what `make demo` runs.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/replmon/replmon/internal/testkit/sandbox"
+)
+
+func main() {
+	bin := flag.String("bin", "bin", "directory holding the built plugins")
+	flag.Parse()
+	if err := run(*bin); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// step is one plugin invocation shown to the user.
+type step struct {
+	title  string
+	plugin string
+	args   []string
+}
+
+func run(bin string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	fmt.Println("Starting the seed's topology: m1 <-> m2 (multi-master), m1r1..m1r3 under m1, m2r1..m2r3 under m2 ...")
+	start := time.Now()
+	sb, err := sandbox.Start(ctx, sandbox.Seed())
+	if err != nil {
+		return err
+	}
+	defer sb.Stop()
+	fmt.Printf("Ready in %.1fs:\n", time.Since(start).Seconds())
+	for _, s := range sb.Servers() {
+		fmt.Printf("  %-5s server_id=%-3d %s\n", s.Name, s.ServerID, s.Addr())
+	}
+
+	if err := seedData(ctx, sb); err != nil {
+		return err
+	}
+	defaults, err := writeDefaults(sb.Dir)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nThe plugins log in as %q with the password kept in %s (mode 0600).\n", sandbox.MonitorUser, defaults)
+
+	conn := func(s *sandbox.Server) []string {
+		return []string{"--defaults-file=" + defaults, "-H", "127.0.0.1", "-P", fmt.Sprint(s.Port)}
+	}
+	m1, m2 := sb.Server("m1"), sb.Server("m2")
+	var healthy []step
+	for _, s := range sb.Servers() {
+		healthy = append(healthy, step{"replica health of " + s.Name, "check_repl_io", conn(s)})
+	}
+	sum := append(conn(m1), "-d", "shop")
+	for _, s := range sb.Servers()[1:] {
+		sum = append(sum, "--replica", s.Addr())
+	}
+	healthy = append(healthy, step{"data in sync: m1 against every other server", "check_repl_checksum", sum})
+	cfg := []string{"--defaults-file=" + defaults}
+	for _, s := range sb.Servers() {
+		cfg = append(cfg, "--server", s.Addr())
+	}
+	healthy = append(healthy, step{"configuration of the whole topology", "check_repl_config", cfg})
+	healthy = append(healthy, step{"configuration of m2 alone", "check_repl_config", conn(m2)})
+	fmt.Println("\n=== The healthy topology ===")
+	runSteps(ctx, bin, healthy)
+
+	fmt.Println("\n=== Faults ===")
+	m2r1 := sb.Server("m2r1")
+	fmt.Println("# On m2r1: STOP SLAVE SQL_THREAD")
+	if err := m2r1.Exec(ctx, "STOP SLAVE SQL_THREAD"); err != nil {
+		return err
+	}
+	fmt.Println("# On m1r2: a row changed behind replication's back (sql_log_bin=0)")
+	if err := sb.Server("m1r2").Exec(ctx, "SET SESSION sql_log_bin=0",
+		"UPDATE shop.orders SET amount = amount + 1 WHERE id = 3"); err != nil {
+		return err
+	}
+	runSteps(ctx, bin, []step{
+		{"replica health of m2r1", "check_repl_io", conn(m2r1)},
+		{"data in sync: m1 against m1r2", "check_repl_checksum", append(conn(m1), "-d", "shop", "--replica", sb.Server("m1r2").Addr())},
+		{"m2 is not a replica of m1r1", "check_repl_io", append(conn(m2), "--expect-source", sb.Server("m1r1").Addr())},
+	})
+
+	fmt.Println("\n=== The seed's disaster: m2 without log-slave-updates ===")
+	fmt.Println("# m2 restarted with log_slave_updates=OFF; then a row inserted on m1")
+	if err := m2.Restart(ctx, "log_slave_updates=OFF"); err != nil {
+		return err
+	}
+	if err := m2.WaitDumpThreads(ctx, 4); err != nil {
+		return err
+	}
+	if err := m1.Exec(ctx, "INSERT INTO shop.orders (customer, amount) VALUES ('fay', 42.00)"); err != nil {
+		return err
+	}
+	m2r2 := sb.Server("m2r2")
+	runSteps(ctx, bin, []step{
+		{"replica health of m2r2 (its threads are fine)", "check_repl_io", conn(m2r2)},
+		{"configuration of the whole topology", "check_repl_config", cfg},
+		{"data in sync: m1 against m2 and m2r2", "check_repl_checksum", append(conn(m1), "-d", "shop", "--replica", m2.Addr(), "--replica", m2r2.Addr())},
+	})
+	fmt.Println("\nTearing down.")
+	return nil
+}
+
+// seedData creates the demo schema on m1 and writes on both masters.
+func seedData(ctx context.Context, sb *sandbox.Sandbox) error {
+	m1, m2 := sb.Server("m1"), sb.Server("m2")
+	if err := m1.Exec(ctx,
+		"CREATE DATABASE shop",
+		"CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(40) NOT NULL, amount DECIMAL(10,2) NOT NULL) CHECKSUM=1",
+		"INSERT INTO shop.orders (customer, amount) VALUES ('ada', 10.50), ('bob', 3.20), ('cyd', 99.00)",
+	); err != nil {
+		return err
+	}
+	if err := sb.WaitReplicated(ctx); err != nil {
+		return err
+	}
+	if err := m2.Exec(ctx, "INSERT INTO shop.orders (customer, amount) VALUES ('dee', 7.00), ('eve', 1.25)"); err != nil {
+		return err
+	}
+	return sb.WaitReplicated(ctx)
+}
+
+// writeDefaults writes a client option file with the monitoring account.
+func writeDefaults(dir string) (string, error) {
+	path := filepath.Join(dir, "monitor.cnf")
+	body := fmt.Sprintf("[client]\nuser=%s\npassword=%s\n", sandbox.MonitorUser, sandbox.MonitorPassword)
+	return path, os.WriteFile(path, []byte(body), 0o600)
+}
+
+func runSteps(ctx context.Context, bin string, steps []step) {
+	for _, s := range steps {
+		path := filepath.Join(bin, s.plugin)
+		fmt.Printf("\n--- %s\n$ %s %s\n", s.title, s.plugin, strings.Join(s.args, " "))
+		if _, err := os.Stat(path); err != nil {
+			fmt.Printf("(%s is not built yet)\n", s.plugin)
+			continue
+		}
+		cmd := exec.CommandContext(ctx, path, s.args...)
+		out, _ := cmd.CombinedOutput()
+		fmt.Print(string(out))
+		fmt.Printf("[exit %d]\n", cmd.ProcessState.ExitCode())
+	}
+}
