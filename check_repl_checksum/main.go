@@ -7,12 +7,12 @@ import (
 	"os"
 
 	"github.com/replmon/replmon/internal/checksum"
-	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version string
 
 func main() {
-	os.Exit(plugin.Main(checksum.Plugin(), os.Args[1:], plugin.Env{Version: version}))
+	os.Exit(cli.Main(checksum.Plugin(), os.Args[1:], cli.Env{Version: version}))
 }

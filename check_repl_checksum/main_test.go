@@ -222,7 +222,7 @@ func TestChain(t *testing.T) {
 		c.t = t
 		res := c.run("-d", "app")
 		wantCode(t, res, 3)
-		if res.Stdout != "REPL_CHECKSUM UNKNOWN - no replica given: name at least one with --replica HOST[:PORT]\n" {
+		if res.Stdout != "REPL_CHECKSUM UNKNOWN - invalid command line: no replica given: name at least one with --replica HOST[:PORT]\n" {
 			t.Errorf("no replica: %q", res.Stdout)
 		}
 		res = c.run(append([]string{"-d", "nosuch"}, all...)...)
@@ -230,14 +230,14 @@ func TestChain(t *testing.T) {
 		wantLine(t, res, `^REPL_CHECKSUM UNKNOWN - no table matched --database nosuch on the source 127\.0\.0\.1:\d+$`)
 		for args, want := range map[string]string{
 			"--method=fast":         "REPL_CHECKSUM UNKNOWN - invalid command line: enum value must be one of auto,checksum-table,rows, got 'fast' (see --help)",
-			"--retries=-1":          "REPL_CHECKSUM UNKNOWN - --retries must be 0 or more, not -1",
-			"--parallel=0":          "REPL_CHECKSUM UNKNOWN - --parallel must be at least 1, not 0",
-			"--show-rows=-2":        "REPL_CHECKSUM UNKNOWN - --show-rows must be 0 or more, not -2",
-			"--chunk-size=0":        "REPL_CHECKSUM UNKNOWN - --chunk-size must be at least 1, not 0",
+			"--retries=-1":          "REPL_CHECKSUM UNKNOWN - invalid command line: --retries must be 0 or more, not -1",
+			"--parallel=0":          "REPL_CHECKSUM UNKNOWN - invalid command line: --parallel must be at least 1, not 0",
+			"--show-rows=-2":        "REPL_CHECKSUM UNKNOWN - invalid command line: --show-rows must be 0 or more, not -2",
+			"--chunk-size=0":        "REPL_CHECKSUM UNKNOWN - invalid command line: --chunk-size must be at least 1, not 0",
 			"--unsettled=maybe":     `REPL_CHECKSUM UNKNOWN - invalid command line: "maybe" is not a state (use ok, warning, critical or unknown) (see --help)`,
-			"--table=users":         `REPL_CHECKSUM UNKNOWN - --table "users": write it as DATABASE.TABLE (globs allowed)`,
-			"--lock-wait-timeout=0": "REPL_CHECKSUM UNKNOWN - --lock-wait-timeout must be positive",
-			"--replica=a:b":         `REPL_CHECKSUM UNKNOWN - --replica: invalid server address "a:b": the port must be a number from 1 to 65535`,
+			"--table=users":         `REPL_CHECKSUM UNKNOWN - invalid command line: --table "users": write it as DATABASE.TABLE (globs allowed)`,
+			"--lock-wait-timeout=0": "REPL_CHECKSUM UNKNOWN - invalid command line: --lock-wait-timeout must be positive",
+			"--replica=a:b":         `REPL_CHECKSUM UNKNOWN - invalid command line: --replica: invalid server address "a:b": the port must be a number from 1 to 65535 (see --help)`,
 		} {
 			res := c.run(append([]string{args}, c.replicaArgs("r1")...)...)
 			wantCode(t, res, 3)

@@ -6,13 +6,13 @@ package main
 import (
 	"os"
 
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/configcheck"
-	"github.com/replmon/replmon/internal/plugin"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version string
 
 func main() {
-	os.Exit(plugin.Main(configcheck.Plugin(), os.Args[1:], plugin.Env{Version: version}))
+	os.Exit(cli.Main(configcheck.Plugin(), os.Args[1:], cli.Env{Version: version}))
 }

@@ -5,14 +5,15 @@ package main
 import (
 	"os"
 
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/iocheck"
-	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/startup/oneproc" // one connection: one processor is faster
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version string
 
 func main() {
-	honourGOMAXPROCS()
-	os.Exit(plugin.Main(iocheck.Plugin(), os.Args[1:], plugin.Env{Version: version}))
+	oneproc.HonourEnvironment(os.LookupEnv)
+	os.Exit(cli.Main(iocheck.Plugin(), os.Args[1:], cli.Env{Version: version}))
 }

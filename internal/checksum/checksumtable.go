@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // plan is how one table is summed: one unit with CHECKSUM TABLE, chunks
@@ -67,5 +67,5 @@ func sumError(t TableName, n *node, err error) error {
 	if isMySQLError(err, errNoSuchTable, errUnknownDB) {
 		return fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
 	}
-	return fmt.Errorf("checksum on %s: %w", n.where(), server.Explain(err))
+	return fmt.Errorf("checksum on %s: %w", n.where(), query.Explain(err))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/replmon/replmon/internal/gtid"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
 
@@ -52,10 +53,10 @@ func (n *node) appliedCoords(ctx context.Context) (Coords, error) {
 }
 
 // readCoords runs a coordinates statement of n on q.
-func (n *node) readCoords(ctx context.Context, q server.Querier, stmt string) (Coords, error) {
+func (n *node) readCoords(ctx context.Context, q query.Runner, stmt string) (Coords, error) {
 	rows, _, err := queryRows(ctx, q, stmt)
 	if err != nil {
-		return Coords{}, fmt.Errorf("%s on %s: %w", stmt, n.Label, server.Explain(err))
+		return Coords{}, fmt.Errorf("%s on %s: %w", stmt, n.Label, query.Explain(err))
 	}
 	if strings.HasPrefix(stmt, "SELECT") {
 		if len(rows) != 1 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // DiffKind says how one row differs.
@@ -46,7 +46,7 @@ type keyRow struct {
 }
 
 // readKeyRows runs a keysQuery with nk key columns.
-func readKeyRows(ctx context.Context, q server.Querier, stmt string, nk int) (map[string]keyRow, error) {
+func readKeyRows(ctx context.Context, q query.Runner, stmt string, nk int) (map[string]keyRow, error) {
 	rows, _, err := queryRows(ctx, q, stmt)
 	if err != nil {
 		return nil, err

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // column is one column of a table as information_schema describes it.
@@ -84,10 +84,10 @@ const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema
 	"ORDER BY TABLE_SCHEMA, TABLE_NAME"
 
 // listTables returns the tables of q that sel selects.
-func listTables(ctx context.Context, q server.Querier, sel Selection) ([]TableName, error) {
+func listTables(ctx context.Context, q query.Runner, sel Selection) ([]TableName, error) {
 	rows, _, err := queryRows(ctx, q, listTablesQuery)
 	if err != nil {
-		return nil, fmt.Errorf("listing tables: %w", server.Explain(err))
+		return nil, fmt.Errorf("listing tables: %w", query.Explain(err))
 	}
 	var out []TableName
 	for _, r := range rows {
@@ -122,7 +122,7 @@ func metaQueries(schema string, names []string) [3]string {
 
 // loadMeta describes the given tables on q; a table that does not exist
 // there is absent from the map.
-func loadMeta(ctx context.Context, q server.Querier, tables []TableName) (map[TableName]*tableInfo, error) {
+func loadMeta(ctx context.Context, q query.Runner, tables []TableName) (map[TableName]*tableInfo, error) {
 	bySchema := map[string][]string{}
 	for _, t := range tables {
 		bySchema[t.Schema] = append(bySchema[t.Schema], t.Name)
@@ -141,7 +141,7 @@ func loadMeta(ctx context.Context, q server.Querier, tables []TableName) (map[Ta
 			for i, stmt := range qs {
 				rows, _, err := queryRows(ctx, q, stmt)
 				if err != nil {
-					return nil, fmt.Errorf("reading information_schema: %w", server.Explain(err))
+					return nil, fmt.Errorf("reading information_schema: %w", query.Explain(err))
 				}
 				res[i] = rows
 			}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // minNarrowTime is the least time left for listing differing keys.
@@ -85,7 +85,7 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	err := exec(ctx, func(s sqlConn) error {
 		var err error
 		if before, err = readKeyRows(ctx, s, q, nk); err != nil {
-			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, server.Explain(err))
+			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, query.Explain(err))
 		}
 		co, err = c.source.readCoords(ctx, s, c.source.binlogCoordsQuery())
 		return err
@@ -100,7 +100,7 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	err = l.rep.pool.with(ctx, func(s sqlConn) error {
 		var err error
 		if rep, err = readKeyRows(ctx, s, q, nk); err != nil {
-			return fmt.Errorf("reading rows of %s on %s: %w", rp.table, l.rep.Label, server.Explain(err))
+			return fmt.Errorf("reading rows of %s on %s: %w", rp.table, l.rep.Label, query.Explain(err))
 		}
 		return nil
 	})
@@ -117,7 +117,7 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	err = exec(ctx, func(s sqlConn) error {
 		var err error
 		if after, err = readKeyRows(ctx, s, q, nk); err != nil {
-			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, server.Explain(err))
+			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, query.Explain(err))
 		}
 		return nil
 	})

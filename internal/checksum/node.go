@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 )
@@ -48,7 +49,7 @@ func connect(ctx context.Context, label string, cfg mysqlconn.Config, o connectO
 		return nil, unreachableError{err}
 	}
 	n := &node{Label: label, cfg: cfg}
-	if err := n.identify(ctx, db); err != nil {
+	if err := n.identify(ctx, mysqlconn.SQL(db)); err != nil {
 		go db.Close()
 		return nil, err
 	}
@@ -66,7 +67,7 @@ func (e unreachableError) Unwrap() error { return e.err }
 // identify reads the server's identity, replication facts and channels. A
 // failure to read the channels is kept in ChannelsErr: the replica is then
 // compared without knowing its route.
-func (n *node) identify(ctx context.Context, q server.Querier) error {
+func (n *node) identify(ctx context.Context, q query.Runner) error {
 	var err error
 	if n.ID, err = server.Detect(ctx, q); err != nil {
 		return err
@@ -93,11 +94,11 @@ func factsQuery(id server.Identity) string {
 }
 
 // readFacts runs factsQuery.
-func (n *node) readFacts(ctx context.Context, q server.Querier) error {
+func (n *node) readFacts(ctx context.Context, q query.Runner) error {
 	stmt := factsQuery(n.ID)
 	rows, _, err := queryRows(ctx, q, stmt)
 	if err != nil {
-		return fmt.Errorf("%s: %w", stmt, server.Explain(err))
+		return fmt.Errorf("%s: %w", stmt, query.Explain(err))
 	}
 	if len(rows) != 1 {
 		return fmt.Errorf("%s: no row", stmt)

@@ -6,14 +6,16 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 )
 
 // Plugin is check_repl_checksum: are a source, its replicas and the other
 // master of a ring really in sync?
-func Plugin() plugin.Plugin {
-	return plugin.Plugin{
+func Plugin() cli.Plugin {
+	return cli.Plugin{
 		Name:  "check_repl_checksum",
 		Label: "REPL_CHECKSUM",
 		Help: "Compares table contents between a MySQL/MariaDB source (-H) and its replicas (--replica): " +
@@ -26,7 +28,7 @@ func Plugin() plugin.Plugin {
 	}
 }
 
-func setup(app *kingpin.Application) plugin.Runner {
+func setup(app *kingpin.Application) cli.Check {
 	var conn mysqlconn.Flags
 	conn.Register(app)
 	var o Options
@@ -34,8 +36,9 @@ func setup(app *kingpin.Application) plugin.Runner {
 	unsettled := &plugin.StatusValue{Status: plugin.WARNING}
 	lagging := &plugin.StatusValue{Status: plugin.WARNING}
 	var lockWait float64
+	replicas := &address.List{Flag: "--replica"}
 	app.Flag("replica", "A replica to compare with the source, HOST[:PORT] (default port: the source's); repeatable.").
-		PlaceHolder("HOST[:PORT]").StringsVar(&o.Replicas)
+		PlaceHolder("HOST[:PORT]").SetValue(replicas)
 	app.Flag("database", "Compare the tables of the databases matching this glob; repeatable. "+
 		"Default: every user database (mysql only when named; never information_schema, performance_schema, sys).").
 		Short('d').PlaceHolder("GLOB").StringsVar(&o.Selection.Databases)
@@ -66,17 +69,19 @@ func setup(app *kingpin.Application) plugin.Runner {
 	app.Flag("chunk-size", "Rows per chunk of the rows method.").
 		Default("10000").IntVar(&o.ChunkSize)
 
-	return func(ctx context.Context, r *plugin.Report) error {
+	validate := func() error {
+		o.Replicas = replicas.Addrs
 		o.Method = Method(method)
 		o.Unsettled, o.Lagging = unsettled.Status, lagging.Status
 		o.LockWait = time.Duration(lockWait * float64(time.Second))
-		if err := o.Validate(); err != nil {
-			return err
-		}
+		return o.Validate()
+	}
+	run := func(ctx context.Context, r *plugin.Report) error {
 		cfg, err := conn.ResolveFor(r)
 		if err != nil {
 			return err
 		}
 		return Run(ctx, r, cfg, o)
 	}
+	return cli.Check{Validate: validate, Run: run}
 }

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
 func defaultOptions() Options {
-	return Options{Replicas: []string{"r1", "r2"}, Method: Auto, Retries: 3, Unsettled: plugin.WARNING,
+	return Options{Replicas: []address.Addr{address.TCP("r1", 0), address.TCP("r2", 0)}, Method: Auto, Retries: 3, Unsettled: plugin.WARNING,
 		Lagging: plugin.WARNING, LockWait: 2 * time.Second, ShowRows: 10, Parallel: 2, ChunkSize: 10000}
 }
 

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
-	"github.com/replmon/replmon/internal/server"
 )
 
 // maxHops bounds how far up a replica's sources the route is searched.
@@ -198,10 +199,11 @@ type resolveEntry struct {
 
 // connectIntermediate connects to a server found on a replica's way.
 func (c *checker) connectIntermediate(ctx context.Context, addr string) (*node, error) {
-	cfg, err := c.cfg.WithAddr(addr)
+	a, err := address.Parse(addr)
 	if err != nil {
 		return nil, err
 	}
+	cfg := c.cfg.WithAddr(a)
 	cctx, cancel := context.WithTimeout(ctx, c.connectBound())
 	defer cancel()
 	n, err := connect(cctx, addr, cfg, c.connectOpts())
@@ -367,7 +369,7 @@ func runWait(ctx context.Context, exec executor, w waitSpec, label string) (bool
 	err := exec(ctx, func(s sqlConn) error {
 		v, null, err := queryValue(ctx, s, w.Query)
 		if err != nil {
-			return fmt.Errorf("waiting on %s: %w", label, server.Explain(err))
+			return fmt.Errorf("waiting on %s: %w", label, query.Explain(err))
 		}
 		ok = w.reached(v, null)
 		return nil

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // rowsPlan sums a table with a hash the server computes over the rows,
@@ -166,7 +166,7 @@ func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (Sum, err
 // split by value between its MIN and MAX; any other key is walked, one
 // statement per chunk. Without a primary key, or when the table is small,
 // the table is one chunk.
-func (p *rowsPlan) planChunks(ctx context.Context, q server.Querier, src *node, size int, estRows int64) error {
+func (p *rowsPlan) planChunks(ctx context.Context, q query.Runner, src *node, size int, estRows int64) error {
 	p.chunks = []chunk{{}}
 	if len(p.pk) == 0 || size <= 0 {
 		return nil
@@ -181,7 +181,7 @@ func (p *rowsPlan) planChunks(ctx context.Context, q server.Querier, src *node, 
 }
 
 // splitByValue splits a single integer key into equal value ranges.
-func (p *rowsPlan) splitByValue(ctx context.Context, q server.Querier, src *node, size int, estRows int64) error {
+func (p *rowsPlan) splitByValue(ctx context.Context, q query.Runner, src *node, size int, estRows int64) error {
 	k := quoteIdent(p.pk[0].Name)
 	stmt := "SELECT MIN(" + k + "), MAX(" + k + ") FROM " + quoteTable(p.table)
 	rows, nulls, err := queryRows(ctx, q, stmt)
@@ -244,7 +244,7 @@ func boundsToChunks(bounds []string) []chunk {
 }
 
 // walk finds chunk boundaries by reading every size-th key.
-func (p *rowsPlan) walk(ctx context.Context, q server.Querier, src *node, size int) error {
+func (p *rowsPlan) walk(ctx context.Context, q query.Runner, src *node, size int) error {
 	keys := make([]string, len(p.pk))
 	for i, c := range p.pk {
 		keys[i] = quoteIdent(c.Name)

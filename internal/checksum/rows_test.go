@@ -195,8 +195,7 @@ func TestPlanChunksMissingTable(t *testing.T) {
 	tn := TableName{"app", "gone"}
 	info := &tableInfo{EstRows: 1000, Columns: []column{{Name: "id", DataType: "int", ColumnType: "int(11)"}}, PK: []string{"id"}}
 	stmt := "SELECT MIN(" + quoteIdent("id") + "), MAX(" + quoteIdent("id") + ") FROM " + quoteTable(tn)
-	db := fakedb.New(map[string]fakedb.Result{stmt: {Err: &mysql.MySQLError{Number: errNoSuchTable, Message: "Table 'app.gone' doesn't exist"}}}).DB()
-	defer db.Close()
+	db := fakedb.New(map[string]fakedb.Result{stmt: {Err: &mysql.MySQLError{Number: errNoSuchTable, Message: "Table 'app.gone' doesn't exist"}}})
 	src := &node{Label: "db1:3306", Source: true}
 	err := newRowsPlan(tn, info).planChunks(context.Background(), db, src, 100, info.EstRows)
 	if !errors.Is(err, errMissing) || !strings.HasPrefix(err.Error(), "app.gone on db1:3306: ") {

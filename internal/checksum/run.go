@@ -8,23 +8,25 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 )
 
 // Options are the check's settings from the command line.
 type Options struct {
-	Replicas  []string      // HOST[:PORT] of each replica
-	Selection Selection     // which tables
-	Method    Method        // auto, checksum-table or rows
-	Retries   int           // rounds repeated while the source changes
-	Unsettled plugin.Status // state of a table still changing after the retries
-	Lagging   plugin.Status // state of a replica that did not reach the source's coordinates
-	Lock      bool          // LOCK TABLES ... READ on the source during each table's comparison
-	LockWait  time.Duration // lock_wait_timeout
-	ShowRows  int           // differing primary keys listed per table and replica
-	Parallel  int           // sessions per server, and tables compared at once
-	ChunkSize int           // rows per chunk of the rows method
+	Replicas  []address.Addr // each replica; without a port, the source's
+	Selection Selection      // which tables
+	Method    Method         // auto, checksum-table or rows
+	Retries   int            // rounds repeated while the source changes
+	Unsettled plugin.Status  // state of a table still changing after the retries
+	Lagging   plugin.Status  // state of a replica that did not reach the source's coordinates
+	Lock      bool           // LOCK TABLES ... READ on the source during each table's comparison
+	LockWait  time.Duration  // lock_wait_timeout
+	ShowRows  int            // differing primary keys listed per table and replica
+	Parallel  int            // sessions per server, and tables compared at once
+	ChunkSize int            // rows per chunk of the rows method
 }
 
 // Validate checks the options that flags alone cannot.
@@ -117,7 +119,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 	}
 	deadline, ok := ctx.Deadline()
 	if !ok {
-		deadline = start.Add(plugin.DefaultTimeout)
+		deadline = start.Add(cli.DefaultTimeout)
 	}
 	deadline = deadline.Add(-margin(deadline.Sub(start)))
 	wctx, cancel := context.WithDeadline(ctx, deadline)
@@ -207,10 +209,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 	cfgs := make([]mysqlconn.Config, len(c.opts.Replicas))
 	seen := map[string]bool{}
 	for i, addr := range c.opts.Replicas {
-		rc, err := c.cfg.WithAddr(addr)
-		if err != nil {
-			return fmt.Errorf("--replica: %w", err)
-		}
+		rc := c.cfg.WithAddr(addr)
 		if seen[rc.Addr()] {
 			return fmt.Errorf("--replica %s is given twice", addr)
 		}
@@ -233,7 +232,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			nodes[i], errs[i] = connect(cctx, c.opts.Replicas[i], rc, c.connectOpts())
+			nodes[i], errs[i] = connect(cctx, c.opts.Replicas[i].String(), rc, c.connectOpts())
 		}()
 	}
 	wg.Wait()
@@ -253,12 +252,12 @@ func (c *checker) connectAll(ctx context.Context) error {
 	for i, n := range nodes {
 		switch {
 		case errs[i] != nil && cctx.Err() != nil && ctx.Err() == nil:
-			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i], Err: fmt.Errorf("did not answer within %s", bound)})
+			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: fmt.Errorf("did not answer within %s", bound)})
 		case errs[i] != nil:
-			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i], Err: errs[i]})
+			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: errs[i]})
 		case n.ServerID == c.source.ServerID:
 			n.close()
-			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i],
+			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i].String(),
 				Err: fmt.Errorf("is the source itself (server_id %d)", n.ServerID)})
 		default:
 			c.known = append(c.known, n)

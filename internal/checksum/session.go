@@ -7,11 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
 
@@ -85,9 +84,9 @@ func (p *pool) open(ctx context.Context) (*sql.Conn, error) {
 		return nil, err
 	}
 	for _, s := range p.setup {
-		if _, err := c.ExecContext(ctx, s); err != nil {
+		if err := mysqlconn.SQL(c).Exec(ctx, s); err != nil {
 			c.Close()
-			return nil, fmt.Errorf("%s: %w", s, server.Explain(err))
+			return nil, fmt.Errorf("%s: %w", s, query.Explain(err))
 		}
 	}
 	return c, nil
@@ -96,8 +95,8 @@ func (p *pool) open(ctx context.Context) (*sql.Conn, error) {
 // put returns a session; one that failed for another reason than a
 // server error is closed, as the driver may have dropped it.
 func (p *pool) put(c *sql.Conn, err error) {
-	var me *mysql.MySQLError
-	keep := err == nil || errors.As(err, &me) || errors.Is(err, errMissing)
+	_, serverError := query.Number(err)
+	keep := err == nil || serverError || errors.Is(err, errMissing)
 	if !keep || errors.Is(err, driver.ErrBadConn) || errors.Is(err, errSessionDone) {
 		_ = c.Raw(func(any) error { return driver.ErrBadConn })
 		c.Close()
@@ -111,7 +110,7 @@ func (p *pool) put(c *sql.Conn, err error) {
 var errSessionDone = errors.New("session closed")
 
 // sqlConn is one session.
-type sqlConn = *sql.Conn
+type sqlConn = query.Session
 
 // executor runs f on a session: a pool's, or the one holding a table lock.
 type executor func(ctx context.Context, f func(s sqlConn) error) error
@@ -122,7 +121,7 @@ func (p *pool) with(ctx context.Context, f func(s sqlConn) error) error {
 	if err != nil {
 		return err
 	}
-	err = f(c)
+	err = f(mysqlconn.SQL(c))
 	p.put(c, err)
 	return err
 }
@@ -153,14 +152,14 @@ func (p *pool) close() {
 
 // queryRows runs q and returns every row as strings; a NULL is returned as
 // "" with its flag set in nulls (same shape as rows).
-func queryRows(ctx context.Context, c server.Querier, q string) ([][]string, [][]bool, error) {
-	_, values, err := server.SQLText(c).QueryText(ctx, q)
+func queryRows(ctx context.Context, c query.Runner, q string) ([][]string, [][]bool, error) {
+	res, err := c.Query(ctx, q)
 	if err != nil {
 		return nil, nil, err
 	}
-	out := make([][]string, len(values))
-	nulls := make([][]bool, len(values))
-	for r, vs := range values {
+	out := make([][]string, len(res.Rows))
+	nulls := make([][]bool, len(res.Rows))
+	for r, vs := range res.Rows {
 		out[r], nulls[r] = make([]string, len(vs)), make([]bool, len(vs))
 		for i, v := range vs {
 			if v == nil {
@@ -175,39 +174,12 @@ func queryRows(ctx context.Context, c server.Querier, q string) ([][]string, [][
 
 // queryValue runs q and returns the first column of its only row; NULL is
 // returned with null set.
-func queryValue(ctx context.Context, c server.Querier, q string) (string, bool, error) {
-	rows, nulls, err := queryRows(ctx, c, q)
-	if err != nil {
-		return "", false, err
-	}
-	if len(rows) == 0 || len(rows[0]) == 0 {
-		return "", false, fmt.Errorf("%s: no row", firstWords(q))
-	}
-	return rows[0][0], nulls[0][0], nil
+func queryValue(ctx context.Context, c query.Runner, q string) (string, bool, error) {
+	return query.One(ctx, c, q)
 }
 
-// firstWords shortens a statement for messages.
-func firstWords(q string) string {
-	q = strings.Join(strings.Fields(q), " ")
-	if len(q) > 60 {
-		q = q[:57] + "..."
-	}
-	return q
-}
-
-// isMySQLError reports whether err is server error number n.
-func isMySQLError(err error, n ...uint16) bool {
-	var me *mysql.MySQLError
-	if !errors.As(err, &me) {
-		return false
-	}
-	for _, x := range n {
-		if me.Number == x {
-			return true
-		}
-	}
-	return false
-}
+// isMySQLError reports whether err is one of the server error numbers n.
+func isMySQLError(err error, n ...uint16) bool { return query.IsError(err, n...) }
 
 // Server error numbers interpreted here.
 const (

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // structurePlan "sums" a table by its column names, so that a replica whose
@@ -28,7 +28,7 @@ func structureQuery(t TableName) string {
 func (p *structurePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
 	rows, _, err := queryRows(ctx, s, structureQuery(p.table))
 	if err != nil {
-		return Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), server.Explain(err))
+		return Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), query.Explain(err))
 	}
 	if len(rows) == 0 {
 		return Sum{}, fmt.Errorf("%s on %s: %w", p.table, n.Label, errMissing)

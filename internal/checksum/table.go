@@ -2,14 +2,14 @@ package checksum
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // Result is the outcome for one table on one replica.
@@ -260,7 +260,7 @@ func (c *checker) runGroup(ctx context.Context, t TableName, st *tableInfo, g *g
 type tableLock struct {
 	c    *checker
 	mu   sync.Mutex
-	conn sqlConn
+	conn *sql.Conn
 }
 
 // lockTable takes LOCK TABLES t READ on a source session, waiting at most
@@ -270,14 +270,14 @@ func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error
 	if err != nil {
 		return nil, err
 	}
-	_, err = conn.ExecContext(ctx, "LOCK TABLES "+quoteTable(t)+" READ")
+	err = mysqlconn.SQL(conn).Exec(ctx, "LOCK TABLES "+quoteTable(t)+" READ")
 	if err != nil {
 		c.source.pool.put(conn, err)
 		switch {
 		case isMySQLError(err, errNoSuchTable):
 			return nil, fmt.Errorf("%s on %s: %w", t, c.source.Label, errMissing)
 		case isMySQLError(err, errDBAccess, errTableAccess):
-			var me *mysql.MySQLError
+			var me *query.ServerError
 			errors.As(err, &me)
 			err := fmt.Errorf("--lock needs the LOCK TABLES privilege on the source %s (GRANT LOCK TABLES ON %s.* TO the monitoring account): "+
 				"LOCK TABLES %s READ was refused with error %d: %s", c.source.Label, quoteIdent(t.Schema), quoteTable(t), me.Number, me.Message)
@@ -286,7 +286,7 @@ func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error
 		case isMySQLError(err, errLockWaitTimeout):
 			return nil, fmt.Errorf("--lock: could not lock %s on the source within --lock-wait-timeout %s", t, seconds(c.opts.LockWait))
 		}
-		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, server.Explain(err))
+		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, query.Explain(err))
 	}
 	return &tableLock{c: c, conn: conn}, nil
 }
@@ -295,7 +295,7 @@ func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error
 func (l *tableLock) with(ctx context.Context, f func(s sqlConn) error) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return f(l.conn)
+	return f(mysqlconn.SQL(l.conn))
 }
 
 // release unlocks the table and returns the session.
@@ -304,7 +304,7 @@ func (l *tableLock) release() {
 	defer l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if _, err := l.conn.ExecContext(ctx, "UNLOCK TABLES"); err != nil {
+	if err := mysqlconn.SQL(l.conn).Exec(ctx, "UNLOCK TABLES"); err != nil {
 		// Closing the session is what releases the lock now.
 		l.c.source.pool.put(l.conn, fmt.Errorf("UNLOCK TABLES: %w", errSessionDone))
 		return

@@ -27,9 +27,7 @@ func recordedNode(t *testing.T, f fixture.Fixture, gtidMode string) *node {
 		cols[i] = "c" + string(rune('0'+i))
 	}
 	script[factsQuery(f.Identity)] = fakedb.Result{Columns: cols, Rows: [][]*string{row}}
-	db := fakedb.New(script).DB()
-	defer db.Close()
-	if err := n.identify(context.Background(), db); err != nil {
+	if err := n.identify(context.Background(), fakedb.New(script)); err != nil {
 		t.Fatalf("%s: identify: %v", f.Name(), err)
 	}
 	if n.ChannelsErr != nil {

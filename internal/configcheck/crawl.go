@@ -8,11 +8,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // Dialer connects to the server at addr; close releases the connection.
-type Dialer func(ctx context.Context, addr string) (q server.Querier, close func(), err error)
+type Dialer func(ctx context.Context, addr string) (q query.Runner, close func(), err error)
 
 // Crawler reads servers in parallel and follows replication links as the
 // mode asks: never (Set), up the sources of the audited server (Single), or

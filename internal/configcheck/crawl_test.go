@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 )
@@ -138,7 +139,7 @@ func TestSameServerTwice(t *testing.T) {
 func TestHungServerIsNamed(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11"))
 	serve := ft.dialer(nil)
-	c := &Crawler{User: "monitor", Dial: func(ctx context.Context, addr string) (server.Querier, func(), error) {
+	c := &Crawler{User: "monitor", Dial: func(ctx context.Context, addr string) (query.Runner, func(), error) {
 		if addr == "127.0.0.1:3308" {
 			<-ctx.Done()
 			return nil, nil, fmt.Errorf("cannot connect to %s: %w", addr, ctx.Err())

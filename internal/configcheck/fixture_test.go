@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/recorded"
 )
@@ -78,13 +78,12 @@ func (ft *fixtureTopology) server(t *testing.T, name string) *fixtureServer {
 // dialer serves each fixture at its address; other addresses are refused
 // as a closed port would be.
 func (ft *fixtureTopology) dialer(extra []string) Dialer {
-	return func(ctx context.Context, addr string) (server.Querier, func(), error) {
+	return func(ctx context.Context, addr string) (query.Runner, func(), error) {
 		for _, s := range ft.Servers {
 			if s.Addr == addr {
 				fake := fakedb.New(fixtureScript(s, extra))
 				ft.fakes[addr] = fake
-				db := fake.DB()
-				return db, func() { db.Close() }, nil
+				return fake, func() {}, nil
 			}
 		}
 		return nil, nil, fmt.Errorf("cannot connect to %s: connection refused", addr)

@@ -2,19 +2,21 @@ package configcheck
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
-	"github.com/replmon/replmon/internal/server"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // Plugin is check_repl_config: the replication configuration of one server
 // or of a whole (multi-master) topology.
-func Plugin() plugin.Plugin {
-	return plugin.Plugin{
+func Plugin() cli.Plugin {
+	return cli.Plugin{
 		Name:  "check_repl_config",
 		Label: "REPL_CONFIG",
 		Help: "Audits the replication configuration of a MySQL/MariaDB server (-H) or of a whole " +
@@ -28,19 +30,20 @@ func Plugin() plugin.Plugin {
 	}
 }
 
-func setup(app *kingpin.Application) plugin.Runner {
+func setup(app *kingpin.Application) cli.Check {
 	var conn mysqlconn.Flags
 	conn.Register(app)
 	var (
-		servers  []string
 		expects  []string
 		roleName string
 		discover bool
 		opts     Options
+		role     = RoleAuto
 	)
+	servers := &address.List{Flag: "--server"}
 	unreachable := &plugin.StatusValue{Status: plugin.CRITICAL}
 	app.Flag("server", "Audit the topology made of this server and the other --server ones (HOST[:PORT]); repeatable. "+
-		"The credentials are those of -u/-p/--defaults-file.").PlaceHolder("HOST:PORT").StringsVar(&servers)
+		"The credentials are those of -u/-p/--defaults-file.").PlaceHolder("HOST:PORT").SetValue(servers)
 	app.Flag("discover", "Also audit every server reachable from the given ones through their sources and registered replicas.").
 		BoolVar(&discover)
 	app.Flag("role", "Judge the -H server as this role instead of the detected one: source, replica, relay, ring or standalone.").
@@ -53,29 +56,33 @@ func setup(app *kingpin.Application) plugin.Runner {
 	app.Flag("unreachable", "State for a named server that cannot be reached: ok, warning, critical or unknown.").
 		Default("critical").SetValue(unreachable)
 
-	return func(ctx context.Context, r *plugin.Report) error {
+	validate := func() error {
+		for _, e := range expects {
+			x, err := ParseExpectation(e)
+			if err != nil {
+				return err
+			}
+			opts.Expect = append(opts.Expect, x)
+		}
+		if roleName != "" {
+			var err error
+			if role, err = ParseRole(roleName); err != nil {
+				return errors.New("--" + err.Error())
+			}
+			if len(servers.Addrs) > 0 || discover {
+				return errors.New("--role judges the one -H server, not a --server or --discover topology")
+			}
+		}
+		return nil
+	}
+	run := func(ctx context.Context, r *plugin.Report) error {
 		opts.Unreachable = levelOf(unreachable.Status)
 		if unreachable.Status == plugin.OK {
 			opts.Unreachable = Info
 		}
 		var extra []string
-		for _, e := range expects {
-			x, err := ParseExpectation(e)
-			if err != nil {
-				return fmt.Errorf("invalid command line: %w", err)
-			}
-			opts.Expect = append(opts.Expect, x)
+		for _, x := range opts.Expect {
 			extra = append(extra, x.Name)
-		}
-		role := RoleAuto
-		if roleName != "" {
-			var err error
-			if role, err = ParseRole(roleName); err != nil {
-				return fmt.Errorf("invalid command line: --%w", err)
-			}
-			if len(servers) > 0 || discover {
-				return fmt.Errorf("invalid command line: --role judges the one -H server, not a --server or --discover topology")
-			}
 		}
 		cfg, err := conn.ResolveFor(r)
 		if err != nil {
@@ -83,14 +90,10 @@ func setup(app *kingpin.Application) plugin.Runner {
 		}
 
 		mode, addrs := Single, []string{cfg.Addr()}
-		if len(servers) > 0 {
+		if len(servers.Addrs) > 0 {
 			mode, addrs = Set, nil
-			for _, s := range servers {
-				c, err := cfg.WithAddr(s)
-				if err != nil {
-					return fmt.Errorf("invalid command line: --server: %w", err)
-				}
-				addrs = append(addrs, c.Addr())
+			for _, a := range servers.Addrs {
+				addrs = append(addrs, cfg.WithAddr(a).Addr())
 			}
 		}
 		if discover {
@@ -103,23 +106,25 @@ func setup(app *kingpin.Application) plugin.Runner {
 		Render(r, t, Evaluate(t, opts))
 		return nil
 	}
+	return cli.Check{Validate: validate, Run: run}
 }
 
 // dialer connects with cfg's credentials to any address, cfg's own
 // address (perhaps a socket) included; one connection per server.
 func dialer(cfg mysqlconn.Config) Dialer {
-	return func(ctx context.Context, addr string) (server.Querier, func(), error) {
+	return func(ctx context.Context, addr string) (query.Runner, func(), error) {
 		c := cfg
 		if addr != cfg.Addr() {
-			var err error
-			if c, err = cfg.WithAddr(addr); err != nil {
+			a, err := address.Parse(addr)
+			if err != nil {
 				return nil, nil, err
 			}
+			c = cfg.WithAddr(a)
 		}
 		db, err := c.Open(ctx, 1)
 		if err != nil {
 			return nil, nil, err
 		}
-		return db, func() { _ = db.Close() }, nil
+		return mysqlconn.SQL(db), func() { _ = db.Close() }, nil
 	}
 }

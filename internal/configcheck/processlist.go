@@ -3,6 +3,8 @@ package configcheck
 import (
 	"fmt"
 	"strings"
+
+	"github.com/replmon/replmon/internal/query"
 )
 
 // ProcesslistQuery lists the server's sessions; a source serves each
@@ -21,8 +23,8 @@ type DumpThread struct {
 // (without PROCESS a server shows an account only its own sessions). The
 // session running SHOW PROCESSLIST tells the account's name; user, the
 // login name, is used when no row says so.
-func parseProcesslist(rs resultSet, user string) ([]DumpThread, bool, error) {
-	u, h, cmd, info := rs.column("User"), rs.column("Host"), rs.column("Command"), rs.column("Info")
+func parseProcesslist(rs *query.Result, user string) ([]DumpThread, bool, error) {
+	u, h, cmd, info := rs.Column("User"), rs.Column("Host"), rs.Column("Command"), rs.Column("Info")
 	if u < 0 || h < 0 || cmd < 0 {
 		return nil, false, fmt.Errorf("%s: want columns User, Host and Command, got %s", ProcesslistQuery, strings.Join(rs.Columns, ", "))
 	}

@@ -1,6 +1,10 @@
 package configcheck
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/replmon/replmon/internal/query"
+)
 
 func TestParseProcesslist(t *testing.T) {
 	cols := []string{"Id", "User", "Host", "db", "Command", "Time", "State", "Info"}
@@ -11,7 +15,7 @@ func TestParseProcesslist(t *testing.T) {
 		}
 		return []*string{str("1"), str(user), str(host), nil, str(cmd), str("0"), str(""), i}
 	}
-	rs := resultSet{Columns: cols, Rows: [][]*string{
+	rs := &query.Result{Columns: cols, Rows: [][]*string{
 		row("repl", "10.0.0.5:51234", "Binlog Dump GTID", ""),
 		row("repl", "[::1]:4000", "Binlog Dump", ""),
 		row("nagios", "10.9.9.9:1", "Query", "SHOW PROCESSLIST"),
@@ -25,7 +29,7 @@ func TestParseProcesslist(t *testing.T) {
 	if dumps, others, _ := parseProcesslist(rs, "monitor"); len(dumps) != 0 || others {
 		t.Errorf("%+v %v", dumps, others)
 	}
-	if _, _, err := parseProcesslist(resultSet{Columns: []string{"Id"}}, "u"); err == nil {
+	if _, _, err := parseProcesslist(&query.Result{Columns: []string{"Id"}}, "u"); err == nil {
 		t.Error("no error for a result without User, Host and Command")
 	}
 	for in, want := range map[string]string{"h:1": "h", "h": "h", "h:": "h:", "::1:36428": "::1", "[fe80::1]:33": "fe80::1", "h:x": "h:x"} {

@@ -16,6 +16,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/sandbox"
@@ -92,7 +94,8 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := server.Detect(ctx, db)
+		q := mysqlconn.SQL(db)
+		id, err := server.Detect(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,10 +108,12 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 			{ProcesslistQuery, ProcesslistQuery},
 		}
 		for _, st := range stmts {
-			rs, err := queryResult(ctx, db, st.stmt)
-			var me *mysql.MySQLError
+			rs, err := queryResult(ctx, q, st.stmt)
+			var se *query.ServerError
 			switch {
-			case errors.As(err, &me):
+			case errors.As(err, &se):
+				me := &mysql.MySQLError{Number: se.Number, Message: se.Message}
+				copy(me.SQLState[:], se.SQLState)
 				fs.Answers[st.key] = fakedb.Result{Err: me}
 			case err != nil:
 				t.Fatalf("%s: %s: %v", s.Name, st.stmt, err)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
 
@@ -86,11 +87,11 @@ func replicaHostsStatement(id server.Identity) string {
 // Dump threads of the processlist when that statement is refused for lack
 // of a privilege (MariaDB 10.5.2+ wants REPLICATION MASTER ADMIN, MySQL
 // REPLICATION SLAVE).
-func readReplicas(ctx context.Context, q server.Querier, id server.Identity, user string) Replicas {
+func readReplicas(ctx context.Context, q query.Runner, id server.Identity, user string) Replicas {
 	var r Replicas
 	if stmt := replicaHostsStatement(id); stmt != "" {
 		rs, err := queryResult(ctx, q, stmt)
-		if err != nil && server.IsSyntaxError(err) && stmt != server.ShowSlaveHosts {
+		if err != nil && query.IsSyntaxError(err) && stmt != server.ShowSlaveHosts {
 			stmt = server.ShowSlaveHosts
 			rs, err = queryResult(ctx, q, stmt)
 		}
@@ -102,8 +103,8 @@ func readReplicas(ctx context.Context, q server.Querier, id server.Identity, use
 			}
 			return r
 		}
-		err = server.Explain(err)
-		var ae *server.AccessError
+		err = query.Explain(err)
+		var ae *query.AccessError
 		if !errors.As(err, &ae) {
 			r.Err = fmt.Errorf("%s: %w", stmt, err)
 			return r
@@ -112,7 +113,7 @@ func readReplicas(ctx context.Context, q server.Querier, id server.Identity, use
 	}
 	rs, err := queryResult(ctx, q, ProcesslistQuery)
 	if err != nil {
-		err = fmt.Errorf("%s: %w", ProcesslistQuery, server.Explain(err))
+		err = fmt.Errorf("%s: %w", ProcesslistQuery, query.Explain(err))
 		if r.HostsErr != nil {
 			err = fmt.Errorf("%v; %w", r.HostsErr, err)
 		}
@@ -130,9 +131,9 @@ func readReplicas(ctx context.Context, q server.Querier, id server.Identity, use
 // parseReplicaHosts reads the rows of SHOW SLAVE HOSTS (MySQL 5.1 to 8.0,
 // MariaDB), SHOW REPLICA HOSTS (MariaDB 10.5.1+) or SHOW REPLICAS (MySQL
 // 8.0.22+), by column name.
-func parseReplicaHosts(rs resultSet) ([]ReplicaHost, error) {
-	id, host, port := rs.column("Server_id"), rs.column("Host"), rs.column("Port")
-	src, uuid := rs.column("Source_id", "Master_id"), rs.column("Replica_UUID", "Slave_UUID")
+func parseReplicaHosts(rs *query.Result) ([]ReplicaHost, error) {
+	id, host, port := rs.Column("Server_id"), rs.Column("Host"), rs.Column("Port")
+	src, uuid := rs.Column("Source_id", "Master_id"), rs.Column("Replica_UUID", "Slave_UUID")
 	if id < 0 || host < 0 || port < 0 {
 		return nil, fmt.Errorf("want columns Server_id, Host and Port, got %s", strings.Join(rs.Columns, ", "))
 	}

@@ -1,6 +1,7 @@
 package configcheck
 
 import (
+	"github.com/replmon/replmon/internal/query"
 	"reflect"
 	"testing"
 
@@ -10,16 +11,16 @@ import (
 func TestParseReplicaHosts(t *testing.T) {
 	tests := []struct {
 		name string
-		rs   resultSet
+		rs   *query.Result
 		want []ReplicaHost
 	}{
-		{"MySQL 5.1", resultSet{Columns: []string{"Server_id", "Host", "Port", "Rpl_recovery_rank", "Master_id"},
+		{"MySQL 5.1", &query.Result{Columns: []string{"Server_id", "Host", "Port", "Rpl_recovery_rank", "Master_id"},
 			Rows: [][]*string{{str("21"), str("r1.db"), str("3306"), str("0"), str("2")}}},
 			[]ReplicaHost{{ServerID: 21, Host: "r1.db", Port: 3306, SourceID: 2}}},
-		{"MySQL 5.7", resultSet{Columns: []string{"Server_id", "Host", "Port", "Master_id", "Slave_UUID"},
+		{"MySQL 5.7", &query.Result{Columns: []string{"Server_id", "Host", "Port", "Master_id", "Slave_UUID"},
 			Rows: [][]*string{{str("21"), str(""), str("0"), str("2"), str("u-1")}}},
 			[]ReplicaHost{{ServerID: 21, SourceID: 2, UUID: "u-1"}}},
-		{"MySQL 8.4", resultSet{Columns: []string{"Server_Id", "Host", "Port", "Source_Id", "Replica_UUID"},
+		{"MySQL 8.4", &query.Result{Columns: []string{"Server_Id", "Host", "Port", "Source_Id", "Replica_UUID"},
 			Rows: [][]*string{{str("21"), str("r1.db"), str("3307"), str("2"), str("u-1")}}},
 			[]ReplicaHost{{ServerID: 21, Host: "r1.db", Port: 3307, SourceID: 2, UUID: "u-1"}}},
 	}
@@ -32,7 +33,7 @@ func TestParseReplicaHosts(t *testing.T) {
 	if got := (ReplicaHost{Host: "r1.db", Port: 3307}).Addr(); got != "r1.db:3307" {
 		t.Errorf("Addr %q", got)
 	}
-	if _, err := parseReplicaHosts(resultSet{Columns: []string{"Server_id"}}); err == nil {
+	if _, err := parseReplicaHosts(&query.Result{Columns: []string{"Server_id"}}); err == nil {
 		t.Error("no error without Host and Port")
 	}
 }

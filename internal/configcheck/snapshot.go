@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 )
@@ -77,7 +78,7 @@ func (s *Snapshot) LogReplicaUpdatesVar() string {
 // readSnapshot reads one server over q with four statements: its identity,
 // the audited variables (plus extra ones), its replication channels and its
 // replicas. user is the login name, used to read the processlist.
-func readSnapshot(ctx context.Context, q server.Querier, addr, user string, extra []string) *Snapshot {
+func readSnapshot(ctx context.Context, q query.Runner, addr, user string, extra []string) *Snapshot {
 	s := &Snapshot{Addr: addr}
 	id, err := server.Detect(ctx, q)
 	if err != nil {

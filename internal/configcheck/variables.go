@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
 
@@ -81,18 +82,18 @@ func VariablesQuery(names []string) string {
 }
 
 // readVariables runs VariablesQuery and returns the variables by lower-case name.
-func readVariables(ctx context.Context, q server.Querier, names []string) (map[string]string, error) {
+func readVariables(ctx context.Context, q query.Runner, names []string) (map[string]string, error) {
 	stmt := VariablesQuery(names)
 	rs, err := queryResult(ctx, q, stmt)
 	if err != nil {
-		return nil, fmt.Errorf("SHOW GLOBAL VARIABLES: %w", server.Explain(err))
+		return nil, fmt.Errorf("SHOW GLOBAL VARIABLES: %w", query.Explain(err))
 	}
 	return parseVariables(rs)
 }
 
 // parseVariables reads a SHOW VARIABLES result (Variable_name, Value).
-func parseVariables(rs resultSet) (map[string]string, error) {
-	name, value := rs.column("Variable_name"), rs.column("Value")
+func parseVariables(rs *query.Result) (map[string]string, error) {
+	name, value := rs.Column("Variable_name"), rs.Column("Value")
 	if name < 0 || value < 0 {
 		return nil, fmt.Errorf("SHOW GLOBAL VARIABLES: want columns Variable_name and Value, got %s", strings.Join(rs.Columns, ", "))
 	}

@@ -1,6 +1,7 @@
 package configcheck
 
 import (
+	"github.com/replmon/replmon/internal/query"
 	"strings"
 	"testing"
 )
@@ -22,12 +23,12 @@ func TestVariablesQuery(t *testing.T) {
 }
 
 func TestParseVariables(t *testing.T) {
-	rs := resultSet{Columns: []string{"Variable_name", "Value"}, Rows: [][]*string{{str("LOG_BIN"), str("ON")}, {str("report_host"), nil}}}
+	rs := &query.Result{Columns: []string{"Variable_name", "Value"}, Rows: [][]*string{{str("LOG_BIN"), str("ON")}, {str("report_host"), nil}}}
 	vars, err := parseVariables(rs)
 	if err != nil || vars["log_bin"] != "ON" || vars["report_host"] != "" || len(vars) != 2 {
 		t.Errorf("%v %v", vars, err)
 	}
-	if _, err := parseVariables(resultSet{Columns: []string{"a", "b"}}); err == nil || err.Error() != "SHOW GLOBAL VARIABLES: want columns Variable_name and Value, got a, b" {
+	if _, err := parseVariables(&query.Result{Columns: []string{"a", "b"}}); err == nil || err.Error() != "SHOW GLOBAL VARIABLES: want columns Variable_name and Value, got a, b" {
 		t.Errorf("error %v", err)
 	}
 }

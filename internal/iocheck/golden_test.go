@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/replmon/replmon/internal/iocheck/judge"
+	"github.com/replmon/replmon/internal/iocheck/render"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
-	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/clitest"
 	"github.com/replmon/replmon/internal/testkit/fakeserver"
 	"github.com/replmon/replmon/internal/testkit/fixture"
@@ -32,7 +33,7 @@ func TestGolden(t *testing.T) {
 			defer db.Close()
 			r := plugin.NewReport(nil, 0)
 			opts := defaults()
-			if err := Check(context.Background(), r, server.SQLText(db), "db1:3306", opts); err != nil {
+			if err := Check(context.Background(), r, mysqlconn.SQL(db), "db1:3306", opts); err != nil {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
@@ -47,8 +48,8 @@ func TestGolden(t *testing.T) {
 }
 
 // TestGoldenOverTheWire replays every fixture as TestGolden does, but from
-// a wire-level fake server through Check on a *mysqlconn.Conn, the way
-// check_repl_io runs: the output must be the same golden file.
+// a wire-level fake server through Check on a connection the way
+// check_repl_io makes one: the output must be the same golden file.
 func TestGoldenOverTheWire(t *testing.T) {
 	fixtures, err := fixture.LoadDir(filepath.Join(clitest.Root(t), "testdata", "replica_status"))
 	if err != nil {
@@ -64,13 +65,13 @@ func TestGoldenOverTheWire(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			conn, err := cfg.Connect(ctx)
+			db, err := cfg.Open(ctx, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer conn.Close()
+			defer db.Close()
 			r := plugin.NewReport(nil, 0)
-			if err := Check(ctx, r, conn, "db1:3306", defaults()); err != nil {
+			if err := Check(ctx, r, mysqlconn.SQL(db), "db1:3306", defaults()); err != nil {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
@@ -99,7 +100,7 @@ func TestPerfdataLabelsStable(t *testing.T) {
 			continue
 		}
 		r := plugin.NewReport(nil, 0)
-		Render(r, Evaluate(chans, defaults()), defaults())
+		render.Render(r, judge.Evaluate(chans, defaults()), defaults())
 		out := r.Render("X")
 		_, perf, _ := strings.Cut(strings.SplitN(out, "\n", 2)[0], " | ")
 		var labels []string

@@ -1,3 +1,7 @@
+// Package iocheck is check_repl_io: the health of every replication channel
+// of one replica. It wires the flags, reads the server (its identity and
+// replica status, through internal/server and internal/replica), has the
+// channels judged (judge) and writes the verdict (render).
 package iocheck
 
 import (
@@ -5,15 +9,20 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/cli"
+	"github.com/replmon/replmon/internal/iocheck/judge"
+	"github.com/replmon/replmon/internal/iocheck/render"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 )
 
 // Plugin is check_repl_io: the health of every replication channel of one replica.
-func Plugin() plugin.Plugin {
-	return plugin.Plugin{
+func Plugin() cli.Plugin {
+	return cli.Plugin{
 		Name:  "check_repl_io",
 		Label: "REPL_IO",
 		Help: "Checks that a MySQL/MariaDB replica replicates: IO and SQL threads running, " +
@@ -23,11 +32,12 @@ func Plugin() plugin.Plugin {
 	}
 }
 
-func setup(app *kingpin.Application) plugin.Runner {
+func setup(app *kingpin.Application) cli.Check {
 	var conn mysqlconn.Flags
 	conn.Register(app)
-	opts := Options{Warn: &plugin.Threshold{}, Crit: &plugin.Threshold{}}
+	opts := judge.Options{Warn: &plugin.Threshold{}, Crit: &plugin.Threshold{}}
 	notReplica := &plugin.StatusValue{Status: plugin.CRITICAL}
+	expect := &address.Value{Flag: "--expect-source"}
 	app.Flag("warning", "Lag warning range in seconds (Nagios range syntax).").Short('w').Default("60").SetValue(opts.Warn)
 	app.Flag("critical", "Lag critical range in seconds (Nagios range syntax).").Short('c').Default("300").SetValue(opts.Crit)
 	app.Flag("channel", "Judge only this channel (MariaDB connection name); repeatable. Default: every channel.").
@@ -35,26 +45,19 @@ func setup(app *kingpin.Application) plugin.Runner {
 	app.Flag("not-replica", "State when the server is not a replica at all: ok, warning, critical or unknown.").
 		Default("critical").SetValue(notReplica)
 	app.Flag("expect-source", "CRITICAL when a channel replicates from any other source than HOST[:PORT] (compared with Master_Host as the replica reports it; port 3306 when omitted).").
-		PlaceHolder("HOST:PORT").StringVar(&opts.ExpectSource)
+		PlaceHolder("HOST:PORT").SetValue(expect)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
 	app.Flag("subtract-delay", "Judge lag minus the channel's configured delay (MASTER_DELAY / SQL_Delay).").BoolVar(&opts.SubtractDelay)
 
-	return func(ctx context.Context, r *plugin.Report) error {
+	run := func(ctx context.Context, r *plugin.Report) error {
 		opts.NotReplica = notReplica.Status
-		if opts.ExpectSource != "" {
-			if _, _, err := mysqlconn.ParseHostPort(opts.ExpectSource, 3306); err != nil {
-				r.Add(plugin.UNKNOWN, "invalid command line: --expect-source: %s", err)
-				return nil
-			}
-		}
+		opts.ExpectSource = expect.Addr
 		cfg, err := conn.ResolveFor(r)
 		if err != nil {
 			return err
 		}
 		r.Stage("connecting to %s", cfg.Addr())
-		// One connection, statements in sequence: the driver's connection
-		// is used directly, without database/sql's pool.
-		dc, err := cfg.Connect(ctx)
+		db, err := cfg.Open(ctx, 1)
 		if err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -62,27 +65,27 @@ func setup(app *kingpin.Application) plugin.Runner {
 			r.Add(plugin.CRITICAL, "%s", err)
 			return nil
 		}
-		defer dc.Close()
-		return Check(ctx, r, dc, cfg.Addr(), opts)
+		defer db.Close()
+		return Check(ctx, r, mysqlconn.SQL(db), cfg.Addr(), opts)
 	}
+	return cli.Check{Run: run}
 }
 
 // Check identifies the server behind q, reads every replication channel
 // and records the verdicts in r. addr names the server in stage messages.
-// q is a *mysqlconn.Conn in the plugin, or server.SQLText of a *sql.DB.
-func Check(ctx context.Context, r *plugin.Report, q server.TextQuerier, addr string, opts Options) error {
+func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, opts judge.Options) error {
 	r.Stage("reading the server version of %s", addr)
-	id, err := server.DetectText(ctx, q)
+	id, err := server.Detect(ctx, q)
 	if err != nil {
 		return err
 	}
 	r.Debugf(1, "%s is %s", addr, id)
 	r.Stage("running %s on %s", id.ReplicaStatusQuery(), addr)
-	chans, stmt, err := replica.ReadText(ctx, q, id)
+	chans, stmt, err := replica.Read(ctx, q, id)
 	if err != nil {
 		return err
 	}
 	r.Debugf(1, "%s returned %d channel(s)", stmt, len(chans))
-	Render(r, Evaluate(chans, opts), opts)
+	render.Render(r, judge.Evaluate(chans, opts), opts)
 	return nil
 }

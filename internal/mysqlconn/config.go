@@ -7,9 +7,10 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net"
 	"strconv"
 	"strings"
+
+	"github.com/replmon/replmon/internal/address"
 )
 
 // SSLMode is how a connection uses TLS, as the mysql client's --ssl-mode.
@@ -71,12 +72,7 @@ type Config struct {
 }
 
 // Addr returns the server address for messages: "host:port" or "unix:/path".
-func (c Config) Addr() string {
-	if c.Socket != "" {
-		return "unix:" + c.Socket
-	}
-	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
-}
+func (c Config) Addr() string { return c.Address().String() }
 
 // String describes the connection without the password, e.g.
 // "monitor@127.0.0.1:3306 (TLS preferred)".
@@ -98,129 +94,22 @@ func (c Config) Format(f fmt.State, verb rune) {
 	_, _ = io.WriteString(f, c.String())
 }
 
+// Address returns the server's address.
+func (c Config) Address() address.Addr {
+	if c.Socket != "" {
+		return address.Unix(c.Socket)
+	}
+	return address.TCP(c.Host, c.Port)
+}
+
 // WithAddr returns a copy of c for another server reached over TCP, with the
-// same credentials and TLS settings. hostport is "host", "host:port",
-// "[ipv6]:port" or a bare IPv6 address; without a port c.Port is kept.
-func (c Config) WithAddr(hostport string) (Config, error) {
-	host, port, err := parseHostPort(hostport, c.Port)
-	if err != nil {
-		return Config{}, err
+// same credentials and TLS settings; an address without a port keeps c's.
+func (c Config) WithAddr(a address.Addr) Config {
+	a = a.WithDefaultPort(c.Port)
+	c.Host, c.Port, c.Socket = a.Host, a.Port, ""
+	if a.Socket != "" {
+		c.Host, c.Socket = "localhost", a.Socket
 	}
-	c.Host, c.Port, c.Socket = host, port, ""
 	c.Warnings = nil
-	return c, nil
-}
-
-// ParseHostPort splits a server address written as WithAddr accepts it;
-// defPort is used when it has no port.
-func ParseHostPort(s string, defPort int) (host string, port int, err error) {
-	return parseHostPort(s, defPort)
-}
-
-// parseHostPort splits a server address; defPort is used when it has no port.
-func parseHostPort(s string, defPort int) (string, int, error) {
-	fail := func(why string) (string, int, error) {
-		return "", 0, fmt.Errorf("invalid server address %q: %s", s, why)
-	}
-	if s == "" {
-		return fail("it is empty")
-	}
-	host, portStr, hasPort := s, "", false
-	switch {
-	case strings.HasPrefix(s, "["):
-		end := strings.IndexByte(s, ']')
-		if end < 0 {
-			return fail("missing ']'")
-		}
-		host = s[1:end]
-		rest := s[end+1:]
-		if !isIPv6(host) {
-			return fail("only an IPv6 address may be written in brackets")
-		}
-		if rest != "" {
-			if rest[0] != ':' {
-				return fail("unexpected text after ']'")
-			}
-			portStr, hasPort = rest[1:], true
-		}
-	case strings.Count(s, ":") > 1:
-		if !isIPv6(s) {
-			return fail("write an IPv6 address with a port as [address]:port")
-		}
-	case strings.Contains(s, ":"):
-		i := strings.IndexByte(s, ':')
-		host, portStr, hasPort = s[:i], s[i+1:], true
-		if !validHostName(host) {
-			return fail("the host is not a valid host name or IPv4 address")
-		}
-	default:
-		if !validHostName(host) {
-			return fail("the host is not a valid host name or IPv4 address")
-		}
-	}
-	port := defPort
-	if hasPort {
-		p, ok := parsePort(portStr)
-		if !ok {
-			return fail("the port must be a number from 1 to 65535")
-		}
-		port = p
-	}
-	return host, port, nil
-}
-
-// parsePort accepts only plain decimal digits in the TCP port range.
-func parsePort(s string) (int, bool) {
-	if s == "" || len(s) > 5 {
-		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	p, err := strconv.Atoi(s)
-	return p, err == nil && p >= 1 && p <= 65535
-}
-
-// isIPv6 reports whether s is an IPv6 address, optionally with a %zone.
-func isIPv6(s string) bool {
-	addr, zone, hasZone := strings.Cut(s, "%")
-	if hasZone && !validZone(zone) {
-		return false
-	}
-	ip := net.ParseIP(addr)
-	return ip != nil && strings.Contains(addr, ":")
-}
-
-func validZone(z string) bool {
-	if z == "" {
-		return false
-	}
-	for i := 0; i < len(z); i++ {
-		c := z[i]
-		if !(isAlnum(c) || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// validHostName accepts DNS-style names (letters, digits, '-', '_', '.')
-// and IPv4 addresses.
-func validHostName(h string) bool {
-	if h == "" || len(h) > 253 || h[0] == '.' || h[0] == '-' {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(isAlnum(c) || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return !strings.Contains(h, "..")
-}
-
-func isAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	return c
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/replmon/replmon/internal/address"
 )
 
 const secret = "Pa55-w0rd!x"
@@ -19,61 +21,21 @@ func baseConfig() Config {
 }
 
 func TestWithAddr(t *testing.T) {
-	tests := []struct {
-		in       string
-		host     string
-		port     int
-		errorMsg string
-	}{
-		{in: "db1", host: "db1", port: 3307},
-		{in: "db1.example.com:3306", host: "db1.example.com", port: 3306},
-		{in: "10.0.0.5:65535", host: "10.0.0.5", port: 65535},
-		{in: "my_host-2", host: "my_host-2", port: 3307},
-		{in: "localhost", host: "localhost", port: 3307},
-		{in: "[::1]:3310", host: "::1", port: 3310},
-		{in: "[fe80::1%eth0]:3310", host: "fe80::1%eth0", port: 3310},
-		{in: "[2001:db8::7]", host: "2001:db8::7", port: 3307},
-		{in: "2001:db8::7", host: "2001:db8::7", port: 3307},
-		{in: "", errorMsg: `invalid server address "": it is empty`},
-		{in: "db1:", errorMsg: "the port must be a number from 1 to 65535"},
-		{in: "db1:0", errorMsg: "the port must be a number from 1 to 65535"},
-		{in: "db1:65536", errorMsg: "the port must be a number from 1 to 65535"},
-		{in: "db1:+33", errorMsg: "the port must be a number from 1 to 65535"},
-		{in: "db1:-1", errorMsg: "the port must be a number from 1 to 65535"},
-		{in: "db1:33o6", errorMsg: "the port must be a number from 1 to 65535"},
-		{in: ":3306", errorMsg: "not a valid host name"},
-		{in: "db 1", errorMsg: "not a valid host name"},
-		{in: "user@db1", errorMsg: "not a valid host name"},
-		{in: "db1/x", errorMsg: "not a valid host name"},
-		{in: "db1..example", errorMsg: "not a valid host name"},
-		{in: "-db1", errorMsg: "not a valid host name"},
-		{in: "[::1", errorMsg: "missing ']'"},
-		{in: "[db1]:3306", errorMsg: "only an IPv6 address may be written in brackets"},
-		{in: "[10.0.0.1]:3306", errorMsg: "only an IPv6 address may be written in brackets"},
-		{in: "[::1]3306", errorMsg: "unexpected text after ']'"},
-		{in: "::1:3306:x", errorMsg: "write an IPv6 address with a port as [address]:port"},
-		{in: "[fe80::1%]:1", errorMsg: "only an IPv6 address"},
-	}
 	base := baseConfig()
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := base.WithAddr(tt.in)
-			if tt.errorMsg != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errorMsg) {
-					t.Fatalf("got %v, %v; want error containing %q", got, err, tt.errorMsg)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("unexpected error: %v", err)
-			}
-			if got.Host != tt.host || got.Port != tt.port || got.Socket != "" {
-				t.Fatalf("got host %q port %d socket %q, want %q %d over TCP", got.Host, got.Port, got.Socket, tt.host, tt.port)
-			}
-			if got.User != base.User || got.password != base.password || got.SSLMode != base.SSLMode || got.Warnings != nil {
-				t.Fatalf("credentials or TLS not copied, or warnings kept: %+v", got)
-			}
-		})
+	for in, want := range map[string]string{
+		"db1": "db1:3307", "db1:3306": "db1:3306", "[::1]:3310": "[::1]:3310", "2001:db8::7": "[2001:db8::7]:3307",
+	} {
+		a, err := address.Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := base.WithAddr(a)
+		if got.Addr() != want || got.Socket != "" {
+			t.Errorf("WithAddr(%q) = %s (socket %q), want %s over TCP", in, got.Addr(), got.Socket, want)
+		}
+		if got.User != base.User || got.password != base.password || got.SSLMode != base.SSLMode || got.Warnings != nil {
+			t.Errorf("credentials or TLS not copied, or warnings kept: %+v", got)
+		}
 	}
 }
 
@@ -211,32 +173,4 @@ func TestDriverConfig(t *testing.T) {
 	if err := boundDial(ctx, clone); err != nil || clone.Timeout <= 50*time.Second || clone.Timeout > time.Minute {
 		t.Errorf("boundDial set timeout %v, %v", clone.Timeout, err)
 	}
-}
-
-func FuzzParseHostPort(f *testing.F) {
-	for _, s := range []string{"db1", "db1:3306", "[::1]:3306", "::1", "[fe80::1%eth0]:1", "", ":", "[", "]:1",
-		"a:b:c", "db1:99999", "10.0.0.1:0", "[::1]x", "x%y", "db\x00:1"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		host, port, err := parseHostPort(s, 3306)
-		if err != nil {
-			if strings.Contains(err.Error(), "\n") {
-				t.Fatalf("multi-line error %q", err)
-			}
-			return
-		}
-		if host == "" || port < 1 || port > 65535 {
-			t.Fatalf("parseHostPort(%q) = %q, %d", s, host, port)
-		}
-		if strings.ContainsAny(host, " \t\r\n/@[]") {
-			t.Fatalf("parseHostPort(%q) accepted host %q", s, host)
-		}
-		// The address printed for a parsed spec parses back to the same.
-		addr := net.JoinHostPort(host, strconv.Itoa(port))
-		h2, p2, err := parseHostPort(addr, 1)
-		if err != nil || h2 != host || p2 != port {
-			t.Fatalf("round trip of %q via %q gave %q, %d, %v", s, addr, h2, p2, err)
-		}
-	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/optfile"
 )
 
@@ -139,7 +140,7 @@ func (f *Flags) Resolve() (Config, error) {
 // checkHost rejects a host that is neither a host name nor an IP address,
 // such as "db:3306", "[::1]" or "a b", before any connection is tried.
 func checkHost(h string, fromFlag bool) error {
-	if validHostName(h) || isIPv6(h) {
+	if address.ValidHostName(h) || address.IsIPv6(h) {
 		return nil
 	}
 	where := "the host in the option files"
@@ -229,7 +230,7 @@ func (f *Flags) port(opts optfile.Options) (int, error) {
 		return f.Port, nil
 	}
 	if v, ok := opts.Lookup("port"); ok && v != "" {
-		p, ok := parsePort(v)
+		p, ok := address.ParsePort(v)
 		if !ok {
 			return 0, errors.New("the port in the option files must be a number from 1 to 65535")
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/replmon/replmon/internal/address"
 )
 
 // FuzzResolve feeds a --host flag and an option file built from the
@@ -66,7 +68,7 @@ func FuzzResolve(f *testing.F) {
 			}
 			return
 		}
-		if cfg.Socket == "" && !validHostName(cfg.Host) && !isIPv6(cfg.Host) {
+		if cfg.Socket == "" && !address.ValidHostName(cfg.Host) && !address.IsIPv6(cfg.Host) {
 			t.Fatalf("accepted host %q", cfg.Host)
 		}
 		if cfg.Port < 1 || cfg.Port > 65535 {

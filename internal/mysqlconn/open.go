@@ -41,22 +41,11 @@ func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 // connectError describes a failed connection in one sentence. Neither c's
 // description nor the driver's errors hold the password.
 func (c Config) connectError(err error) error {
-	return fmt.Errorf("cannot connect to %s: %w", c, err)
+	return fmt.Errorf("cannot connect to %s: %w", c, ServerError(err))
 }
 
 // driverConfig builds the driver settings for c, for a pool.
 func (c Config) driverConfig() *mysql.Config {
-	mc := c.plainDriverConfig()
-	// With a BeforeConnect hook the driver works on a copy of mc for each
-	// connection, so the TLS fallback of one cannot race with another, and
-	// each dial is bounded by the deadline of the context that asks for it.
-	_ = mc.Apply(mysql.BeforeConnect(boundDial))
-	return mc
-}
-
-// plainDriverConfig builds the driver settings for c without the hook that
-// bounds each dial: for one connection, whose caller sets the dial timeout.
-func (c Config) plainDriverConfig() *mysql.Config {
 	mc := mysql.NewConfig()
 	mc.User = c.User
 	mc.Passwd = c.password
@@ -72,6 +61,10 @@ func (c Config) plainDriverConfig() *mysql.Config {
 	mc.ParseTime = false
 	mc.MultiStatements = false
 	mc.Logger = &mysql.NopLogger{} // failures come back as errors
+	// With a BeforeConnect hook the driver works on a copy of mc for each
+	// connection, so the TLS fallback of one cannot race with another, and
+	// each dial is bounded by the deadline of the context that asks for it.
+	_ = mc.Apply(mysql.BeforeConnect(boundDial))
 	return mc
 }
 

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Report collects what a check found. It is safe for concurrent use.
@@ -148,4 +149,19 @@ func (r *Report) Render(name string) string {
 func oneLine(s string) string {
 	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", "/").Replace(s)
 	return strings.TrimSpace(s)
+}
+
+// TimedOut returns the verdict of a run that hit -t: UNKNOWN "timed out
+// after LIMIT while STAGE", with the long output gathered so far.
+func (r *Report) TimedOut(limit time.Duration) *Report {
+	t := NewReport(io.Discard, 0)
+	r.mu.Lock()
+	t.long = append([]string(nil), r.long...)
+	stage := r.stage
+	r.mu.Unlock()
+	if stage == "" {
+		stage = "starting"
+	}
+	t.Add(UNKNOWN, "timed out after %s while %s", limit, stage)
+	return t
 }

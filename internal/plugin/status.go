@@ -1,6 +1,3 @@
-// Package plugin turns a check's findings into Nagios plugin output: status,
-// summary line, long output and performance data, with strict threshold
-// parsing, a global timeout and a guaranteed verdict.
 package plugin
 
 import (

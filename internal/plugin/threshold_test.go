@@ -105,18 +105,3 @@ func TestPerfString(t *testing.T) {
 		}
 	}
 }
-
-func TestParseTimeout(t *testing.T) {
-	good := map[string]string{"10": "10s", "0.5": "500ms", "1500ms": "1.5s", "2m": "2m0s"}
-	for in, want := range good {
-		d, err := ParseTimeout(in)
-		if err != nil || d.String() != want {
-			t.Errorf("ParseTimeout(%q) = %v, %v; want %s", in, d, err, want)
-		}
-	}
-	for _, in := range []string{"", "0", "-1", "abc", "1e400", "100000", "48h", "NaN"} {
-		if d, err := ParseTimeout(in); err == nil {
-			t.Errorf("ParseTimeout(%q) accepted as %v", in, d)
-		}
-	}
-}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
@@ -25,16 +27,15 @@ func TestReadFixtures(t *testing.T) {
 	for _, f := range all {
 		t.Run(f.Name(), func(t *testing.T) {
 			srv := fakedb.New(f.Script())
-			db := srv.DB()
+			db := srv.DB() // through database/sql and the connection package's adapter
 			defer db.Close()
 			ctx := context.Background()
 
-			id, err := server.Detect(ctx, db)
+			id, err := server.Detect(ctx, mysqlconn.SQL(db))
 			if err != nil {
 				t.Fatal(err)
 			}
-			chans, stmt, err := replica.Read(ctx, db, id)
-			sameAsReadText(t, f.Script(), id, chans, stmt, err)
+			chans, stmt, err := replica.Read(ctx, mysqlconn.SQL(db), id)
 			if err != nil {
 				t.Fatalf("Read: %v (sent %q)", err, srv.Queries())
 			}
@@ -195,10 +196,7 @@ func TestRead(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := fakedb.New(tt.script)
-			db := srv.DB()
-			defer db.Close()
-			chans, stmt, err := replica.Read(context.Background(), db, tt.id)
-			sameAsReadText(t, tt.script, tt.id, chans, stmt, err)
+			chans, stmt, err := replica.Read(context.Background(), srv, tt.id)
 			if stmt != tt.wantStmt {
 				t.Errorf("statement = %q, want %q", stmt, tt.wantStmt)
 			}
@@ -220,44 +218,10 @@ func TestRead(t *testing.T) {
 			if chans != nil {
 				t.Errorf("channels %v returned with an error", chans)
 			}
-			var me *mysql.MySQLError
+			var me *query.ServerError
 			if got := errors.As(err, &me); got != (tt.wantCode != 0) || (got && me.Number != tt.wantCode) {
-				t.Errorf("errors.As(*mysql.MySQLError) = %v (%v), want code %d", got, me, tt.wantCode)
+				t.Errorf("errors.As(*query.ServerError) = %v (%v), want code %d", got, me, tt.wantCode)
 			}
 		})
-	}
-}
-
-// textServer answers QueryText from a fakedb script and records the
-// statements, as a connection used without database/sql.
-type textServer struct {
-	script map[string]fakedb.Result
-	sent   []string
-}
-
-func (s *textServer) QueryText(_ context.Context, query string) ([]string, [][]*string, error) {
-	s.sent = append(s.sent, query)
-	r, ok := s.script[query]
-	if !ok {
-		return nil, nil, fakedb.SyntaxError(query)
-	}
-	return r.Columns, r.Rows, r.Err
-}
-
-// sameAsReadText fails the test unless ReadText over script gives what
-// Read gave: the channels, the statement and the error text.
-func sameAsReadText(t *testing.T, script map[string]fakedb.Result, id server.Identity, chans []replica.Channel, stmt string, err error) {
-	t.Helper()
-	q := &textServer{script: script}
-	tchans, tstmt, terr := replica.ReadText(context.Background(), q, id)
-	if tstmt != stmt || !reflect.DeepEqual(tchans, chans) {
-		t.Errorf("ReadText = %d channels from %q, Read = %d channels from %q", len(tchans), tstmt, len(chans), stmt)
-	}
-	if (terr == nil) != (err == nil) || terr != nil && terr.Error() != err.Error() {
-		t.Errorf("ReadText error %v, Read error %v", terr, err)
-	}
-	var tme, me *mysql.MySQLError
-	if errors.As(terr, &tme) != errors.As(err, &me) {
-		t.Errorf("ReadText error %T, Read error %T", terr, err)
 	}
 }

@@ -139,7 +139,7 @@ func startupScenario(ctx context.Context, o options, t Tools, sb *sandbox.Sandbo
 		return err
 	}
 	port := sb.Server("m1r1").Port
-	twoProcs := Cmd{Name: fmt.Sprintf("check_repl_io without internal/plugin/oneproc (GOMAXPROCS=%d)", runtime.NumCPU()),
+	twoProcs := Cmd{Name: fmt.Sprintf("check_repl_io without internal/startup/oneproc (GOMAXPROCS=%d)", runtime.NumCPU()),
 		Path: noOneProc, Args: ioCmd(t, "", port).Args, Want: "REPL_IO OK"}
 	cmds := []Cmd{
 		{Name: "/bin/true (process start)", Path: "/bin/true"},

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
@@ -55,7 +55,7 @@ func TestIcingaMapsEveryFlag(t *testing.T) {
 		if !strings.Contains(block, `command = [ PluginDir + "/`+p.Name+`" ]`) {
 			t.Errorf("CheckCommand %s does not run PluginDir/%s", commandName(p.Name), p.Name)
 		}
-		for _, f := range plugin.App(p, "").Model().Flags {
+		for _, f := range cli.App(p, "").Model().Flags {
 			if f.Hidden || f.Name == "help" || f.Name == "version" {
 				continue
 			}
@@ -130,7 +130,7 @@ func parseLine(t *testing.T, where, line string) string {
 	}
 	for _, p := range plugins() {
 		if p.Name == name {
-			if _, err := plugin.App(p, "").Parse(args); err != nil {
+			if _, err := cli.App(p, "").Parse(args); err != nil {
 				t.Errorf("%s: %s: %v", where, line, err)
 			}
 			return name

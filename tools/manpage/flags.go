@@ -5,8 +5,8 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
-	"github.com/replmon/replmon/internal/plugin"
 )
 
 // group is where a flag belongs on a page and in a CheckCommand.
@@ -46,14 +46,14 @@ func (f option) Arg() string {
 
 // flagsOf returns the visible flags of p in the order the plugin registers
 // them, each with its group, read from the same definitions the binary parses.
-func flagsOf(p plugin.Plugin) []option {
-	generalNames := names(plugin.App(plugin.Plugin{Name: p.Name, Setup: func(*kingpin.Application) plugin.Runner { return nil }}, ""))
+func flagsOf(p cli.Plugin) []option {
+	generalNames := names(cli.App(cli.Plugin{Name: p.Name, Setup: func(*kingpin.Application) cli.Check { return cli.Check{} }}, ""))
 	connApp := kingpin.New("conn", "")
 	(&mysqlconn.Flags{}).Register(connApp)
 	connNames := names(connApp)
 
 	var out []option
-	for _, f := range plugin.App(p, "").Model().Flags {
+	for _, f := range cli.App(p, "").Model().Flags {
 		if f.Hidden {
 			continue
 		}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/cli"
 )
 
 // icingaHeader starts the generated CheckCommand file.
@@ -38,7 +38,7 @@ func commandName(pluginName string) string {
 }
 
 // icingaVar is the custom variable that feeds flag f of plugin p.
-func icingaVar(p plugin.Plugin, f option) string {
+func icingaVar(p cli.Plugin, f option) string {
 	name := strings.ReplaceAll(f.Name, "-", "_")
 	if f.Group == connection {
 		return "mysql_" + name
@@ -53,7 +53,7 @@ func mapped(f option) bool {
 }
 
 // checkCommands renders one CheckCommand per plugin.
-func checkCommands(ps []plugin.Plugin) string {
+func checkCommands(ps []cli.Plugin) string {
 	var b strings.Builder
 	b.WriteString(icingaHeader)
 	for _, p := range ps {
@@ -64,7 +64,7 @@ func checkCommands(ps []plugin.Plugin) string {
 }
 
 // writeCheckCommand renders the CheckCommand of p.
-func writeCheckCommand(b *strings.Builder, p plugin.Plugin) {
+func writeCheckCommand(b *strings.Builder, p cli.Plugin) {
 	w := func(format string, a ...any) { fmt.Fprintf(b, format+"\n", a...) }
 	w("object CheckCommand %s {", icingaString(commandName(p.Name)))
 	w("\tcommand = [ PluginDir + %s ]", icingaString("/"+p.Name))

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
@@ -31,7 +31,7 @@ func mainFiles(t *testing.T) map[string]string {
 }
 
 // TestEveryPluginRegistered fails when a plugin's main.go has no registry
-// entry, or passes plugin.Main another constructor than the registered one.
+// entry, or passes cli.Main another constructor than the registered one.
 func TestEveryPluginRegistered(t *testing.T) {
 	byName := map[string]entry{}
 	for _, e := range registry {
@@ -52,8 +52,8 @@ func TestEveryPluginRegistered(t *testing.T) {
 		dot := strings.LastIndex(full, ".")
 		importPath, fn := full[:dot], full[dot+1:]
 		call := filepath.Base(importPath) + "." + fn + "()"
-		if !bytes.Contains(src, []byte(`"`+importPath+`"`)) || !bytes.Contains(src, []byte("plugin.Main("+call)) {
-			t.Errorf("%s does not call plugin.Main(%s) from %q, the registered constructor", path, call, importPath)
+		if !bytes.Contains(src, []byte(`"`+importPath+`"`)) || !bytes.Contains(src, []byte("cli.Main("+call)) {
+			t.Errorf("%s does not call cli.Main(%s) from %q, the registered constructor", path, call, importPath)
 		}
 		delete(byName, name)
 	}
@@ -69,7 +69,7 @@ func TestEveryFlagInPage(t *testing.T) {
 		p := e.New()
 		pg := page(e, "1.2.3", nil)
 		n := 0
-		for _, f := range plugin.App(p, "").Model().Flags {
+		for _, f := range cli.App(p, "").Model().Flags {
 			if f.Hidden {
 				continue
 			}
@@ -108,7 +108,7 @@ func TestExamplesParse(t *testing.T) {
 			t.Errorf("%s has no examples", p.Name)
 		}
 		for _, ex := range e.Examples {
-			if _, err := plugin.App(p, "").Parse(ex.Args); err != nil {
+			if _, err := cli.App(p, "").Parse(ex.Args); err != nil {
 				t.Errorf("%s example %q: %v", p.Name, ex.Args, err)
 			}
 		}

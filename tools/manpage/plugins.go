@@ -2,16 +2,16 @@ package main
 
 import (
 	"github.com/replmon/replmon/internal/checksum"
+	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/configcheck"
 	"github.com/replmon/replmon/internal/iocheck"
-	"github.com/replmon/replmon/internal/plugin"
 )
 
 // entry is one plugin of the suite with what its man page tells beyond
 // its flags. TestEveryPluginRegistered fails when a check_repl_*/main.go
 // has no entry here.
 type entry struct {
-	New func() plugin.Plugin // the constructor its main.go passes to plugin.Main
+	New func() cli.Plugin // the constructor its main.go passes to cli.Main
 	// Examples are command lines a Nagios admin would write; the tests
 	// parse each with the plugin's own flag definitions.
 	Examples []example
@@ -94,8 +94,8 @@ var registry = []entry{
 }
 
 // plugins returns the registered plugins.
-func plugins() []plugin.Plugin {
-	out := make([]plugin.Plugin, len(registry))
+func plugins() []cli.Plugin {
+	out := make([]cli.Plugin, len(registry))
 	for i, e := range registry {
 		out[i] = e.New()
 	}

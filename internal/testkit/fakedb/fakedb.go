@@ -1,6 +1,6 @@
-// Package fakedb is a database/sql driver that answers a fixed script of
-// statements, so that code taking a server.Querier can be tested without a
-// server. It is for tests; the wire protocol is not involved.
+// Package fakedb answers a fixed script of statements, so that code taking
+// a query.Runner (or a database/sql pool, through DB) can be tested
+// without a server. It is for tests; the wire protocol is not involved.
 package fakedb
 
 import (
@@ -14,6 +14,9 @@ import (
 	"sync"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 )
 
 // Result is the answer to one statement: a result set, or an error.
@@ -43,6 +46,16 @@ func New(script map[string]Result) *Server {
 
 // DB opens a *sql.DB whose connections are answered by s.
 func (s *Server) DB() *sql.DB { return sql.OpenDB(connector{s}) }
+
+// Query answers stmt as a server session adapted by the connection
+// package would: the script's driver errors become *query.ServerError.
+func (s *Server) Query(_ context.Context, stmt string) (*query.Result, error) {
+	r, err := s.answer(stmt)
+	if err != nil {
+		return nil, mysqlconn.ServerError(err)
+	}
+	return &query.Result{Columns: r.Columns, Rows: r.Rows}, nil
+}
 
 // Queries returns the statements received so far, in order.
 func (s *Server) Queries() []string {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/clitest"
@@ -84,7 +86,7 @@ func TestQueriesOverTheWire(t *testing.T) {
 	if _, err := db.QueryContext(ctx, "SHOW DENIED"); !errors.As(err, &me) || me.Number != 1227 || string(me.SQLState[:]) != "42000" {
 		t.Errorf("SHOW DENIED: %v, want the scripted 1227", err)
 	}
-	if _, err := db.QueryContext(ctx, "SHOW NOTHING"); !server.IsSyntaxError(err) {
+	if _, err := db.QueryContext(ctx, "SHOW NOTHING"); !query.IsSyntaxError(mysqlconn.ServerError(err)) {
 		t.Errorf("unknown statement: %v, want a syntax error 1064", err)
 	}
 	var echo string
@@ -144,14 +146,14 @@ func TestFixtureDialects(t *testing.T) {
 			s := StartT(t, FromFixture(fx, "mon", "pw-123"))
 			db := open(t, s, "mon", "pw-123")
 			ctx := context.Background()
-			id, err := server.Detect(ctx, db)
+			id, err := server.Detect(ctx, mysqlconn.SQL(db))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if id != fx.Identity {
 				t.Errorf("identity %v, want %v", id, fx.Identity)
 			}
-			chans, stmt, err := replica.Read(ctx, db, id)
+			chans, stmt, err := replica.Read(ctx, mysqlconn.SQL(db), id)
 			if err != nil {
 				t.Fatal(err)
 			}

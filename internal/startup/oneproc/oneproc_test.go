@@ -1,3 +1,5 @@
+//go:build !replmon_nooneproc
+
 package oneproc
 
 import (
@@ -44,31 +46,21 @@ func TestImportsOnlyTheRuntime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "\nimport \"runtime\"\n"; !strings.Contains(string(src), want) {
-		t.Errorf("oneproc.go must import the runtime alone (%q)", want)
+	want := "\nimport (\n\t\"runtime\"\n\n\t\"github.com/replmon/replmon/internal/startup\"\n)\n"
+	if !strings.Contains(string(src), want) {
+		t.Errorf("oneproc.go must import the runtime and startup alone (%q)", want)
 	}
-}
-
-func TestGrowStack(t *testing.T) {
-	done := make(chan int)
-	go func() {
-		growStack()
-		done <- depth(64)
-	}()
-	if got := <-done; got != 64 {
-		t.Errorf("depth = %d after growStack, want 64", got)
+	startup, err := os.ReadFile("../doc.go")
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-// depth recurses n times with a frame of over 256 bytes: a stack of some
-// 16 KiB, which growStack grew to in one step.
-//
-//go:noinline
-func depth(n int) int {
-	var pad [256]byte
-	touch(pad[:])
-	if n == 0 {
-		return 0
+	for _, f := range []string{"../stack.go", "../number.go"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "\nimport") || strings.Contains(string(startup), "\nimport") {
+			t.Errorf("%s: package startup must import nothing", f)
+		}
 	}
-	return depth(n-1) + 1
 }

@@ -1,4 +1,4 @@
-package server
+package query
 
 import (
 	"database/sql"
@@ -7,11 +7,10 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
 )
 
-func myErr(n uint16, msg string) *mysql.MySQLError {
-	return &mysql.MySQLError{Number: n, Message: msg}
+func myErr(n uint16, msg string) *ServerError {
+	return &ServerError{Number: n, Message: msg}
 }
 
 func TestIsSyntaxError(t *testing.T) {
@@ -36,7 +35,7 @@ func TestIsSyntaxError(t *testing.T) {
 func TestExplain(t *testing.T) {
 	tests := []struct {
 		name    string
-		err     *mysql.MySQLError
+		err     *ServerError
 		missing string
 		text    string
 	}{
@@ -121,9 +120,9 @@ func TestExplain(t *testing.T) {
 			if got.Error() != tt.text {
 				t.Errorf("Error() =\n  %s\nwant\n  %s", got.Error(), tt.text)
 			}
-			var me *mysql.MySQLError
+			var me *ServerError
 			if !errors.As(got, &me) || me != tt.err {
-				t.Error("the driver's *mysql.MySQLError is no longer reachable with errors.As")
+				t.Error("the server's *ServerError is no longer reachable with errors.As")
 			}
 		})
 	}

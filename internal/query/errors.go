@@ -1,4 +1,4 @@
-package server
+package query
 
 import (
 	"errors"
@@ -6,9 +6,48 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-
-	"github.com/go-sql-driver/mysql"
 )
+
+// ServerError is an error the server sent: its number, SQLSTATE and text.
+// The connection package turns the driver's errors into it, so that no
+// reader depends on the driver.
+type ServerError struct {
+	Number   uint16
+	SQLState string // five characters, or "" when the server sent none
+	Message  string
+}
+
+// Error reads as the driver's own error text: "Error 1045 (28000): ...".
+func (e *ServerError) Error() string {
+	if e.SQLState != "" {
+		return fmt.Sprintf("Error %d (%s): %s", e.Number, e.SQLState, e.Message)
+	}
+	return fmt.Sprintf("Error %d: %s", e.Number, e.Message)
+}
+
+// Number returns the server error number in err's chain, and false when
+// err is not a server error.
+func Number(err error) (uint16, bool) {
+	var se *ServerError
+	if !errors.As(err, &se) {
+		return 0, false
+	}
+	return se.Number, true
+}
+
+// IsError reports whether err is one of the server errors numbers.
+func IsError(err error, numbers ...uint16) bool {
+	n, ok := Number(err)
+	if !ok {
+		return false
+	}
+	for _, x := range numbers {
+		if n == x {
+			return true
+		}
+	}
+	return false
+}
 
 // Server error numbers this file interprets.
 const (
@@ -26,8 +65,7 @@ const (
 // IsSyntaxError reports whether err is the server's syntax error (1064),
 // the only error after which another spelling of a statement is tried.
 func IsSyntaxError(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && me.Number == errParse
+	return IsError(err, errParse)
 }
 
 // AccessError is a server's refusal for lack of a privilege, or of a login.
@@ -52,7 +90,7 @@ func (e *AccessError) Error() string {
 	return msg
 }
 
-// Unwrap returns the driver's error, so errors.As still finds *mysql.MySQLError.
+// Unwrap returns the server's error, so errors.As still finds *ServerError.
 func (e *AccessError) Unwrap() error { return e.err }
 
 // The patterns below are compiled on first use, not at start-up: a check
@@ -79,7 +117,7 @@ func lazyRegexp(expr string) func() *regexp.Regexp {
 // nil and every other error are returned unchanged. Call it on the error as
 // the driver returned it: the text of any wrapping is not repeated.
 func Explain(err error) error {
-	var me *mysql.MySQLError
+	var me *ServerError
 	if !errors.As(err, &me) {
 		return err
 	}

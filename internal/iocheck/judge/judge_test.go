@@ -1,9 +1,10 @@
-package iocheck
+package judge
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica"
 )
@@ -59,9 +60,9 @@ func TestEvaluate(t *testing.T) {
 		{"delayed, lag counted", []replica.Channel{mod(healthy("", 3650), func(c *replica.Channel) { c.SQLDelay = 3600 })}, nil, []plugin.Status{plugin.CRITICAL}, "lag 3650s"},
 		{"delayed, delay subtracted", []replica.Channel{mod(healthy("", 3650), func(c *replica.Channel) { c.SQLDelay = 3600 })}, func(o *Options) { o.SubtractDelay = true }, []plugin.Status{plugin.OK}, ""},
 		{"delayed beyond delay", []replica.Channel{mod(healthy("", 3700), func(c *replica.Channel) { c.SQLDelay = 3600 })}, func(o *Options) { o.SubtractDelay = true }, []plugin.Status{plugin.WARNING}, "lag 100s beyond the configured delay of 3600s"},
-		{"expected source", []replica.Channel{healthy("", 0)}, func(o *Options) { o.ExpectSource = "127.0.0.1:3306" }, []plugin.Status{plugin.OK}, ""},
-		{"expected source default port", []replica.Channel{healthy("", 0)}, func(o *Options) { o.ExpectSource = "127.0.0.1" }, []plugin.Status{plugin.OK}, ""},
-		{"wrong source", []replica.Channel{healthy("", 0)}, func(o *Options) { o.ExpectSource = "db2:3306" }, []plugin.Status{plugin.CRITICAL}, "replicates from 127.0.0.1:3306, expected db2:3306"},
+		{"expected source", []replica.Channel{healthy("", 0)}, func(o *Options) { o.ExpectSource = address.TCP("127.0.0.1", 3306) }, []plugin.Status{plugin.OK}, ""},
+		{"expected source default port", []replica.Channel{healthy("", 0)}, func(o *Options) { o.ExpectSource = address.TCP("127.0.0.1", 0) }, []plugin.Status{plugin.OK}, ""},
+		{"wrong source", []replica.Channel{healthy("", 0)}, func(o *Options) { o.ExpectSource = address.TCP("db2", 3306) }, []plugin.Status{plugin.CRITICAL}, "replicates from 127.0.0.1:3306, expected db2:3306"},
 		{"ssl required, plain link", []replica.Channel{healthy("", 0)}, func(o *Options) { o.RequireSSL = true }, []plugin.Status{plugin.CRITICAL}, "replication link without SSL"},
 		{"ssl required, ssl link", []replica.Channel{mod(healthy("", 0), func(c *replica.Channel) { c.SSLAllowed = "Yes" })}, func(o *Options) { o.RequireSSL = true }, []plugin.Status{plugin.OK}, ""},
 		{"every channel judged", []replica.Channel{healthy("a", 0), mod(healthy("b", 0), func(c *replica.Channel) { c.IO = replica.Stopped }), healthy("c", 100)}, nil,
@@ -98,23 +99,5 @@ func TestEvaluate(t *testing.T) {
 				t.Errorf("unexpected problems %q", all)
 			}
 		})
-	}
-}
-
-func TestRenderSummaryNamesWorstChannel(t *testing.T) {
-	chans := []replica.Channel{healthy("site1", 0), healthy("site2", 120)}
-	chans[1].SourcePort = 3307
-	r := plugin.NewReport(nil, 0)
-	opts := defaults()
-	Render(r, Evaluate(chans, opts), opts)
-	out := r.Render("REPL_IO")
-	want := "REPL_IO WARNING - channel 'site2' (from 127.0.0.1:3307): lag 120s (warning 60) |"
-	if !strings.HasPrefix(out, want) {
-		t.Errorf("got %q, want prefix %q", out, want)
-	}
-	for _, label := range []string{"lag_site1=0s;60;300;0", "lag_site2=120s;60;300;0", "io_running_site2=1;;;0;1", "read_exec_distance_site1=U", "relay_log_space_site2=0B;;;0"} {
-		if !strings.Contains(out, " "+label) {
-			t.Errorf("perfdata lacks %q: %q", label, out)
-		}
 	}
 }

@@ -1,14 +1,17 @@
-package plugin
+package cli
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/replmon/replmon/internal/plugin"
 )
 
 // testPlugin is a check whose behaviour is chosen by its flags.
@@ -17,24 +20,31 @@ func testPlugin() Plugin {
 		Name:  "check_test",
 		Label: "TEST",
 		Help:  "A check used by the tests.",
-		Setup: func(app *kingpin.Application) Runner {
+		Setup: func(app *kingpin.Application) Check {
 			mode := app.Flag("mode", "What to do.").Default("ok").String()
-			warn := &Threshold{}
+			warn := &plugin.Threshold{}
 			app.Flag("warning", "Warning range.").Short('w').Default("10").SetValue(warn)
 			app.Flag("password", "Password.").Short('p').SetValue(new(testSecret))
 			app.Flag("name", "A name.").String()
 			value := app.Flag("value", "Value to judge.").Default("5").Float64()
-			return func(ctx context.Context, r *Report) error {
+			limit := app.Flag("limit", "A limit that must not be negative.").Default("0").Int()
+			validate := func() error {
+				if *limit < 0 {
+					return fmt.Errorf("--limit must be 0 or more, not %d", *limit)
+				}
+				return nil
+			}
+			return Check{Validate: validate, Run: func(ctx context.Context, r *plugin.Report) error {
 				switch *mode {
 				case "ok":
-					st := OK
+					st := plugin.OK
 					if warn.Alert(*value) {
-						st = WARNING
+						st = plugin.WARNING
 					}
 					r.Add(st, "value is %g", *value)
 					r.Long("line one")
 					r.Long("line | two\nwith newline")
-					r.Perf(Perf{Label: "value", Value: *value, Warn: warn})
+					r.Perf(plugin.Perf{Label: "value", Value: *value, Warn: warn})
 				case "hang":
 					r.Stage("waiting for the server at 127.0.0.1:1")
 					<-make(chan struct{})
@@ -51,7 +61,7 @@ func testPlugin() Plugin {
 				case "nothing":
 				}
 				return nil
-			}
+			}}
 		},
 	}
 }
@@ -234,26 +244,26 @@ func TestPasswordNeverPrinted(t *testing.T) {
 	}
 }
 
-func TestGrowStack(t *testing.T) {
-	done := make(chan int)
-	go func() {
-		growStack()
-		done <- stackDepth(100)
-	}()
-	if got := <-done; got != 100 {
-		t.Errorf("stackDepth = %d after growStack, want 100", got)
+// TestValidateBeforeRunning: a value the flags accept but the check does
+// not is UNKNOWN "invalid command line", one line, and the check never runs.
+func TestValidateBeforeRunning(t *testing.T) {
+	code, out, errOut := runTest(t, "--limit=-1", "--mode", "panic", "-vv")
+	if code != 3 || out != "TEST UNKNOWN - invalid command line: --limit must be 0 or more, not -1\n" || errOut != "" {
+		t.Errorf("exit %d, output %q, stderr %q", code, out, errOut)
 	}
 }
 
-// stackDepth recurses n times with a frame of over 256 bytes: a stack of
-// some 30 KiB, which growStack grew to in one step.
-//
-//go:noinline
-func stackDepth(n int) int {
-	var pad [256]byte
-	touchStack(pad[:])
-	if n == 0 {
-		return 0
+func TestParseTimeout(t *testing.T) {
+	good := map[string]string{"10": "10s", "0.5": "500ms", "1500ms": "1.5s", "2m": "2m0s"}
+	for in, want := range good {
+		d, err := ParseTimeout(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseTimeout(%q) = %v, %v; want %s", in, d, err, want)
+		}
 	}
-	return stackDepth(n-1) + 1
+	for _, in := range []string{"", "0", "-1", "abc", "1e400", "100000", "48h", "NaN"} {
+		if d, err := ParseTimeout(in); err == nil {
+			t.Errorf("ParseTimeout(%q) accepted as %v", in, d)
+		}
+	}
 }

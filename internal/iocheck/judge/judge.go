@@ -1,15 +1,13 @@
-// Package iocheck judges the health of every replication channel of a
-// replica: threads, errors, lag, source and SSL. Evaluation is pure; the
-// plugin wiring lives in plugin.go.
-package iocheck
+// Package judge is check_repl_io's verdict on every replication channel of
+// a replica: threads, IO thread state, errors, lag, source and SSL. It is
+// pure: channels and options in, verdicts out, no connection.
+package judge
 
 import (
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 
-	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica"
 )
@@ -19,7 +17,7 @@ type Options struct {
 	Warn, Crit    *plugin.Threshold // lag ranges in seconds
 	Channels      []string          // only these channels (all when empty)
 	NotReplica    plugin.Status     // state when the server has no channel at all
-	ExpectSource  string            // "host[:port]" every judged channel must replicate from (port 3306 when omitted)
+	ExpectSource  address.Addr      // the source every judged channel must replicate from (zero: any)
 	RequireSSL    bool              // the replication link must use SSL
 	SubtractDelay bool              // judge lag minus the configured SQL_Delay
 }
@@ -111,8 +109,8 @@ func judge(c replica.Channel, opts Options) Verdict {
 		add(plugin.UNKNOWN, "SQL thread state not reported")
 	}
 
-	if opts.ExpectSource != "" && !sameAddr(opts.ExpectSource, c.SourceHost, c.SourcePort) {
-		add(plugin.CRITICAL, "replicates from %s, expected %s", sourceAddr(c), opts.ExpectSource)
+	if !opts.ExpectSource.IsZero() && !opts.ExpectSource.WithDefaultPort(3306).Same(SourceAddr(c)) {
+		add(plugin.CRITICAL, "replicates from %s, expected %s", SourceAddr(c), opts.ExpectSource)
 	}
 	if opts.RequireSSL && !strings.EqualFold(c.SSLAllowed, "Yes") {
 		how := "without SSL"
@@ -188,14 +186,7 @@ func lagText(v Verdict) string {
 	return fmt.Sprintf("lag %ds", v.Lag.Seconds)
 }
 
-// sourceAddr formats a channel's source as host:port.
-func sourceAddr(c replica.Channel) string {
-	return net.JoinHostPort(c.SourceHost, strconv.Itoa(c.SourcePort))
-}
-
-// sameAddr compares "host[:port]" (port 3306 when omitted) with a channel's
-// source; an address that does not parse matches nothing.
-func sameAddr(spec, host string, port int) bool {
-	h, p, err := mysqlconn.ParseHostPort(spec, 3306)
-	return err == nil && strings.EqualFold(h, host) && p == port
+// SourceAddr is a channel's source address as the replica reports it.
+func SourceAddr(c replica.Channel) address.Addr {
+	return address.TCP(c.SourceHost, c.SourcePort)
 }

@@ -1,4 +1,7 @@
-package iocheck
+// Package render writes check_repl_io's verdicts as plugin output: the
+// summary line, one long-output line per channel and perfdata under labels
+// that do not depend on the server's dialect.
+package render
 
 import (
 	"fmt"
@@ -6,12 +9,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/replmon/replmon/internal/iocheck/judge"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica"
 )
 
 // Render turns verdicts into the plugin's summary, long output and perfdata.
-func Render(r *plugin.Report, vs []Verdict, opts Options) {
+func Render(r *plugin.Report, vs []judge.Verdict, opts judge.Options) {
 	if len(vs) == 1 && vs[0].Missing && vs[0].Channel.Name == "" {
 		r.Add(vs[0].Status, "%s", vs[0].Problems[0])
 		return
@@ -29,7 +33,7 @@ func Render(r *plugin.Report, vs []Verdict, opts Options) {
 }
 
 // channelLabel names a channel: "default channel" or "channel 'x'".
-func channelLabel(v Verdict) string {
+func channelLabel(v judge.Verdict) string {
 	if v.Channel.Name == "" {
 		return "default channel"
 	}
@@ -37,24 +41,24 @@ func channelLabel(v Verdict) string {
 }
 
 // channelName names a channel and its source for people.
-func channelName(v Verdict) string {
+func channelName(v judge.Verdict) string {
 	name := channelLabel(v)
 	if v.Missing || v.Channel.SourceHost == "" {
 		return name
 	}
-	return fmt.Sprintf("%s (from %s)", name, sourceAddr(v.Channel))
+	return fmt.Sprintf("%s (from %s)", name, judge.SourceAddr(v.Channel))
 }
 
-func okSummary(vs []Verdict) string {
+func okSummary(vs []judge.Verdict) string {
 	if len(vs) == 1 {
 		return fmt.Sprintf("%s: replicating, %s", channelName(vs[0]), lagWords(vs[0]))
 	}
-	sorted := append([]Verdict(nil), vs...)
+	sorted := append([]judge.Verdict(nil), vs...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Lag.Seconds > sorted[j].Lag.Seconds })
 	return fmt.Sprintf("%d channels replicating, highest lag %ds on %s", len(vs), sorted[0].Lag.Seconds, channelLabel(sorted[0]))
 }
 
-func lagWords(v Verdict) string {
+func lagWords(v judge.Verdict) string {
 	if !v.Lag.Known {
 		return "lag unknown"
 	}
@@ -66,7 +70,7 @@ func lagWords(v Verdict) string {
 }
 
 // longLine is the one-line account of a channel in the long output.
-func longLine(v Verdict) string {
+func longLine(v judge.Verdict) string {
 	if v.Missing {
 		return fmt.Sprintf("%s %s: %s", v.Status, channelName(v), strings.Join(v.Problems, ", "))
 	}
@@ -112,7 +116,7 @@ func running(s replica.ThreadState) float64 {
 // perfdata gives a channel's metrics under labels that do not depend on
 // the server's version: lag, io_running, sql_running, read_exec_distance
 // and relay_log_space, suffixed with "_<channel>" for named channels.
-func perfdata(v Verdict, opts Options) []plugin.Perf {
+func perfdata(v judge.Verdict, opts judge.Options) []plugin.Perf {
 	c := v.Channel
 	suffix := ""
 	if c.Name != "" {

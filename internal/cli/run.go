@@ -1,4 +1,9 @@
-package plugin
+// Package cli runs a plugin as a monitoring system calls it: it parses the
+// command line (kingpin), checks the flag values, runs the check within -t
+// and prints exactly one verdict, whatever happens. It is the only part of
+// the suite that knows the process: arguments, environment, stdout and
+// exit codes.
+package cli
 
 import (
 	"context"
@@ -12,6 +17,9 @@ import (
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/startup"
 )
 
 // Plugin describes one check program.
@@ -22,15 +30,25 @@ type Plugin struct {
 	Label string
 	// Help is the one-paragraph description shown by --help.
 	Help string
-	// Setup registers the check's own flags and returns the function that
-	// runs the check once the flags are parsed. The function records its
-	// findings in the report and must honour ctx (the -t deadline). An
-	// error it returns becomes an UNKNOWN result.
-	Setup func(app *kingpin.Application) Runner
+	// Setup registers the check's own flags and returns the check to run
+	// once they are parsed.
+	Setup func(app *kingpin.Application) Check
+}
+
+// Check is what a plugin does after its flags are parsed.
+type Check struct {
+	// Validate checks what the flag values alone cannot: combinations,
+	// ranges, values read at run time. Its error, one sentence naming the
+	// flag, becomes UNKNOWN "invalid command line: ..." before anything is
+	// connected. Nil when there is nothing to check.
+	Validate func() error
+	// Run records the check's findings in the report and must honour ctx
+	// (the -t deadline). An error it returns becomes an UNKNOWN result.
+	Run Runner
 }
 
 // Runner runs a check after flag parsing.
-type Runner func(ctx context.Context, r *Report) error
+type Runner func(ctx context.Context, r *plugin.Report) error
 
 // Env is what a run talks to; tests pass buffers.
 type Env struct {
@@ -65,14 +83,14 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
 	}
-	early := NewReport(env.Stderr, 0)
+	early := plugin.NewReport(env.Stderr, 0)
 	unknown := func(format string, a ...any) int {
-		early.Add(UNKNOWN, format, a...)
+		early.Add(plugin.UNKNOWN, format, a...)
 		fmt.Fprint(env.Stdout, early.Render(p.Label))
-		return int(UNKNOWN)
+		return int(plugin.UNKNOWN)
 	}
 
-	app, common, run := build(p, env.Version)
+	app, common, check := build(p, env.Version)
 	app.UsageWriter(env.Stdout).ErrorWriter(env.Stderr)
 	app.Terminate(func(c int) { panic(terminated{c}) })
 	timeout, verbose := common.timeout, common.verbose
@@ -81,7 +99,7 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	if parsed >= 0 {
 		// --help and --version print to stdout and end as UNKNOWN, as the
 		// monitoring plugins do: no check was made.
-		return int(UNKNOWN)
+		return int(plugin.UNKNOWN)
 	}
 	if perr != nil {
 		return unknown("invalid command line: %s (see --help)", strings.TrimSuffix(perr.Error(), "."))
@@ -90,32 +108,37 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	if err != nil {
 		return unknown("invalid command line: %s", err)
 	}
+	if check.Validate != nil {
+		if err := check.Validate(); err != nil {
+			return unknown("invalid command line: %s", err)
+		}
+	}
 
-	r := NewReport(env.Stderr, *verbose)
+	r := plugin.NewReport(env.Stderr, *verbose)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	done := make(chan struct{})
 	go func() {
-		growStack()
+		startup.GrowCheckStack()
 		defer close(done)
 		defer func() {
 			if v := recover(); v != nil {
 				r.Debugf(1, "panic: %v\n%s", v, debug.Stack())
-				r.Add(UNKNOWN, "internal error: %v", v)
+				r.Add(plugin.UNKNOWN, "internal error: %v", v)
 			}
 		}()
-		if err := run(ctx, r); err != nil {
-			r.Add(UNKNOWN, "%s", err)
+		if err := check.Run(ctx, r); err != nil {
+			r.Add(plugin.UNKNOWN, "%s", err)
 		}
 	}()
 	select {
 	case <-done:
-		if ctx.Err() != nil && r.Status() == UNKNOWN {
+		if ctx.Err() != nil && r.Status() == plugin.UNKNOWN {
 			// The check noticed the deadline itself; say so in the standard words.
-			r = timeoutReport(r, limit)
+			r = r.TimedOut(limit)
 		}
 	case <-ctx.Done():
-		r = timeoutReport(r, limit)
+		r = r.TimedOut(limit)
 	}
 	out := r.Render(p.Label)
 	fmt.Fprint(env.Stdout, out)
@@ -129,7 +152,7 @@ type commonFlags struct {
 }
 
 // build creates the plugin's kingpin application with every flag registered.
-func build(p Plugin, version string) (*kingpin.Application, commonFlags, Runner) {
+func build(p Plugin, version string) (*kingpin.Application, commonFlags, Check) {
 	app := kingpin.New(p.Name, p.Help)
 	app.HelpFlag.Short('h')
 	app.Version(versionString(p.Name, version)).VersionFlag.Short('V')
@@ -145,20 +168,6 @@ func build(p Plugin, version string) (*kingpin.Application, commonFlags, Runner)
 func App(p Plugin, version string) *kingpin.Application {
 	app, _, _ := build(p, version)
 	return app
-}
-
-// timeoutReport builds the verdict for a run that hit -t, naming the stage.
-func timeoutReport(r *Report, limit time.Duration) *Report {
-	t := NewReport(io.Discard, 0)
-	r.mu.Lock()
-	t.long = append([]string(nil), r.long...)
-	stage := r.stage
-	r.mu.Unlock()
-	if stage == "" {
-		stage = "starting"
-	}
-	t.Add(UNKNOWN, "timed out after %s while %s", limit, stage)
-	return t
 }
 
 // parseArgs runs kingpin; it returns the exit code kingpin asked for after
@@ -213,7 +222,7 @@ func explainNumber(app *kingpin.Application, args []string, err error) error {
 func ParseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	var d time.Duration
-	if isNumber(s) {
+	if startup.IsNumber(s) {
 		var secs float64
 		if _, err := fmt.Sscan(s, &secs); err != nil {
 			return 0, fmt.Errorf("timeout %q is not a number of seconds", s)
@@ -249,18 +258,3 @@ func versionString(name, v string) string {
 	}
 	return name + " " + v
 }
-
-// growStack grows the calling goroutine's stack at once from its starting
-// 2 KiB to 32 KiB, about what connecting and running a check take it to:
-// one copy of a shallow stack instead of four doublings, each of which
-// copies the stack and walks its frames. Called first by the goroutine that
-// runs a check, it makes a run measurably cheaper (docs/BENCHMARKS.md).
-//
-//go:noinline
-func growStack() {
-	var frame [16 << 10]byte
-	touchStack(frame[:])
-}
-
-//go:noinline
-func touchStack(b []byte) { b[0] = 1 }

@@ -1,11 +1,11 @@
-package plugin
+package startup
 
 import (
 	"regexp"
 	"testing"
 )
 
-// numberRE is the definition isNumber implements.
+// numberRE is the definition IsNumber implements.
 var numberRE = regexp.MustCompile(`^[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
 
 var numberCases = []string{
@@ -16,8 +16,8 @@ var numberCases = []string{
 
 func TestIsNumberMatchesItsRegexp(t *testing.T) {
 	for _, s := range numberCases {
-		if got, want := isNumber(s), numberRE.MatchString(s); got != want {
-			t.Errorf("isNumber(%q) = %v, the regexp says %v", s, got, want)
+		if got, want := IsNumber(s), numberRE.MatchString(s); got != want {
+			t.Errorf("IsNumber(%q) = %v, the regexp says %v", s, got, want)
 		}
 	}
 }
@@ -27,8 +27,8 @@ func FuzzIsNumber(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := isNumber(s), numberRE.MatchString(s); got != want {
-			t.Errorf("isNumber(%q) = %v, the regexp says %v", s, got, want)
+		if got, want := IsNumber(s), numberRE.MatchString(s); got != want {
+			t.Errorf("IsNumber(%q) = %v, the regexp says %v", s, got, want)
 		}
 	})
 }

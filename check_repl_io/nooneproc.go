@@ -1,7 +1,0 @@
-//go:build replmon_nooneproc
-
-package main
-
-// honourGOMAXPROCS has nothing to do in a build without oneproc (the tag
-// replmon_nooneproc, with which make bench measures what oneproc buys).
-func honourGOMAXPROCS() {}
