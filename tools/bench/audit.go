@@ -145,7 +145,6 @@ func tlsScenario(ctx context.Context, o options, t Tools, rep *Report) error {
 		return err
 	}
 	header, rows := comparison(series, 3, nil)
-	header, rows = header[:len(header)-1], dropLast(rows)
 	tlsIO, tlsCM := series[0].Summarise(), series[3].Summarise()
 	rep.Add(Section{
 		Title: "TLS set-up",

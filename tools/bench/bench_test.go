@@ -47,30 +47,3 @@ func TestSplice(t *testing.T) {
 		t.Errorf("splice is not idempotent:\n%s", again)
 	}
 }
-
-func TestParseChecksumBench(t *testing.T) {
-	out := `starting a source and 4 replicas...
-loaded and replicated in 21.446s
-round 1: check_repl_checksum          505ms
-round 1: plain CHECKSUM TABLE x5      838ms
-round 1: pt-table-checksum            3.829s
-round 2: check_repl_checksum          714ms
-round 2: plain CHECKSUM TABLE x5      543ms
-round 2: pt-table-checksum            4.947s
-median check_repl_checksum          588ms
-`
-	series, order, err := parseChecksumBench(strings.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := strings.Join(order, ","); got != "check_repl_checksum,plain CHECKSUM TABLE x5,pt-table-checksum" {
-		t.Fatalf("order %s", got)
-	}
-	s := series["pt-table-checksum"]
-	if len(s.Samples) != 2 || s.Samples[1].Wall != 4947*time.Millisecond {
-		t.Errorf("pt-table-checksum samples %+v", s.Samples)
-	}
-	if _, _, err := parseChecksumBench(strings.NewReader("round 1: x 5 parsecs\n")); err == nil {
-		t.Error("a time that does not parse was accepted")
-	}
-}

@@ -163,7 +163,6 @@ func startupScenario(ctx context.Context, o options, t Tools, sb *sandbox.Sandbo
 		return err
 	}
 	header, rows := comparison(series, len(series)-1, nil)
-	header, rows = header[:len(header)-1], dropLast(rows)
 	init, top, err := initTrace(ctx, t.IO, 30)
 	if err != nil {
 		return err
@@ -185,14 +184,6 @@ func startupScenario(ctx context.Context, o options, t Tools, sb *sandbox.Sandbo
 		},
 	})
 	return nil
-}
-
-// dropLast removes the last cell of every row.
-func dropLast(rows [][]string) [][]string {
-	for i := range rows {
-		rows[i] = rows[i][:len(rows[i])-1]
-	}
-	return rows
 }
 
 // helloSource is the smallest Go program that writes its output as the plugins do.

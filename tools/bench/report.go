@@ -148,19 +148,26 @@ func verdict(what string, value, limit float64, unit string) string {
 
 // comparison builds the usual table of an interleaved comparison: one row
 // per series with median, p90, ratio to the reference series, CPU time,
-// page faults and, when measured, peak RSS.
+// page faults and, when rss is not nil, a peak RSS column ("–" for the
+// series it does not cover).
 func comparison(series []Series, ref int, rss []int64) ([]string, [][]string) {
-	header := []string{"Tool", "Median", "p90", "× " + series[ref].Name, "CPU (median)", "Page faults", "Peak RSS"}
+	header := []string{"Tool", "Median", "p90", "× " + series[ref].Name, "CPU (median)", "Page faults"}
+	if rss != nil {
+		header = append(header, "Peak RSS")
+	}
 	refMed := series[ref].Summarise().Median
 	var rows [][]string
 	for i, s := range series {
 		st := s.Summarise()
-		peak := "–"
-		if i < len(rss) {
-			peak = mib(rss[i])
+		row := []string{s.Name, ms(st.Median), ms(st.P90), ratio(st.Median, refMed), ms(st.CPU), fmt.Sprint(st.Faults)}
+		if rss != nil {
+			peak := "–"
+			if i < len(rss) {
+				peak = mib(rss[i])
+			}
+			row = append(row, peak)
 		}
-		rows = append(rows, []string{s.Name, ms(st.Median), ms(st.P90), ratio(st.Median, refMed),
-			ms(st.CPU), fmt.Sprint(st.Faults), peak})
+		rows = append(rows, row)
 	}
 	return header, rows
 }
