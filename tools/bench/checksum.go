@@ -296,6 +296,7 @@ func scaleScenario(ctx context.Context, o options, t Tools, d *checksumData, rep
 	})
 	return nil
 }
+
 // plainClients returns a step that sends stmt to every server at once, one
 // mariadb client each, and takes as long as the slowest.
 func plainClients(client string, servers []*sandbox.Server, stmt string) func(context.Context) (Sample, error) {
