@@ -95,7 +95,11 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	app.Terminate(func(c int) { panic(terminated{c}) })
 	timeout, verbose := common.timeout, common.verbose
 
-	parsed, perr := parseArgs(app, args)
+	args, perr := prepareArgs(app, args)
+	parsed := -1
+	if perr == nil {
+		parsed, perr = parseArgs(app, args)
+	}
 	if parsed >= 0 {
 		// --help and --version print to stdout and end as UNKNOWN, as the
 		// monitoring plugins do: no check was made.
@@ -188,6 +192,7 @@ func parseArgs(app *kingpin.Application, args []string) (code int, err error) {
 	if err != nil {
 		err = explainNumber(app, args, err)
 		err = hideSecretArgument(app, args, err)
+		err = explainHelpHost(args, err)
 	}
 	return code, err
 }

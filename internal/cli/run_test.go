@@ -267,3 +267,42 @@ func TestParseTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestNegativeValuesAsSeparateWords: "-w -5:-1" is a range, as in the
+// monitoring plugins, in every spelling of the flag.
+func TestNegativeValuesAsSeparateWords(t *testing.T) {
+	for _, args := range [][]string{
+		{"-w", "-5:-1", "--value", "-3"},
+		{"--warning", "-5:-1", "--value=-3"},
+		{"-w-5:-1", "--value", "-3"},
+	} {
+		code, out, _ := runTest(t, append([]string{"--mode", "ok"}, args...)...)
+		if code != 0 || !strings.HasPrefix(out, "TEST OK - value is -3 | value=-3;-5:-1\n") {
+			t.Errorf("%q: exit %d, output %q", args, code, out)
+		}
+	}
+	code, out, _ := runTest(t, "--mode", "ok", "-w", "-5:-1", "--value", "-7")
+	if code != 1 || !strings.HasPrefix(out, "TEST WARNING - value is -7") {
+		t.Errorf("-7 outside -5:-1: exit %d, output %q", code, out)
+	}
+	// A flag-looking word after a value flag is still a flag.
+	code, out, _ = runTest(t, "--name", "-v")
+	if code != 3 || !strings.Contains(out, "expected argument for flag '--name'") {
+		t.Errorf("--name -v: exit %d, output %q", code, out)
+	}
+}
+
+// TestCommandLineMistakes: the usual mistakes get a sentence that says
+// what to do instead.
+func TestCommandLineMistakes(t *testing.T) {
+	for want, args := range map[string][]string{
+		"invalid command line: -h is --help; give the server's host with -H (-H 127.0.0.1) (see --help)": {"-h", "127.0.0.1"},
+		"invalid command line: unknown long flag '--no-help' (see --help)":                               {"--no-help"},
+		"invalid command line: unknown long flag '--no-version' (see --help)":                            {"--no-version"},
+	} {
+		code, out, _ := runTest(t, args...)
+		if code != 3 || out != "TEST UNKNOWN - "+want+"\n" {
+			t.Errorf("%q: exit %d, output %q; want %q", args, code, out, want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ package iocheck
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -68,7 +69,14 @@ func setup(app *kingpin.Application) cli.Check {
 		defer db.Close()
 		return Check(ctx, r, mysqlconn.SQL(db), cfg.Addr(), opts)
 	}
-	return cli.Check{Run: run}
+	validate := func() error {
+		if !plugin.CanWarn(opts.Warn, opts.Crit, 0) {
+			return fmt.Errorf("-w %s can never fire: every lag it alerts on is already critical by -c %s "+
+				"(give a warning range that alerts before the critical one, e.g. -w 60 -c 300)", opts.Warn, opts.Crit)
+		}
+		return nil
+	}
+	return cli.Check{Validate: validate, Run: run}
 }
 
 // Check identifies the server behind q, reads every replication channel

@@ -65,6 +65,9 @@ type Config struct {
 	// Warnings are the problems Resolve noticed without failing, one
 	// sentence each, for stderr; WithAddr does not copy them.
 	Warnings []string
+	// OptionFiles are the option files read, for -v; SkippedFiles those not
+	// used, each "path: why", which a failed connection names.
+	OptionFiles, SkippedFiles []string
 
 	password string
 	roots    *x509.CertPool    // loaded from SSLCA for the verifying modes

@@ -85,7 +85,7 @@ func (p *passwordValue) Secret() bool { return true }
 // option files, the MYSQL_PWD environment variable and the defaults into the
 // configuration of one server.
 func (f *Flags) Resolve() (Config, error) {
-	opts, warnings, err := f.readOptionFiles()
+	opts, files, err := f.readOptionFiles()
 	if err != nil {
 		return Config{}, err
 	}
@@ -99,7 +99,7 @@ func (f *Flags) Resolve() (Config, error) {
 		return flagValue
 	}
 
-	c := Config{Warnings: warnings}
+	c := Config{Warnings: files.Warnings, OptionFiles: files.Files, SkippedFiles: files.Skipped}
 	c.Host = pick(f.set.host, f.Host, "host")
 	if c.Host == "" {
 		c.Host = "localhost"
@@ -151,14 +151,15 @@ func checkHost(h string, fromFlag bool) error {
 }
 
 // readOptionFiles reads the option files selected by the flags, later files
-// overriding earlier ones.
-func (f *Flags) readOptionFiles() (optfile.Options, []string, error) {
+// overriding earlier ones, and reports what it read and skipped.
+func (f *Flags) readOptionFiles() (optfile.Options, optfile.Report, error) {
 	opts := optfile.Options{}
+	var rep optfile.Report
 	if f.NoDefaults {
 		if f.DefaultsFile != "" {
-			return nil, nil, errors.New("--defaults-file and --no-defaults cannot be used together")
+			return nil, rep, errors.New("--defaults-file and --no-defaults cannot be used together")
 		}
-		return opts, nil, nil
+		return opts, rep, nil
 	}
 	suffix := f.GroupSuffix
 	if suffix == "" {
@@ -166,33 +167,34 @@ func (f *Flags) readOptionFiles() (optfile.Options, []string, error) {
 	}
 	groups := optfile.Groups(suffix)
 	if f.DefaultsFile != "" {
-		o, warnings, err := optfile.ReadWithWarnings(f.DefaultsFile, groups)
-		return o, warnings, err
+		return optfile.ReadReport(f.DefaultsFile, groups)
 	}
 	files := f.files
 	if files == nil {
 		files = standardFiles()
 	}
-	var warnings []string
 	for _, path := range files {
-		o, w, err := optfile.ReadWithWarnings(path, groups)
-		warnings = append(warnings, w...)
+		o, r, err := optfile.ReadReport(path, groups)
+		rep.Files = append(rep.Files, r.Files...)
+		rep.Skipped = append(rep.Skipped, r.Skipped...)
+		rep.Warnings = append(rep.Warnings, r.Warnings...)
 		var pe *optfile.ParseError
 		switch {
 		case err == nil:
 		case !errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist):
 			continue // the client skips missing standard files silently
 		case !errors.As(err, &pe) && errors.Is(err, fs.ErrPermission):
-			warnings = append(warnings, fmt.Sprintf("skipping option file %s: permission denied", path))
+			rep.Warnings = append(rep.Warnings, fmt.Sprintf("skipping option file %s: permission denied", path))
+			rep.Skipped = append(rep.Skipped, path+": permission denied (the checks' user cannot read it)")
 			continue
 		default:
-			return nil, warnings, err
+			return nil, rep, err
 		}
 		for k, v := range o {
 			opts[k] = v
 		}
 	}
-	return opts, warnings, nil
+	return opts, rep, nil
 }
 
 // standardFiles lists the option files the client reads by default on Unix.

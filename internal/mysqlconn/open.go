@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -38,11 +39,33 @@ func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 	return db, nil
 }
 
-// connectError describes a failed connection in one sentence. Neither c's
-// description nor the driver's errors hold the password.
+// connectError describes a failed connection in one sentence, naming the
+// option files that were not used (their user, password or socket may be
+// what is missing). Neither c's description nor the driver's errors hold
+// the password.
 func (c Config) connectError(err error) error {
-	return fmt.Errorf("cannot connect to %s: %w", c, ServerError(err))
+	err = fmt.Errorf("cannot connect to %s: %w", c, ServerError(err))
+	if len(c.SkippedFiles) > 0 {
+		err = &skippedError{err: err, skipped: c.SkippedFiles}
+	}
+	return err
 }
+
+// skippedError is a failed connection with the option files not used.
+type skippedError struct {
+	err     error
+	skipped []string
+}
+
+func (e *skippedError) Error() string {
+	what := "option file not used: "
+	if len(e.skipped) > 1 {
+		what = "option files not used: "
+	}
+	return e.err.Error() + " (" + what + strings.Join(e.skipped, "; ") + ")"
+}
+
+func (e *skippedError) Unwrap() error { return e.err }
 
 // driverConfig builds the driver settings for c, for a pool.
 func (c Config) driverConfig() *mysql.Config {

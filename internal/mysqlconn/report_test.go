@@ -10,7 +10,11 @@ import (
 )
 
 type recorder struct {
-	warnings []string
+	warnings, debug []string
+}
+
+func (r *recorder) Debugf(level int, format string, args ...any) {
+	r.debug = append(r.debug, fmt.Sprintf(format, args...))
 }
 
 func (r *recorder) Warn(format string, args ...any) {
@@ -41,5 +45,8 @@ func TestResolveFor(t *testing.T) {
 	}
 	if len(r.warnings) != 1 || r.warnings[0] != "option file "+cnf+" contains a password and is readable by all users" {
 		t.Errorf("warnings %q", r.warnings)
+	}
+	if len(r.debug) != 1 || r.debug[0] != "option files read: "+cnf {
+		t.Errorf("-v detail %q", r.debug)
 	}
 }

@@ -63,11 +63,26 @@ func Read(path string, groups []string) (Options, error) {
 // Like the mysql client, it ignores world-writable files with a warning. It
 // also skips an included file that is missing or unreadable with a warning.
 func ReadWithWarnings(path string, groups []string) (Options, []string, error) {
+	opts, rep, err := ReadReport(path, groups)
+	return opts, rep.Warnings, err
+}
+
+// Report is what reading option files found besides the options.
+type Report struct {
+	Files    []string // the files read, in order (includes too)
+	Skipped  []string // files not used, each as "path: why"
+	Warnings []string // one sentence each, for stderr: skipped files, passwords readable by all
+}
+
+// ReadReport is Read that also reports the files read and skipped.
+func ReadReport(path string, groups []string) (Options, Report, error) {
 	r := newReader(osFS{}, groups)
-	if err := r.readTop(path); err != nil {
-		return nil, r.warnings, err
+	err := r.readTop(path)
+	rep := Report{Files: r.files, Skipped: r.skipped, Warnings: r.warnings}
+	if err != nil {
+		return nil, rep, err
 	}
-	return r.opts, r.warnings, nil
+	return r.opts, rep, nil
 }
 
 // maxDepth bounds the nesting of includes, as the client's recursion limit does.
@@ -187,6 +202,8 @@ type reader struct {
 	groups   map[string]bool
 	opts     Options
 	warnings []string
+	files    []string // files read
+	skipped  []string // files not used, "path: why"
 	stack    []string // files being read, outermost first
 	buf      []byte   // read buffer, reused from file to file
 }
@@ -240,12 +257,14 @@ func (r *reader) load(path string) (data string, skip bool, err error) {
 	}
 	if mode.IsRegular() && mode.Perm()&0o002 != 0 {
 		r.warnings = append(r.warnings, fmt.Sprintf("%s %s, as the mysql client does", reasonWorldWritable, path))
+		r.skipped = append(r.skipped, path+": world-writable, ignored as the mysql client does (chmod o-w "+path+")")
 		return "", true, nil
 	}
 	if len(content) > maxFileSize {
 		return "", false, errors.New(reasonFileTooLarge)
 	}
 	data = string(content)
+	r.files = append(r.files, path)
 	if mode.Perm()&0o004 != 0 && containsPassword(data) {
 		r.warnings = append(r.warnings, fmt.Sprintf("option file %s contains a password and is readable by all users", path))
 	}
@@ -334,9 +353,16 @@ func (r *reader) parse(path string, data string) error {
 			}
 			return fail(reason, nil)
 		}
-		if r.groups[group] {
-			r.opts[normalizeName(name)] = value
+		if !r.groups[group] {
+			continue
 		}
+		if normalizeName(name) == "password" && !strings.Contains(removeEndComment(s), "=") {
+			// The client's "ask me" form: a plugin cannot prompt.
+			r.warnings = append(r.warnings, fmt.Sprintf("%s:%d: a bare 'password' line asks the client to prompt for the password, "+
+				"which a plugin cannot do: the line is ignored (give password=... or MYSQL_PWD)", path, lineNo))
+			continue
+		}
+		r.opts[normalizeName(name)] = value
 	}
 	return nil
 }
@@ -400,6 +426,7 @@ func (r *reader) include(path string, lineNo int, target string) error {
 	data, skip, err := r.load(target)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		r.warnings = append(r.warnings, fmt.Sprintf("%s:%d: skipping included file: %v", path, lineNo, err))
+		r.skipped = append(r.skipped, fmt.Sprintf("%s (included at %s:%d): %v", target, path, lineNo, errors.Unwrap(err)))
 		return nil
 	}
 	if err != nil {

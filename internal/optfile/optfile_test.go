@@ -410,6 +410,10 @@ func TestReadDisk(t *testing.T) {
 			want: Options{"user": "monitor", "password": ""}},
 		{name: "world-writable file ignored", content: "[client]\nuser=evil\n", mode: 0o666,
 			want: Options{}, warnPart: "ignoring world-writable option file"},
+		{name: "bare password line ignored", content: "[client]\nuser=monitor\npassword # prompt\n", mode: 0o600,
+			want: Options{"user": "monitor"}, warnPart: ":3: a bare 'password' line asks the client to prompt for the password, which a plugin cannot do"},
+		{name: "empty password kept", content: "[client]\npassword = # none\n", mode: 0o600,
+			want: Options{"password": ""}},
 		{name: "unreadable file", content: "[client]\n", mode: 0o000, errIs: fs.ErrPermission},
 	}
 	for _, tt := range tests {
@@ -552,5 +556,41 @@ func TestUnreadable(t *testing.T) {
 				t.Fatalf("got %q, %q, %v; want %q with %d warnings", r.opts, r.warnings, err, tt.want, tt.warnings)
 			}
 		})
+	}
+}
+
+// TestReadReport: the files read and the files skipped, with why, for the
+// -v detail and for a failed connection's message.
+func TestReadReport(t *testing.T) {
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "inc.cnf")
+	if err := os.WriteFile(inc, []byte("[client]\nuser=u\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.cnf")
+	if err := os.WriteFile(bad, []byte("[client]\nuser=evil\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(bad, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	top := filepath.Join(dir, "my.cnf")
+	body := "[client]\n!include " + inc + "\n!include " + bad + "\n!include " + filepath.Join(dir, "missing.cnf") + "\n"
+	if err := os.WriteFile(top, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts, rep, err := ReadReport(top, []string{"client"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := opts.Lookup("user"); v != "u" {
+		t.Errorf("user = %q", v)
+	}
+	if !reflect.DeepEqual(rep.Files, []string{top, inc}) {
+		t.Errorf("files read %q", rep.Files)
+	}
+	if len(rep.Skipped) != 2 || !strings.HasPrefix(rep.Skipped[0], bad+": world-writable, ignored as the mysql client does (chmod o-w "+bad+")") ||
+		!strings.HasPrefix(rep.Skipped[1], filepath.Join(dir, "missing.cnf")+" (included at "+top+":4): ") {
+		t.Errorf("skipped %q", rep.Skipped)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -19,14 +20,16 @@ type Threshold struct {
 	r   nagiosplugin.Range
 }
 
-// ParseThreshold parses a range strictly: empty text, a lone "@", an
-// inverted range such as "10:5", NaN, infinities and values that overflow
-// a float64 are all rejected.
+// ParseThreshold parses a range as the monitoring-plugins do (":10" is
+// "0:10") but strictly: empty text, a lone "@" or ":", an inverted range
+// such as "10:5", NaN, infinities and values that overflow a float64 are
+// all rejected.
 func ParseThreshold(s string) (*Threshold, error) {
 	raw := strings.TrimSpace(s)
 	if raw == "" {
 		return nil, errors.New("threshold is empty")
 	}
+	inside := strings.HasPrefix(raw, "@")
 	body := strings.TrimPrefix(raw, "@")
 	if body == "" {
 		return nil, fmt.Errorf("threshold %q has no range after '@'", raw)
@@ -35,13 +38,22 @@ func ParseThreshold(s string) (*Threshold, error) {
 	if !hasColon {
 		lo, hi = "", body
 	}
-	if hasColon && lo != "~" && lo != "" {
+	if hasColon && lo == "" && hi == "" {
+		return nil, fmt.Errorf("threshold %q has no bounds", raw)
+	}
+	if hasColon && lo == "" {
+		// The monitoring-plugins read a missing lower bound as 0.
+		lo = "0"
+		body = lo + ":" + hi
+		raw = body
+		if inside {
+			raw = "@" + body
+		}
+	}
+	if hasColon && lo != "~" {
 		if _, err := parseBound(lo, raw); err != nil {
 			return nil, err
 		}
-	}
-	if hasColon && lo == "" {
-		return nil, fmt.Errorf("threshold %q has ':' without a lower bound (write 0:N or ~:N)", raw)
 	}
 	if hi != "" {
 		if _, err := parseBound(hi, raw); err != nil {
@@ -101,4 +113,41 @@ func (t *Threshold) Set(s string) error {
 	}
 	*t = *p
 	return nil
+}
+
+// CanWarn reports whether some value of at least min (lag is never
+// negative) alerts on warn without alerting on crit: without one, a check
+// judged with these ranges can never end WARNING. Ranges are unions of
+// intervals bounded by their numbers, so the bounds, the values just beside
+// them and the points between them cover every case.
+func CanWarn(warn, crit *Threshold, min float64) bool {
+	if warn == nil {
+		return false
+	}
+	var bounds []float64
+	for _, t := range []*Threshold{warn, crit} {
+		if t == nil || t.raw == "" {
+			continue
+		}
+		for _, b := range []float64{t.r.Start, t.r.End} {
+			if !math.IsInf(b, 0) && !math.IsNaN(b) {
+				bounds = append(bounds, b)
+			}
+		}
+	}
+	bounds = append(bounds, min)
+	sort.Float64s(bounds)
+	candidates := []float64{math.MaxFloat64, -math.MaxFloat64}
+	for i, b := range bounds {
+		candidates = append(candidates, b, math.Nextafter(b, math.Inf(1)), math.Nextafter(b, math.Inf(-1)))
+		if i > 0 {
+			candidates = append(candidates, bounds[i-1]/2+b/2)
+		}
+	}
+	for _, v := range candidates {
+		if v >= min && warn.Alert(v) && !crit.Alert(v) {
+			return true
+		}
+	}
+	return false
 }

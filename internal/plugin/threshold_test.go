@@ -43,9 +43,30 @@ func TestParseThresholdAccepts(t *testing.T) {
 	}
 }
 
+// TestParseThresholdMissingLowerBound: ":10" is "0:10" as in the
+// monitoring-plugins, and perfdata shows the range in that form.
+func TestParseThresholdMissingLowerBound(t *testing.T) {
+	for in, want := range map[string]string{":10": "0:10", "@:5": "@0:5", ":-1": "0:-1"} {
+		th, err := ParseThreshold(in)
+		if in == ":-1" {
+			if err == nil {
+				t.Errorf("%q accepted as %v: 0:-1 is inverted", in, th)
+			}
+			continue
+		}
+		if err != nil || th.String() != want {
+			t.Fatalf("ParseThreshold(%q) = %v, %v; want %s", in, th, err, want)
+		}
+	}
+	th := MustThreshold(":10")
+	if th.Alert(0) || th.Alert(10) || !th.Alert(-1) || !th.Alert(10.5) {
+		t.Errorf(":10 does not alert outside 0..10")
+	}
+}
+
 func TestParseThresholdRejects(t *testing.T) {
 	for _, in := range []string{"", " ", "@", "10:5", "NaN", "nan", "inf", "Inf", "1e400", "-1e400",
-		"abc", "10:abc", "0x10", "1_000", ":5", "@:", "10::20", "~", "5:~", "1e", "--1"} {
+		"abc", "10:abc", "0x10", "1_000", ":", "@:", "10::20", "~", "5:~", "1e", "--1"} {
 		th, err := ParseThreshold(in)
 		if err == nil {
 			t.Errorf("ParseThreshold(%q) accepted: %+v", in, th)
@@ -103,5 +124,36 @@ func TestPerfString(t *testing.T) {
 		if got := c.p.String(); got != c.want {
 			t.Errorf("Perf.String() = %q, want %q", got, c.want)
 		}
+	}
+}
+
+func TestCanWarn(t *testing.T) {
+	for _, c := range []struct {
+		w, c string
+		want bool
+	}{
+		{"60", "300", true},
+		{"5", "2", false},
+		{"5", "5", false},
+		{"2", "5", true},
+		{"10:", "5:", true},   // alerts below 10, critical below 5: 5..10 warns
+		{"10:", "20:", false}, // every value below 10 is below 20
+		{"@10:20", "@15:30", true},
+		{"@10:20", "@0:30", false},
+		{"~:10", "~:20", true},
+		{"~:20", "~:10", false},
+		{"0:10", "0:10", false},
+	} {
+		if got := CanWarn(MustThreshold(c.w), MustThreshold(c.c), 0); got != c.want {
+			t.Errorf("CanWarn(-w %s, -c %s) = %v, want %v", c.w, c.c, got, c.want)
+		}
+	}
+	if !CanWarn(MustThreshold("5"), nil, 0) {
+		t.Error("without a critical range a warning range can fire")
+	}
+	// Below the minimum nothing counts: -w 5:10 -c 0:10 warns only below 5,
+	// which a lag of at least 0 reaches.
+	if !CanWarn(MustThreshold("5:10"), MustThreshold("0:10"), 0) || CanWarn(MustThreshold("5:10"), MustThreshold("5:10"), 0) {
+		t.Error("CanWarn ignores the minimum")
 	}
 }

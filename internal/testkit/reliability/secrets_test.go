@@ -136,6 +136,13 @@ func TestOptionFileWarnings(t *testing.T) {
 			}
 			want = "warning: ignoring world-writable option file " + writable
 			check(t, strings.Contains(res.Stderr, want), "stderr %q lacks %q", res.Stderr, want)
+			// Stderr is dropped by NRPE and the daemons: the failed
+			// connection says itself which file was not used and why.
+			want = "option file not used: " + writable + ": world-writable, ignored as the mysql client does (chmod o-w " + writable + ")"
+			check(t, strings.Contains(res.Stdout, want), "stdout %q lacks %q", res.Stdout, want)
+			res = p.run(t, nil, append([]string{"--defaults-file=" + readable, "-v"}, p.target(m1.Addr(), r1.Addr())...)...)
+			want = "option files read: " + readable
+			check(t, res.Code == 0 && strings.Contains(res.Stderr, want), "-v: exit %d, stderr %q lacks %q", res.Code, res.Stderr, want)
 		})
 	}
 }
