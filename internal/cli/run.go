@@ -108,7 +108,7 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	if perr != nil {
 		return unknown("invalid command line: %s (see --help)", strings.TrimSuffix(perr.Error(), "."))
 	}
-	limit, err := ParseTimeout(*timeout)
+	limit, timeoutState, err := ParseTimeoutState(*timeout)
 	if err != nil {
 		return unknown("invalid command line: %s", err)
 	}
@@ -139,10 +139,10 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	case <-done:
 		if ctx.Err() != nil && r.Status() == plugin.UNKNOWN {
 			// The check noticed the deadline itself; say so in the standard words.
-			r = r.TimedOut(limit)
+			r = r.TimedOut(limit, timeoutState)
 		}
 	case <-ctx.Done():
-		r = r.TimedOut(limit)
+		r = r.TimedOut(limit, timeoutState)
 	}
 	out := r.Render(p.Label)
 	fmt.Fprint(env.Stdout, out)
@@ -161,8 +161,9 @@ func build(p Plugin, version string) (*kingpin.Application, commonFlags, Check) 
 	app.HelpFlag.Short('h')
 	app.Version(versionString(p.Name, version)).VersionFlag.Short('V')
 	var c commonFlags
-	c.timeout = app.Flag("timeout", "Seconds (or a duration such as 1500ms) before the check gives up with UNKNOWN.").
-		Short('t').Default("10").String()
+	c.timeout = app.Flag("timeout", "Seconds (or a duration such as 1500ms) before the check gives up, with UNKNOWN "+
+		"or the state after a colon (-t 30:critical); a server that does not answer the connection in time is judged by --unreachable instead.").
+		Short('t').PlaceHolder("SECONDS[:STATE]").Default("10").String()
 	c.verbose = app.Flag("verbose", "Print detail on stderr (repeat for more).").Short('v').Counter()
 	return app, c, p.Setup(app)
 }
@@ -223,7 +224,24 @@ func explainNumber(app *kingpin.Application, args []string, err error) error {
 	return fmt.Errorf("%s: %q is not %s", flag, ne.Num, what)
 }
 
-// ParseTimeout reads -t: whole or fractional seconds, or a Go duration.
+// ParseTimeoutState reads -t in the monitoring-plugins form SECONDS[:STATE]:
+// the bound of the whole run, and the state of a run that reaches it
+// (UNKNOWN unless given: ok, warning, critical, unknown or 0-3).
+func ParseTimeoutState(s string) (time.Duration, plugin.Status, error) {
+	secs, state, hasState := strings.Cut(strings.TrimSpace(s), ":")
+	st := plugin.UNKNOWN
+	if hasState {
+		var err error
+		if st, err = plugin.ParseStatus(state); err != nil {
+			return 0, st, fmt.Errorf("timeout %q: the state after ':' must be ok, warning, critical or unknown", s)
+		}
+	}
+	d, err := ParseTimeout(secs)
+	return d, st, err
+}
+
+// ParseTimeout reads the seconds of -t: whole or fractional seconds, or a
+// Go duration.
 func ParseTimeout(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	var d time.Duration

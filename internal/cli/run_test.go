@@ -306,3 +306,24 @@ func TestCommandLineMistakes(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeoutState: -t SECONDS:STATE, as in the monitoring-plugins, gives
+// the state of a run that reaches the bound.
+func TestTimeoutState(t *testing.T) {
+	code, out, _ := runTest(t, "--mode", "hang", "-t", "0.1:critical")
+	if code != 2 || out != "TEST CRITICAL - timed out after 100ms while waiting for the server at 127.0.0.1:1\n" {
+		t.Errorf("-t 0.1:critical: exit %d, output %q", code, out)
+	}
+	code, out, _ = runTest(t, "--mode", "hang", "-t", "0.1:1")
+	if code != 1 || !strings.HasPrefix(out, "TEST WARNING - timed out after 100ms") {
+		t.Errorf("-t 0.1:1: exit %d, output %q", code, out)
+	}
+	code, out, _ = runTest(t, "--mode", "hang", "-t", "0.1")
+	if code != 3 || !strings.HasPrefix(out, "TEST UNKNOWN - timed out after 100ms") {
+		t.Errorf("-t 0.1: exit %d, output %q", code, out)
+	}
+	code, out, _ = runTest(t, "-t", "5:maybe")
+	if want := "TEST UNKNOWN - invalid command line: timeout \"5:maybe\": the state after ':' must be ok, warning, critical or unknown\n"; code != 3 || out != want {
+		t.Errorf("-t 5:maybe: exit %d, output %q", code, out)
+	}
+}

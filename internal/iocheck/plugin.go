@@ -6,6 +6,7 @@ package iocheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -59,12 +60,13 @@ func setup(app *kingpin.Application) cli.Check {
 		}
 		r.Stage("connecting to %s", cfg.Addr())
 		db, err := cfg.Open(ctx, 1)
-		if err != nil {
-			if ctx.Err() != nil {
-				return err
-			}
+		var down *mysqlconn.UnreachableError
+		if errors.As(err, &down) {
 			r.Add(plugin.CRITICAL, "%s", err)
 			return nil
+		}
+		if err != nil {
+			return err
 		}
 		defer db.Close()
 		return Check(ctx, r, mysqlconn.SQL(db), cfg.Addr(), opts)

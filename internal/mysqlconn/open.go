@@ -14,8 +14,11 @@ import (
 )
 
 // Open returns a pool of at most maxConns connections to the server and
-// checks, bounded by ctx, that it accepts them: one connection is made and
-// logged in, then kept in the pool for the first statement. Errors name the
+// checks that it accepts them: one connection is made and logged in, then
+// kept in the pool for the first statement. Connecting is the connect
+// stage of ctx (ConnectStage): a server that refuses the connection or the
+// login, or has not completed the handshake by the end of the stage, is
+// unreachable, and the error is an *UnreachableError. Errors name the
 // server and never contain the password.
 func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 	if maxConns < 1 {
@@ -28,16 +31,44 @@ func (c Config) Open(ctx context.Context, maxConns int) (*sql.DB, error) {
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
+	stage, cancel := ConnectStage(ctx)
+	defer cancel()
+	start := time.Now()
 	// A completed login already proves the server accepts the account; a
 	// ping on top of it would cost every check one more round trip.
-	conn, err := db.Conn(ctx)
+	conn, err := db.Conn(stage)
 	if err != nil {
 		_ = db.Close()
-		return nil, c.connectError(err)
+		if stage.Err() != nil && ctx.Err() == nil {
+			err = fmt.Errorf("no answer within %s", time.Since(start).Round(10*time.Millisecond))
+		}
+		return nil, &UnreachableError{c.connectError(err)}
 	}
 	_ = conn.Close() // back to the pool, logged in
 	return db, nil
 }
+
+// ConnectStage returns the part of ctx's time that connecting may take:
+// all of it but a tenth (at least 150ms, at most half), kept to report a
+// server that did not answer instead of running out of -t.
+func ConnectStage(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return context.WithCancel(ctx)
+	}
+	left := time.Until(deadline)
+	keep := min(max(left/10, 150*time.Millisecond), left/2)
+	return context.WithDeadline(ctx, deadline.Add(-keep))
+}
+
+// UnreachableError is a server that refused the connection or the login,
+// or did not complete the handshake within the connect stage: an outage,
+// judged by --unreachable, as opposed to a server that answered and then
+// failed a statement.
+type UnreachableError struct{ Err error }
+
+func (e *UnreachableError) Error() string { return e.Err.Error() }
+func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // connectError describes a failed connection in one sentence, naming the
 // option files that were not used (their user, password or socket may be

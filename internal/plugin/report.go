@@ -151,9 +151,10 @@ func oneLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// TimedOut returns the verdict of a run that hit -t: UNKNOWN "timed out
-// after LIMIT while STAGE", with the long output gathered so far.
-func (r *Report) TimedOut(limit time.Duration) *Report {
+// TimedOut returns the verdict of a run that hit -t: "timed out after
+// LIMIT while STAGE" with the state -t gave (UNKNOWN by default), and the
+// long output gathered so far.
+func (r *Report) TimedOut(limit time.Duration, state Status) *Report {
 	t := NewReport(io.Discard, 0)
 	r.mu.Lock()
 	t.long = append([]string(nil), r.long...)
@@ -162,6 +163,6 @@ func (r *Report) TimedOut(limit time.Duration) *Report {
 	if stage == "" {
 		stage = "starting"
 	}
-	t.Add(UNKNOWN, "timed out after %s while %s", limit, stage)
+	t.Add(state, "timed out after %s while %s", limit, stage)
 	return t
 }
