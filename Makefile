@@ -1,7 +1,13 @@
 # replmon: Nagios/Icinga plugins for MySQL and MariaDB replication.
 SHELL       := /bin/bash
 GO          ?= go
-VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+# The version -V, the man pages and the .deb all print, from git
+# (packaging/version): 1.2.3 at tag v1.2.3, 1.2.3+4.g1a2b3c4 after it,
+# 0~17.g1a2b3c4 before the first tag, +dirty with uncommitted changes.
+# Computed once; `make deb VERSION=1.2.3` outside a git checkout.
+ifeq ($(origin VERSION),undefined)
+VERSION     := $(shell bash packaging/version)
+endif
 PREFIX      ?= /usr
 DESTDIR     ?=
 PLUGINDIR   ?= $(PREFIX)/lib/nagios/plugins
@@ -12,7 +18,7 @@ MANOUT      := dist/man
 NFPM_VERSION   ?= v2.44.0
 NFPM           ?= $(HOME)/.cache/replmon/nfpm-$(NFPM_VERSION)/nfpm
 DEB_MAINTAINER ?= replmon maintainers <replmon@localhost>
-DEB_VERSION    ?= $(shell echo '$(VERSION)' | sed -E 's/^v//; s/-([0-9]+)-g/+\1.g/; s/-dirty$$/+dirty/; s/-/~/g; /^[0-9]+\./!s/^/0~/')
+DEB_VERSION    ?= $(patsubst v%,%,$(VERSION))
 DEB_ARCH       ?= $(shell dpkg --print-architecture 2>/dev/null || $(GO) env GOARCH)
 DEB_FILE       := dist/replmon-plugins_$(DEB_VERSION)_$(DEB_ARCH).deb
 PLUGINS     := $(patsubst %/main.go,%,$(wildcard check_repl_*/main.go))
@@ -66,7 +72,7 @@ demo: deps build
 
 ## man: write one man page per plugin into dist/man, from the flags the plugins parse
 man:
-	$(GO) run ./tools/manpage -out $(MANOUT) -version $(VERSION)
+	$(GO) run ./tools/manpage -out $(MANOUT) -version '$(VERSION)'
 
 ## install: install plugins, man pages and Icinga 2/Nagios/NRPE definitions under $(DESTDIR)$(PREFIX)
 install: build man
@@ -80,7 +86,7 @@ install: build man
 ## deb: build dist/replmon-plugins_<version>_<arch>.deb (static plugins, man pages, definitions) with nfpm
 deb:
 	rm -rf dist/deb $(DEB_FILE)
-	CGO_ENABLED=0 $(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/dist/deb PREFIX=/usr \
+	CGO_ENABLED=0 $(MAKE) --no-print-directory install VERSION='$(VERSION)' DESTDIR=$(CURDIR)/dist/deb PREFIX=/usr \
 	  PLUGINDIR=/usr/lib/nagios/plugins MANDIR=/usr/share/man/man1 DATADIR=/usr/share/replmon-plugins
 	gzip -9n dist/deb/usr/share/man/man1/*.1
 	@test -x $(NFPM) || { echo "installing nfpm $(NFPM_VERSION) into $(dir $(NFPM))"; \
@@ -91,7 +97,7 @@ deb:
 ## e2e: install the .deb and run the plugins from the shipped definitions in real icinga2 and nrpe daemons (root, Debian)
 e2e: deps deb
 	bash internal/testkit/e2e/ensure-daemons
-	$(GO) test -tags e2e $(GOTESTFLAGS) -v ./internal/testkit/e2e -args -deb $(CURDIR)/$(DEB_FILE) -version $(VERSION)
+	$(GO) test -tags e2e $(GOTESTFLAGS) -v ./internal/testkit/e2e -args -deb $(CURDIR)/$(DEB_FILE) -version '$(VERSION)'
 
 .PHONY: bench
 

@@ -237,19 +237,6 @@ func ParseTimeout(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// versionString is what -V prints: the suite version set at build time, else
-// the module version from the build info.
-func versionString(name, v string) string {
-	if v == "" {
-		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		} else {
-			v = "devel"
-		}
-	}
-	return name + " " + v
-}
-
 // growStack grows the calling goroutine's stack at once from its starting
 // 2 KiB to 32 KiB, about what connecting and running a check take it to:
 // one copy of a shallow stack instead of four doublings, each of which
