@@ -152,6 +152,23 @@ func checkPackage(t *testing.T, names []string) {
 	if err != nil || strings.TrimSpace(string(status)) != "install ok installed" {
 		t.Errorf("dpkg-query %s: %q (%v); want installed with no Depends", pkgName, status, err)
 	}
+	// One version in every place: the package, -V (below), the man pages.
+	pkgVersion, err := exec.Command("dpkg-query", "-W", "-f=${Version}", pkgName).Output()
+	if err != nil || (*version != "" && string(pkgVersion) != *version) {
+		t.Errorf("dpkg-query -W -f='${Version}' %s: %q (%v), want %q", pkgName, pkgVersion, err, *version)
+	}
+	maintainer, err := exec.Command("dpkg-query", "-W", "-f=${Maintainer}", pkgName).Output()
+	if err != nil || !regexp.MustCompile(`^[^<>]+ <[^@<>\s]+@[^@<>\s]+\.[a-z]+>$`).Match(maintainer) {
+		t.Errorf("Maintainer %q (%v) is not \"Name <address>\"", maintainer, err)
+	}
+	docDir := "/usr/share/doc/" + pkgName
+	if got, want := readFile(t, filepath.Join(docDir, "copyright")), readFile(t, filepath.Join(clitest.Root(t), "packaging", "copyright")); got != want {
+		t.Errorf("%s/copyright is not packaging/copyright", docDir)
+	}
+	changelog := readGzip(t, filepath.Join(docDir, "changelog.gz"))
+	if want := pkgName + " (" + string(pkgVersion) + ") "; !strings.HasPrefix(changelog, want) {
+		t.Errorf("the changelog's newest entry is not the package's version: %q, want it to start with %q", firstLine(changelog), want)
+	}
 	for _, name := range names {
 		path := filepath.Join(pluginDir, name)
 		cmd := exec.Command(path, "-V")
@@ -174,7 +191,7 @@ func checkPackage(t *testing.T, names []string) {
 			f.Close()
 		}
 		page := readGzip(t, filepath.Join(manDir, name+".1.gz"))
-		for _, s := range []string{".TH " + strings.ToUpper(name) + " 1", ".SH OPTIONS", ".SH EXIT STATUS", ".SH EXAMPLES"} {
+		for _, s := range []string{".TH " + strings.ToUpper(name) + " 1 \"\" \"replmon " + string(pkgVersion) + "\"", ".SH OPTIONS", ".SH EXIT STATUS", ".SH EXAMPLES"} {
 			if !strings.Contains(page, s) {
 				t.Errorf("man page of %s lacks %q", name, s)
 			}
