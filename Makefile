@@ -109,7 +109,7 @@ lint-deb: deb
 	set -o pipefail; lintian --fail-on none --display-info --show-overrides $(DEB_FILE) 2>&1 | tee dist/lintian.txt
 	@if grep -q '^E:' dist/lintian.txt; then echo "lintian: errors in $(DEB_FILE)"; exit 1; fi
 
-## e2e: build the .deb, lintian it, install it and run the plugins from the shipped definitions in real icinga2 and nrpe daemons (root, Debian)
+## e2e: build the .deb, lintian it, install it and run the plugins from the shipped definitions in real icinga2, nagios4 and nrpe daemons (root, Debian)
 e2e: deps lint-deb
 	$(GO) test -tags e2e $(GOTESTFLAGS) -v ./internal/testkit/e2e -args -deb $(CURDIR)/$(DEB_FILE) -version '$(VERSION)'
 
