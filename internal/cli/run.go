@@ -90,7 +90,7 @@ func Main(p Plugin, args []string, env Env) (code int) {
 		return int(plugin.UNKNOWN)
 	}
 
-	app, common, check := build(p, env.Version)
+	app, common, check := build(p, env.Version, env.Stdout)
 	app.UsageWriter(env.Stdout).ErrorWriter(env.Stderr)
 	app.Terminate(func(c int) { panic(terminated{c}) })
 	timeout, verbose := common.timeout, common.verbose
@@ -156,10 +156,17 @@ type commonFlags struct {
 }
 
 // build creates the plugin's kingpin application with every flag registered.
-func build(p Plugin, version string) (*kingpin.Application, commonFlags, Check) {
+func build(p Plugin, version string, out io.Writer) (*kingpin.Application, commonFlags, Check) {
 	app := kingpin.New(p.Name, p.Help)
 	app.HelpFlag.Short('h')
-	app.Version(versionString(p.Name, version)).VersionFlag.Short('V')
+	// The version is worked out only when asked for: reading the build
+	// information costs a check that never prints it.
+	app.VersionFlag = app.Flag("version", "Show application version.").Short('V').
+		PreAction(func(*kingpin.ParseContext) error {
+			fmt.Fprintln(out, VersionString(p.Name, version))
+			panic(terminated{0})
+		})
+	app.VersionFlag.Bool()
 	var c commonFlags
 	c.timeout = app.Flag("timeout", "Seconds (or a duration such as 1500ms) before the check gives up, with UNKNOWN "+
 		"or the state after a colon (-t 30:critical); a server that does not answer the connection in time is judged by --unreachable instead.").
@@ -171,7 +178,7 @@ func build(p Plugin, version string) (*kingpin.Application, commonFlags, Check) 
 // App returns the plugin's command-line definition, the same one Main
 // parses, for generating documentation such as man pages.
 func App(p Plugin, version string) *kingpin.Application {
-	app, _, _ := build(p, version)
+	app, _, _ := build(p, version, io.Discard)
 	return app
 }
 
@@ -267,17 +274,4 @@ func ParseTimeout(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("timeout %q must be positive", s)
 	}
 	return d, nil
-}
-
-// versionString is what -V prints: the suite version set at build time, else
-// the module version from the build info.
-func versionString(name, v string) string {
-	if v == "" {
-		if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-			v = bi.Main.Version
-		} else {
-			v = "devel"
-		}
-	}
-	return name + " " + v
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/testkit/clitest"
@@ -180,6 +181,42 @@ func TestNRPECommands(t *testing.T) {
 	for _, p := range plugins() {
 		if !seen[p.Name] {
 			t.Errorf("nrpe/replmon.cfg has no command running %s", p.Name)
+		}
+	}
+}
+
+// nagiosServiceCheckTimeout is service_check_timeout in Debian's
+// /etc/nagios4/nagios.cfg (Nagios's default too): Nagios kills a check
+// then and calls it CRITICAL. nagiosMargin is the least time a shipped
+// service's -t leaves before it (docs/INSTALL.md).
+const (
+	nagiosServiceCheckTimeout = 60 * time.Second
+	nagiosMargin              = 10 * time.Second
+)
+
+// TestNagiosTimeouts keeps the shipped Nagios chain consistent: every
+// service's plugin gives up (-t, or the default) at least nagiosMargin
+// before Nagios would kill it, so a slow check ends as the plugin's own
+// UNKNOWN naming the stage, not as Nagios's "(Service check timed out)".
+func TestNagiosTimeouts(t *testing.T) {
+	services := contrib(t, "nagios/services.cfg")
+	checks := regexp.MustCompile(`(?m)^\s*check_command\s+(check_repl_[a-z]+)(?:!(.*))?$`).FindAllStringSubmatch(services, -1)
+	if len(checks) == 0 {
+		t.Fatal("nagios/services.cfg has no check_command running a plugin")
+	}
+	for _, m := range checks {
+		limit := cli.DefaultTimeout
+		if t0 := regexp.MustCompile(`(?:^|\s)(?:-t|--timeout)[ =](\S+)`).FindStringSubmatch(m[2]); t0 != nil {
+			d, _, err := cli.ParseTimeoutState(t0[1])
+			if err != nil {
+				t.Errorf("%s!%s: %v", m[1], m[2], err)
+				continue
+			}
+			limit = d
+		}
+		if limit > nagiosServiceCheckTimeout-nagiosMargin {
+			t.Errorf("%s!%s: -t %s leaves less than %s before Nagios's service_check_timeout of %s",
+				m[1], m[2], limit, nagiosMargin, nagiosServiceCheckTimeout)
 		}
 	}
 }

@@ -19,7 +19,7 @@ func page(e entry, version string, others []string) string {
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
 
 	// The version -V prints, with the same fallback to the build info.
-	version = strings.TrimPrefix(cli.App(p, version).Model().Version, p.Name+" ")
+	version = strings.TrimPrefix(cli.VersionString(p.Name, version), p.Name+" ")
 	w(`.TH %s 1 "" "replmon %s" "Monitoring Plugins"`, strings.ToUpper(p.Name), text(version))
 	w(".SH NAME")
 	w(`%s \- %s`, opt(p.Name), text(summary(p.Help)))

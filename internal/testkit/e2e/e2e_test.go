@@ -49,8 +49,8 @@ const (
 )
 
 // TestEcosystem installs the package and proves the shipped definitions in
-// real icinga2 and nrpe daemons against the seed's topology, healthy and
-// after faults.
+// real icinga2, nagios4 and nrpe daemons against the seed's topology,
+// healthy and after faults.
 func TestEcosystem(t *testing.T) {
 	begin := time.Now()
 	if os.Geteuid() != 0 {
@@ -59,7 +59,7 @@ func TestEcosystem(t *testing.T) {
 	if *debPath == "" {
 		t.Fatal("no -deb given: run make e2e, which builds the package and passes it")
 	}
-	for _, p := range []string{icinga2Bin, nrpeBin, checkNRPE} {
+	for _, p := range []string{icinga2Bin, nrpeBin, checkNRPE, nagiosBin} {
 		if _, err := os.Stat(p); err != nil {
 			t.Fatalf("%s is missing: run internal/testkit/e2e/ensure-daemons (make e2e does)", p)
 		}
@@ -79,10 +79,12 @@ func TestEcosystem(t *testing.T) {
 	work := workDir(t)
 	icingaCnf := optionFile(t, work, "icinga.cnf", nagios, nil)
 	nrpeCnf := optionFile(t, work, "nrpe.cnf", nagios, sb.Server("m1"))
+	nagiosCnf := optionFile(t, work, "nagios.cnf", nagios, nil)
 
 	ic := startIcinga(ctx, t, work, sb, icingaCnf, nagios)
 	nr := startNRPE(ctx, t, work, sb, nrpeCnf, nagios)
-	t.Logf("sandbox, icinga2 and nrpe up after %s", time.Since(begin).Round(time.Second))
+	ng := startNagios(ctx, t, work, sb, nagiosCnf, nagios)
+	t.Logf("sandbox, icinga2, nrpe and nagios4 up after %s", time.Since(begin).Round(time.Second))
 
 	// The shipped services of the seed's hosts: every one must come out OK.
 	healthy := map[string]string{
@@ -94,6 +96,7 @@ func TestEcosystem(t *testing.T) {
 		healthy[s.Name+"!replication"] = "OK"
 	}
 	t.Run("icinga2 healthy", func(t *testing.T) { ic.waitStates(ctx, t, healthy, true) })
+	t.Run("nagios4 healthy", func(t *testing.T) { ng.waitStates(ctx, t, healthy) })
 	t.Run("nrpe healthy", func(t *testing.T) {
 		nr.compareAll(ctx, t, map[string]int{"check_repl_checksum": 0, "check_repl_io": 0})
 	})
@@ -111,6 +114,16 @@ func TestEcosystem(t *testing.T) {
 	}
 	faulty := map[string]string{"m2r1!replication": "CRITICAL", "m1!data-in-sync": "CRITICAL"}
 	t.Run("icinga2 faults", func(t *testing.T) { ic.waitStates(ctx, t, faulty, false) })
+	// Nagios: every service forced again, each with its state after the
+	// faults: the two above, and all three plugins run again.
+	after := map[string]string{}
+	for svc, state := range healthy {
+		after[svc] = state
+	}
+	for svc, state := range faulty {
+		after[svc] = state
+	}
+	t.Run("nagios4 faults", func(t *testing.T) { ng.waitStates(ctx, t, after) })
 	t.Run("nrpe faults", func(t *testing.T) { nr.compareAll(ctx, t, map[string]int{"check_repl_checksum": 2}) })
 	t.Logf("end-to-end run took %s", time.Since(begin).Round(time.Second))
 }
@@ -132,10 +145,12 @@ func pluginNames(t *testing.T) []string {
 // it was installed before the test.
 func installPackage(t *testing.T, deb string) {
 	before, _ := exec.Command("dpkg-query", "-W", "-f=${Status}", pkgName).Output()
-	run(t, "dpkg", "-i", deb)
+	if out, err := dpkg("-i", deb); err != nil {
+		t.Fatalf("dpkg -i %s: %v\n%s", deb, err, out)
+	}
 	if !strings.Contains(string(before), "ok installed") {
 		t.Cleanup(func() {
-			if out, err := exec.Command("dpkg", "-P", pkgName).CombinedOutput(); err != nil {
+			if out, err := dpkg("-P", pkgName); err != nil {
 				t.Errorf("dpkg -P %s: %v\n%s", pkgName, err, out)
 			}
 			if _, err := os.Stat(dataDir); err == nil {
@@ -145,12 +160,42 @@ func installPackage(t *testing.T, deb string) {
 	}
 }
 
+// dpkg runs dpkg with args, waiting up to two minutes for the lock when
+// another dpkg or apt-get holds it (unattended upgrades, a parallel job).
+func dpkg(args ...string) ([]byte, error) {
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		out, err := exec.Command("dpkg", args...).CombinedOutput()
+		if err == nil || !bytes.Contains(out, []byte("lock")) || time.Now().After(deadline) {
+			return out, err
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
 // checkPackage checks what dpkg installed: static plugins answering -V,
 // their man pages, the shipped definitions, no runtime dependency.
 func checkPackage(t *testing.T, names []string) {
 	status, err := exec.Command("dpkg-query", "-W", "-f=${Status} ${Depends}", pkgName).Output()
 	if err != nil || strings.TrimSpace(string(status)) != "install ok installed" {
 		t.Errorf("dpkg-query %s: %q (%v); want installed with no Depends", pkgName, status, err)
+	}
+	// One version in every place: the package, -V (below), the man pages.
+	pkgVersion, err := exec.Command("dpkg-query", "-W", "-f=${Version}", pkgName).Output()
+	if err != nil || (*version != "" && string(pkgVersion) != *version) {
+		t.Errorf("dpkg-query -W -f='${Version}' %s: %q (%v), want %q", pkgName, pkgVersion, err, *version)
+	}
+	maintainer, err := exec.Command("dpkg-query", "-W", "-f=${Maintainer}", pkgName).Output()
+	if err != nil || !regexp.MustCompile(`^[^<>]+ <[^@<>\s]+@[^@<>\s]+\.[a-z]+>$`).Match(maintainer) {
+		t.Errorf("Maintainer %q (%v) is not \"Name <address>\"", maintainer, err)
+	}
+	docDir := "/usr/share/doc/" + pkgName
+	if got, want := readFile(t, filepath.Join(docDir, "copyright")), readFile(t, filepath.Join(clitest.Root(t), "packaging", "copyright")); got != want {
+		t.Errorf("%s/copyright is not packaging/copyright", docDir)
+	}
+	changelog := readGzip(t, filepath.Join(docDir, "changelog.gz"))
+	if want := pkgName + " (" + string(pkgVersion) + ") "; !strings.HasPrefix(changelog, want) {
+		t.Errorf("the changelog's newest entry is not the package's version: %q, want it to start with %q", firstLine(changelog), want)
 	}
 	for _, name := range names {
 		path := filepath.Join(pluginDir, name)
@@ -174,7 +219,7 @@ func checkPackage(t *testing.T, names []string) {
 			f.Close()
 		}
 		page := readGzip(t, filepath.Join(manDir, name+".1.gz"))
-		for _, s := range []string{".TH " + strings.ToUpper(name) + " 1", ".SH OPTIONS", ".SH EXIT STATUS", ".SH EXAMPLES"} {
+		for _, s := range []string{".TH " + strings.ToUpper(name) + " 1 \"\" \"replmon " + string(pkgVersion) + "\"", ".SH OPTIONS", ".SH EXIT STATUS", ".SH EXAMPLES"} {
 			if !strings.Contains(page, s) {
 				t.Errorf("man page of %s lacks %q", name, s)
 			}
@@ -619,12 +664,6 @@ func freePort(t *testing.T) int {
 func firstLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
-}
-
-func run(t *testing.T, name string, args ...string) {
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
 }
 
 func readFile(t *testing.T, path string) string {
