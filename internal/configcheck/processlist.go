@@ -29,23 +29,23 @@ func parseProcesslist(rs *query.Result, user string) ([]DumpThread, bool, error)
 		return nil, false, fmt.Errorf("%s: want columns User, Host and Command, got %s", ProcesslistQuery, strings.Join(rs.Columns, ", "))
 	}
 	for _, row := range rs.Rows {
-		if in, _ := value(row, info); strings.EqualFold(strings.TrimSpace(in), ProcesslistQuery) {
-			user, _ = value(row, u)
+		if in, _ := query.Value(row, info); strings.EqualFold(strings.TrimSpace(in), ProcesslistQuery) {
+			user, _ = query.Value(row, u)
 			break
 		}
 	}
 	var dumps []DumpThread
 	others := false
 	for _, row := range rs.Rows {
-		ru, _ := value(row, u)
+		ru, _ := query.Value(row, u)
 		if ru != user {
 			others = true
 		}
-		c, _ := value(row, cmd)
+		c, _ := query.Value(row, cmd)
 		if !strings.HasPrefix(strings.ToLower(c), "binlog dump") {
 			continue
 		}
-		host, _ := value(row, h)
+		host, _ := query.Value(row, h)
 		dumps = append(dumps, DumpThread{User: ru, Host: clientHost(host), Command: c})
 	}
 	return dumps, others, nil

@@ -108,7 +108,7 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 			{ProcesslistQuery, ProcesslistQuery},
 		}
 		for _, st := range stmts {
-			rs, err := queryResult(ctx, q, st.stmt)
+			rs, err := q.Query(ctx, st.stmt)
 			var se *query.ServerError
 			switch {
 			case errors.As(err, &se):

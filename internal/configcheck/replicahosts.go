@@ -90,10 +90,10 @@ func replicaHostsStatement(id server.Identity) string {
 func readReplicas(ctx context.Context, q query.Runner, id server.Identity, user string) Replicas {
 	var r Replicas
 	if stmt := replicaHostsStatement(id); stmt != "" {
-		rs, err := queryResult(ctx, q, stmt)
+		rs, err := q.Query(ctx, stmt)
 		if err != nil && query.IsSyntaxError(err) && stmt != server.ShowSlaveHosts {
 			stmt = server.ShowSlaveHosts
-			rs, err = queryResult(ctx, q, stmt)
+			rs, err = q.Query(ctx, stmt)
 		}
 		if err == nil {
 			r.Stmt = stmt
@@ -111,7 +111,7 @@ func readReplicas(ctx context.Context, q query.Runner, id server.Identity, user 
 		}
 		r.HostsErr = fmt.Errorf("%s: %w", stmt, err)
 	}
-	rs, err := queryResult(ctx, q, ProcesslistQuery)
+	rs, err := q.Query(ctx, ProcesslistQuery)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", ProcesslistQuery, query.Explain(err))
 		if r.HostsErr != nil {
@@ -140,18 +140,18 @@ func parseReplicaHosts(rs *query.Result) ([]ReplicaHost, error) {
 	var out []ReplicaHost
 	for _, row := range rs.Rows {
 		var h ReplicaHost
-		if v, ok := value(row, id); ok {
+		if v, ok := query.Value(row, id); ok {
 			h.ServerID, _ = parseInt(v)
 		}
-		h.Host, _ = value(row, host)
-		if v, ok := value(row, port); ok {
+		h.Host, _ = query.Value(row, host)
+		if v, ok := query.Value(row, port); ok {
 			p, _ := parseInt(v)
 			h.Port = int(p)
 		}
-		if v, ok := value(row, src); ok {
+		if v, ok := query.Value(row, src); ok {
 			h.SourceID, _ = parseInt(v)
 		}
-		h.UUID, _ = value(row, uuid)
+		h.UUID, _ = query.Value(row, uuid)
 		out = append(out, h)
 	}
 	return out, nil

@@ -84,7 +84,7 @@ func VariablesQuery(names []string) string {
 // readVariables runs VariablesQuery and returns the variables by lower-case name.
 func readVariables(ctx context.Context, q query.Runner, names []string) (map[string]string, error) {
 	stmt := VariablesQuery(names)
-	rs, err := queryResult(ctx, q, stmt)
+	rs, err := q.Query(ctx, stmt)
 	if err != nil {
 		return nil, fmt.Errorf("SHOW GLOBAL VARIABLES: %w", query.Explain(err))
 	}
@@ -99,14 +99,12 @@ func parseVariables(rs *query.Result) (map[string]string, error) {
 	}
 	vars := make(map[string]string, len(rs.Rows))
 	for _, row := range rs.Rows {
-		if row[name] == nil {
+		n, ok := query.Value(row, name)
+		if !ok {
 			continue
 		}
-		v := ""
-		if row[value] != nil {
-			v = *row[value]
-		}
-		vars[strings.ToLower(*row[name])] = v
+		v, _ := query.Value(row, value)
+		vars[strings.ToLower(n)] = v
 	}
 	return vars, nil
 }
