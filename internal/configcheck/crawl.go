@@ -8,11 +8,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/query"
 )
 
 // Dialer connects to the server at addr; close releases the connection.
-type Dialer func(ctx context.Context, addr string) (q query.Runner, close func(), err error)
+type Dialer func(ctx context.Context, addr address.Addr) (q query.Runner, close func(), err error)
 
 // Crawler reads servers in parallel and follows replication links as the
 // mode asks: never (Set), up the sources of the audited server (Single), or
@@ -61,7 +62,7 @@ func (c *Crawler) debugf(level int, format string, args ...any) {
 
 // target is an address to read and how it was found.
 type target struct {
-	addr     string
+	addr     address.Addr
 	given    bool
 	foundVia string
 }
@@ -75,7 +76,7 @@ func (c *Crawler) readAll(ctx context.Context, ts []target) []*Snapshot {
 	var mu sync.Mutex
 	pending := map[string]bool{}
 	for _, t := range ts {
-		pending[t.addr] = true
+		pending[t.addr.String()] = true
 	}
 	report := func() {
 		var p []string
@@ -97,7 +98,7 @@ func (c *Crawler) readAll(ctx context.Context, ts []target) []*Snapshot {
 			out[i] = c.readOne(rctx, t.addr)
 			c.debugf(1, "read %s in %v: %s", t.addr, time.Since(start).Round(time.Millisecond), summarize(out[i]))
 			mu.Lock()
-			delete(pending, t.addr)
+			delete(pending, t.addr.String())
 			report()
 			mu.Unlock()
 		}()
@@ -116,7 +117,7 @@ func summarize(s *Snapshot) string {
 }
 
 // readOne connects to addr and reads its snapshot.
-func (c *Crawler) readOne(ctx context.Context, addr string) *Snapshot {
+func (c *Crawler) readOne(ctx context.Context, addr address.Addr) *Snapshot {
 	budget := "in time"
 	if d, ok := ctx.Deadline(); ok {
 		budget = "within " + time.Until(d).Round(10*time.Millisecond).String()
@@ -139,7 +140,7 @@ func (c *Crawler) readOne(ctx context.Context, addr string) *Snapshot {
 // Crawl reads the given servers and, as mode asks, those it finds through
 // them; it returns the topology with the given servers (or, in Discover,
 // every server found) marked audited.
-func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topology {
+func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []address.Addr) *Topology {
 	maxServers := c.MaxServers
 	if maxServers <= 0 {
 		maxServers = 64
@@ -178,10 +179,7 @@ func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topolog
 
 	var first []target
 	for _, a := range addrs {
-		k := addrKey(a)
-		if k == "" {
-			k = a
-		}
+		k := a.Key()
 		if tried[k] {
 			continue
 		}
@@ -238,9 +236,9 @@ func (c *Crawler) singleNeedsMore(t *Topology, hop int) bool {
 // and in Discover mode registered replicas not yet read.
 func (c *Crawler) nextTargets(t *Topology, mode Mode, tried map[string]bool) []target {
 	var out []target
-	try := func(addr, via string) {
-		k := addrKey(addr)
-		if k == "" || tried[k] {
+	try := func(addr address.Addr, via string) {
+		k := addr.Key()
+		if tried[k] {
 			return
 		}
 		tried[k] = true
@@ -271,7 +269,7 @@ func (c *Crawler) nextTargets(t *Topology, mode Mode, tried map[string]bool) []t
 			continue
 		}
 		for _, h := range n.Replicas.Registered {
-			if a := h.Addr(); a != "" && !known[addrKey(a)] {
+			if a := h.Addr(); !a.IsZero() && !known[a.Key()] {
 				try(a, "replica of "+n.Name())
 			}
 		}
@@ -302,7 +300,7 @@ func discoverNotes(t *Topology) []string {
 			}
 		default:
 			for _, h := range r.Registered {
-				if h.Addr() == "" && !registeredInSet(n, h) {
+				if h.Addr().IsZero() && !registeredInSet(n, h) {
 					notes = append(notes, fmt.Sprintf("could not follow the replica with server_id %d of %s: it reports no report_host/report_port", h.ServerID, n.Name()))
 				}
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
@@ -67,7 +68,7 @@ func TestSingleFollowsARingOfThree(t *testing.T) {
 	if len(tp.Nodes) != 3 || len(tp.Rings) != 1 || len(tp.Rings[0].Members) != 3 {
 		t.Fatalf("read %d servers, rings %v; want the ring of 3 (a, c read for context)", len(tp.Nodes), tp.Rings)
 	}
-	if got := tp.Audited(); len(got) != 1 || got[0].Addr != "b:3306" {
+	if got := tp.Audited(); len(got) != 1 || got[0].Addr.String() != "b:3306" {
 		t.Errorf("audited %v, want b alone", got)
 	}
 	fs := Evaluate(tp, Options{})
@@ -107,7 +108,7 @@ func TestDiscover(t *testing.T) {
 	if len(tp.Audited()) != 3 || len(tp.Notes) != 0 {
 		t.Errorf("discovered %d servers, notes %q; want m1, m2 (its source) and r1 (registered with m2)", len(tp.Audited()), tp.Notes)
 	}
-	if n := tp.Nodes[2]; n.Addr != "127.0.0.1:3308" || n.FoundVia != "replica of 127.0.0.1:3307" {
+	if n := tp.Nodes[2]; n.Addr.String() != "127.0.0.1:3308" || n.FoundVia != "replica of 127.0.0.1:3307" {
 		t.Errorf("third server %s found via %q", n.Addr, n.FoundVia)
 	}
 	ft = loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11"))
@@ -139,8 +140,8 @@ func TestSameServerTwice(t *testing.T) {
 func TestHungServerIsNamed(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11"))
 	serve := ft.dialer(nil)
-	c := &Crawler{User: "monitor", Dial: func(ctx context.Context, addr string) (query.Runner, func(), error) {
-		if addr == "127.0.0.1:3308" {
+	c := &Crawler{User: "monitor", Dial: func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
+		if addr.String() == "127.0.0.1:3308" {
 			<-ctx.Done()
 			return nil, nil, fmt.Errorf("cannot connect to %s: %w", addr, ctx.Err())
 		}
@@ -153,7 +154,7 @@ func TestHungServerIsNamed(t *testing.T) {
 	// still alive.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	tp := c.Crawl(ctx, Set, []string{"127.0.0.1:3306", "127.0.0.1:3307", "127.0.0.1:3308"})
+	tp := c.Crawl(ctx, Set, parseAddrs(t, "127.0.0.1:3306", "127.0.0.1:3307", "127.0.0.1:3308"))
 	if ctx.Err() != nil {
 		t.Errorf("the crawl returned after the caller's deadline: %v", ctx.Err())
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/recorded"
@@ -78,11 +79,11 @@ func (ft *fixtureTopology) server(t *testing.T, name string) *fixtureServer {
 // dialer serves each fixture at its address; other addresses are refused
 // as a closed port would be.
 func (ft *fixtureTopology) dialer(extra []string) Dialer {
-	return func(ctx context.Context, addr string) (query.Runner, func(), error) {
+	return func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
 		for _, s := range ft.Servers {
-			if s.Addr == addr {
+			if s.Addr == addr.String() {
 				fake := fakedb.New(fixtureScript(s, extra))
-				ft.fakes[addr] = fake
+				ft.fakes[s.Addr] = fake
 				return fake, func() {}, nil
 			}
 		}
@@ -106,7 +107,21 @@ func (ft *fixtureTopology) crawl(t *testing.T, mode Mode, extra []string, names 
 		addrs = append(addrs, ft.server(t, n).Addr)
 	}
 	c := &Crawler{Dial: ft.dialer(extra), User: "monitor", Extra: extra}
-	return c.Crawl(context.Background(), mode, addrs)
+	return c.Crawl(context.Background(), mode, parseAddrs(t, addrs...))
+}
+
+// parseAddrs parses server addresses, for tests.
+func parseAddrs(t *testing.T, specs ...string) []address.Addr {
+	t.Helper()
+	var out []address.Addr
+	for _, s := range specs {
+		a, err := address.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // portOf returns the port of an address, for tests.

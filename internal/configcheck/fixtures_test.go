@@ -49,7 +49,7 @@ func render(t *Topology, fs []Finding) string {
 func only(fs []Finding, rule, addr string) []Finding {
 	var out []Finding
 	for _, f := range fs {
-		if f.Rule == rule && f.Node.Addr == addr {
+		if f.Rule == rule && f.Node.Addr.String() == addr {
 			out = append(out, f)
 		}
 	}
@@ -85,7 +85,7 @@ func TestRecordedVersions(t *testing.T) {
 			}
 			var bad []string
 			for _, f := range fs {
-				if f.Level > Info && f.Node.Addr == r1.Addr && f.Rule != RuleReadOnly {
+				if f.Level > Info && f.Node.Addr.String() == r1.Addr && f.Rule != RuleReadOnly {
 					bad = append(bad, f.Rule)
 				}
 			}
@@ -93,7 +93,7 @@ func TestRecordedVersions(t *testing.T) {
 				t.Errorf("r1 also breaks %v, want %v", bad, vc.r1Extra)
 			}
 			for _, f := range fs {
-				if f.Level > Info && f.Node.Addr != r1.Addr && f.Node.Addr != m2.Addr {
+				if f.Level > Info && f.Node.Addr.String() != r1.Addr && f.Node.Addr.String() != m2.Addr {
 					t.Errorf("unexpected finding on %s: %s", f.Node.Addr, f)
 				}
 			}

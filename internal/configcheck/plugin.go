@@ -89,11 +89,11 @@ func setup(app *kingpin.Application) cli.Check {
 			return err
 		}
 
-		mode, addrs := Single, []string{cfg.Addr()}
+		mode, addrs := Single, []address.Addr{cfg.Address()}
 		if len(servers.Addrs) > 0 {
 			mode, addrs = Set, nil
 			for _, a := range servers.Addrs {
-				addrs = append(addrs, cfg.WithAddr(a).Addr())
+				addrs = append(addrs, cfg.WithAddr(a).Address())
 			}
 		}
 		if discover {
@@ -112,14 +112,13 @@ func setup(app *kingpin.Application) cli.Check {
 // dialer connects with cfg's credentials to any address, cfg's own
 // address (perhaps a socket) included; one connection per server.
 func dialer(cfg mysqlconn.Config) Dialer {
-	return func(ctx context.Context, addr string) (query.Runner, func(), error) {
+	return func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
 		c := cfg
-		if addr != cfg.Addr() {
-			a, err := address.Parse(addr)
-			if err != nil {
+		if addr != cfg.Address() {
+			if err := givable(addr); err != nil {
 				return nil, nil, err
 			}
-			c = cfg.WithAddr(a)
+			c = cfg.WithAddr(addr)
 		}
 		db, err := c.Open(ctx, 1)
 		if err != nil {
@@ -127,4 +126,16 @@ func dialer(cfg mysqlconn.Config) Dialer {
 		}
 		return mysqlconn.SQL(db), func() { _ = db.Close() }, nil
 	}
+}
+
+// givable refuses an address read from a server (a channel's source, a
+// registered replica) that could not be given with --server: a host that
+// is no host name or IP address, or no port. The error is address.Parse's.
+func givable(a address.Addr) error {
+	spec := a.String()
+	if a.Port == 0 {
+		spec += ":0" // String leaves a missing port out; Parse must see it
+	}
+	_, err := address.Parse(spec)
+	return err
 }

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
@@ -22,12 +21,13 @@ type ReplicaHost struct {
 	UUID     string // Slave_UUID / Replica_UUID (MySQL 5.6+), "" otherwise
 }
 
-// Addr returns host:port, or "" when the replica reported no host.
-func (h ReplicaHost) Addr() string {
+// Addr returns the replica's reported address, or the zero Addr when it
+// reported no host or no port.
+func (h ReplicaHost) Addr() address.Addr {
 	if h.Host == "" || h.Port == 0 {
-		return ""
+		return address.Addr{}
 	}
-	return net.JoinHostPort(h.Host, strconv.Itoa(h.Port))
+	return address.TCP(h.Host, h.Port)
 }
 
 // Replicas is what a server tells about the replicas connected to it.

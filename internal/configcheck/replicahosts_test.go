@@ -30,7 +30,7 @@ func TestParseReplicaHosts(t *testing.T) {
 			t.Errorf("%s: %+v %v", tc.name, got, err)
 		}
 	}
-	if got := (ReplicaHost{Host: "r1.db", Port: 3307}).Addr(); got != "r1.db:3307" {
+	if got := (ReplicaHost{Host: "r1.db", Port: 3307}).Addr().String(); got != "r1.db:3307" {
 		t.Errorf("Addr %q", got)
 	}
 	if _, err := parseReplicaHosts(&query.Result{Columns: []string{"Server_id"}}); err == nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/replmon/replmon/internal/address"
 )
 
 // Role is what a server is in replication, as --role names it.
@@ -269,7 +271,7 @@ func (t *Topology) downstreamOf(n *Node) downstream {
 			if known[h.ServerID] || srcIDs[h.ServerID] {
 				continue
 			}
-			if a := h.Addr(); a != "" {
+			if a := h.Addr(); !a.IsZero() {
 				d.Named = append(d.Named, fmt.Sprintf("%s (server_id %d)", a, h.ServerID))
 			} else {
 				d.Named = append(d.Named, fmt.Sprintf("server_id %d", h.ServerID))
@@ -286,11 +288,13 @@ func (t *Topology) downstreamOf(n *Node) downstream {
 	dumps := append([]DumpThread(nil), n.Replicas.Dumps...)
 	for _, e := range n.Out {
 		hosts := map[string]bool{}
-		for _, k := range e.Replica.keys() {
-			hosts[k[:strings.LastIndexByte(k, ':')]] = true
+		for _, a := range e.Replica.addrs() {
+			if a.Socket == "" {
+				hosts[address.NormalHost(a.Host)] = true
+			}
 		}
 		for i, dt := range dumps {
-			if hosts[normHost(dt.Host)] {
+			if hosts[address.NormalHost(dt.Host)] {
 				dumps = append(dumps[:i], dumps[i+1:]...)
 				break
 			}
@@ -326,7 +330,7 @@ func (t *Topology) Describe(n *Node) string {
 		if !f.Forced {
 			var srcs []string
 			for _, e := range n.In {
-				srcs = append(srcs, e.SourceAddr())
+				srcs = append(srcs, e.SourceAddr().String())
 			}
 			parts = append(parts, "replica of "+strings.Join(srcs, ", "))
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/clitest"
@@ -39,7 +40,11 @@ func mk(addr string, id int, version string, kv ...string) *Snapshot {
 			vars[kv[i]] = kv[i+1]
 		}
 	}
-	return &Snapshot{Addr: addr, ID: ident, Vars: vars, Replicas: Replicas{Stmt: "SHOW SLAVE HOSTS"}}
+	a, err := address.Parse(addr)
+	if err != nil {
+		panic(err)
+	}
+	return &Snapshot{Addr: a, ID: ident, Vars: vars, Replicas: Replicas{Stmt: "SHOW SLAVE HOSTS"}}
 }
 
 // from adds a running channel to each source address.
@@ -288,7 +293,7 @@ func TestRulesTable(t *testing.T) {
 			name:  "unreachable",
 			mode:  Set,
 			opts:  Options{Unreachable: Critical},
-			snaps: []*Snapshot{mk("m:3306", 1, maria, "read_only", "OFF"), {Addr: "gone:3306", Err: errors.New("cannot connect to gone:3306: connection refused")}},
+			snaps: []*Snapshot{mk("m:3306", 1, maria, "read_only", "OFF"), {Addr: address.TCP("gone", 3306), Err: errors.New("cannot connect to gone:3306: connection refused")}},
 			want:  []string{"CRITICAL reachable@gone:3306"},
 			text:  map[string]string{"reachable@gone:3306": "cannot be audited: cannot connect to gone:3306: connection refused"},
 		},
@@ -379,7 +384,7 @@ func TestTreeGolden(t *testing.T) {
 		mk("multi:3306", 31, "8.0.36").from("m:3306", "c:3306"),
 		mk("lost:3306", 40, "8.0.36").from("outside:3306"),
 		mk("gone-child:3306", 41, "8.0.36").from("gone:3306"),
-		{Addr: "gone:3306", Err: errors.New("connection refused")},
+		{Addr: address.TCP("gone", 3306), Err: errors.New("connection refused")},
 	}
 	tp := topo(Set, snaps...)
 	fs := Evaluate(tp, Options{Unreachable: Critical})

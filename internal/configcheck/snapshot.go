@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
@@ -13,7 +14,7 @@ import (
 // Snapshot is everything read from one server; the rules judge snapshots
 // without a connection.
 type Snapshot struct {
-	Addr string // the address it was reached at, "host:port" (or "unix:/path")
+	Addr address.Addr // the address it was reached at
 	// Err is set when the server could not be reached or identified; nothing
 	// else is known then.
 	Err error
@@ -78,7 +79,7 @@ func (s *Snapshot) LogReplicaUpdatesVar() string {
 // readSnapshot reads one server over q with four statements: its identity,
 // the audited variables (plus extra ones), its replication channels and its
 // replicas. user is the login name, used to read the processlist.
-func readSnapshot(ctx context.Context, q query.Runner, addr, user string, extra []string) *Snapshot {
+func readSnapshot(ctx context.Context, q query.Runner, addr address.Addr, user string, extra []string) *Snapshot {
 	s := &Snapshot{Addr: addr}
 	id, err := server.Detect(ctx, q)
 	if err != nil {

@@ -2,11 +2,10 @@ package configcheck
 
 import (
 	"fmt"
-	"net"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/replica"
 )
 
@@ -36,10 +35,10 @@ const (
 // Node is one server of a topology.
 type Node struct {
 	*Snapshot
-	Aliases  []string // other addresses the same server was reached at
-	Audited  bool     // its own rules are judged (false: read only to place the audited ones)
-	Given    bool     // named on the command line
-	FoundVia string   // how a followed server was found, e.g. "source of 127.0.0.1:3307"
+	Aliases  []address.Addr // other addresses the same server was reached at
+	Audited  bool           // its own rules are judged (false: read only to place the audited ones)
+	Given    bool           // named on the command line
+	FoundVia string         // how a followed server was found, e.g. "source of 127.0.0.1:3307"
 
 	In  []*Edge // its replication channels
 	Out []*Edge // the channels of servers in the topology that replicate from it
@@ -48,14 +47,14 @@ type Node struct {
 }
 
 // Name returns the server's address for messages.
-func (n *Node) Name() string { return n.Addr }
+func (n *Node) Name() string { return n.Addr.String() }
 
 // Label returns the address with the server_id, e.g. "db2:3306 (server_id 2)".
 func (n *Node) Label() string {
 	if id, ok := n.ServerID(); ok {
 		return fmt.Sprintf("%s (server_id %d)", n.Addr, id)
 	}
-	return n.Addr
+	return n.Addr.String()
 }
 
 // Edge is one replication channel: Replica replicates from Source.
@@ -66,8 +65,8 @@ type Edge struct {
 }
 
 // SourceAddr returns the source address as the channel has it.
-func (e *Edge) SourceAddr() string {
-	return net.JoinHostPort(e.Channel.SourceHost, strconv.Itoa(e.Channel.SourcePort))
+func (e *Edge) SourceAddr() address.Addr {
+	return address.TCP(e.Channel.SourceHost, e.Channel.SourcePort)
 }
 
 // SourceLabel names the source: its label when it is in the topology, else
@@ -79,7 +78,7 @@ func (e *Edge) SourceLabel() string {
 	if e.Channel.SourceServerID != 0 {
 		return fmt.Sprintf("%s (server_id %d)", e.SourceAddr(), e.Channel.SourceServerID)
 	}
-	return e.SourceAddr()
+	return e.SourceAddr().String()
 }
 
 // Ring is a set of servers that replicate from each other (a strongly
@@ -109,61 +108,38 @@ func (t *Topology) Audited() []*Node {
 	return out
 }
 
-// hostKey normalises a host:port for matching: lower case, loopback names
-// folded into 127.0.0.1.
-func hostKey(host string, port int) string {
-	return normHost(host) + ":" + strconv.Itoa(port)
+// addrs returns every address the server is known by: where it was
+// reached, 127.0.0.1 with its port when that was a socket, and its hostname
+// and report_host with its port.
+func (n *Node) addrs() []address.Addr {
+	out := append([]address.Addr{n.Addr}, n.Aliases...)
+	if !n.Reachable() {
+		return out
+	}
+	port, okPort := n.Int("port")
+	if okPort {
+		if n.Addr.Socket != "" {
+			out = append(out, address.TCP("127.0.0.1", int(port)))
+		}
+		if h, ok := n.Var("hostname"); ok && h != "" {
+			out = append(out, address.TCP(h, int(port)))
+		}
+	}
+	if h, ok := n.Var("report_host"); ok && h != "" {
+		if rp, ok := n.Int("report_port"); ok && rp > 0 {
+			out = append(out, address.TCP(h, int(rp)))
+		} else if okPort {
+			out = append(out, address.TCP(h, int(port)))
+		}
+	}
+	return out
 }
 
-// normHost normalises a host name for matching.
-func normHost(host string) string {
-	h := strings.ToLower(strings.Trim(host, "[]"))
-	switch h {
-	case "localhost", "::1", "localhost.localdomain":
-		h = "127.0.0.1"
-	}
-	return h
-}
-
-// addrKey normalises an address "host:port"; "" when it is not one.
-func addrKey(addr string) string {
-	h, p, err := net.SplitHostPort(addr)
-	if err != nil {
-		return ""
-	}
-	port, err := strconv.Atoi(p)
-	if err != nil {
-		return ""
-	}
-	return hostKey(h, port)
-}
-
-// keys returns every normalised address the server is known by: where it was
-// reached, its hostname and report_host with its port.
+// keys returns the address.Key of every address the server is known by.
 func (n *Node) keys() []string {
 	var out []string
-	for _, a := range append([]string{n.Addr}, n.Aliases...) {
-		if k := addrKey(a); k != "" {
-			out = append(out, k)
-		}
-	}
-	if n.Reachable() {
-		port, okPort := n.Int("port")
-		if okPort {
-			if strings.HasPrefix(n.Addr, "unix:") {
-				out = append(out, hostKey("127.0.0.1", int(port)))
-			}
-			if h, ok := n.Var("hostname"); ok && h != "" {
-				out = append(out, hostKey(h, int(port)))
-			}
-		}
-		if h, ok := n.Var("report_host"); ok && h != "" {
-			if rp, ok := n.Int("report_port"); ok && rp > 0 {
-				out = append(out, hostKey(h, int(rp)))
-			} else if okPort {
-				out = append(out, hostKey(h, int(port)))
-			}
-		}
+	for _, a := range n.addrs() {
+		out = append(out, a.Key())
 	}
 	return out
 }
@@ -218,7 +194,7 @@ func Build(mode Mode, nodes []*Node) *Topology {
 // resolve finds the node a channel replicates from: by address, else by
 // source UUID, else by source server_id on the same port.
 func (t *Topology) resolve(byKey map[string]*Node, c replica.Channel) *Node {
-	if n := byKey[hostKey(c.SourceHost, c.SourcePort)]; n != nil {
+	if n := byKey[address.TCP(c.SourceHost, c.SourcePort).Key()]; n != nil {
 		return n
 	}
 	if c.SourceUUID != "" {
@@ -309,7 +285,7 @@ func nodeLess(a, b *Node) bool {
 	if oka && ia != ib {
 		return ia < ib
 	}
-	return a.Addr < b.Addr
+	return a.Addr.String() < b.Addr.String()
 }
 
 // sortNodes sorts servers with nodeLess.

@@ -128,7 +128,7 @@ func alsoFrom(n, parent *Node) string {
 	var others []string
 	for _, e := range n.In {
 		if e.Source != parent {
-			others = append(others, e.SourceAddr())
+			others = append(others, e.SourceAddr().String())
 		}
 	}
 	if len(others) == 0 {
@@ -142,7 +142,7 @@ func outside(t *Topology, n *Node) string {
 	var addrs []string
 	for _, e := range n.In {
 		if e.Source == nil {
-			addrs = append(addrs, e.SourceAddr())
+			addrs = append(addrs, e.SourceAddr().String())
 		}
 	}
 	if len(addrs) == 0 {
