@@ -75,6 +75,9 @@ func (f Facts) PureReplica() (yes, maybe bool) {
 	return yes, maybe
 }
 
+// PureReplicaWhy says why PureReplica could not be decided.
+func (f Facts) PureReplicaWhy() string { return f.Why(AskReplica, AskRing, AskHasReplicas) }
+
 // Relays reports whether changes it receives must be passed on: it both
 // replicates and has replicas, or it is in a ring; maybe is true when that
 // is not known.
@@ -84,15 +87,33 @@ func (f Facts) Relays() (yes, maybe bool) {
 	return yes, maybe
 }
 
-// whyRelayUnknown says why Relays could not be decided.
-func (f Facts) whyRelayUnknown() string {
-	switch {
-	case f.Ring == Maybe:
-		return f.RingWhy
-	case f.Replica == Maybe:
-		return f.ReplicaWhy
+// RelaysWhy says why Relays could not be decided.
+func (f Facts) RelaysWhy() string { return f.Why(AskRing, AskReplica, AskHasReplicas) }
+
+// Question is one of the role questions Facts answers.
+type Question int8
+
+// The role questions, to name the one whose reason a message gives.
+const (
+	AskReplica     Question = iota // does it replicate from a source?
+	AskHasReplicas                 // does some server replicate from it?
+	AskRing                        // is it in a ring of masters?
+)
+
+// Why returns the reason given with the first of qs answered Maybe, "" when
+// none is: a rule names the unknown that matters most to it first.
+func (f Facts) Why(qs ...Question) string {
+	for _, q := range qs {
+		switch {
+		case q == AskReplica && f.Replica == Maybe:
+			return f.ReplicaWhy
+		case q == AskHasReplicas && f.HasReplicas == Maybe:
+			return f.HasReplicasWhy
+		case q == AskRing && f.Ring == Maybe:
+			return f.RingWhy
+		}
 	}
-	return f.HasReplicasWhy
+	return ""
 }
 
 // Facts answers the role questions for n, from --role when it was given.

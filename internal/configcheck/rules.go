@@ -176,11 +176,7 @@ func (j *judge) logBin() {
 	case yes:
 		j.add(RuleLogBin, Critical, fix, "log_bin is OFF on %s: without a binary log it has nothing to send its replicas", j.who())
 	default:
-		why := f.HasReplicasWhy
-		if f.Ring == Maybe {
-			why = f.RingWhy
-		}
-		j.add(RuleLogBin, Unknown, fix, "log_bin is OFF, which is wrong if anything replicates from this server; %s", why)
+		j.add(RuleLogBin, Unknown, fix, "log_bin is OFF, which is wrong if anything replicates from this server; %s", f.Why(AskRing, AskHasReplicas))
 	}
 }
 
@@ -204,7 +200,7 @@ func (j *judge) logSlaveUpdates() {
 		j.add(RuleLogSlaveUpdates, Pass, Fix{}, "%s is ON", name)
 		return
 	case maybe:
-		j.add(RuleLogSlaveUpdates, Unknown, fix, "%s is OFF, which loses writes if this server relays changes to replicas; %s", name, j.f.whyRelayUnknown())
+		j.add(RuleLogSlaveUpdates, Unknown, fix, "%s is OFF, which loses writes if this server relays changes to replicas; %s", name, j.f.RelaysWhy())
 		return
 	}
 	var from []string
@@ -268,17 +264,6 @@ func (j *judge) autoIncrement() {
 	}
 }
 
-// pureWhy says why PureReplica could not be decided.
-func (f Facts) pureWhy() string {
-	switch {
-	case f.Replica == Maybe:
-		return f.ReplicaWhy
-	case f.Ring == Maybe:
-		return f.RingWhy
-	}
-	return f.HasReplicasWhy
-}
-
 func (j *judge) readOnly() {
 	pure, maybe := j.f.PureReplica()
 	if !pure && !maybe {
@@ -299,7 +284,7 @@ func (j *judge) readOnly() {
 	case pure:
 		j.add(RuleReadOnly, Warning, fix, "read_only is OFF on a replica: applications can write to it, and what they write exists nowhere else (the replica silently diverges from its source)")
 	default:
-		j.add(RuleReadOnly, Unknown, fix, "read_only is OFF, which is wrong on a replica; %s", j.f.pureWhy())
+		j.add(RuleReadOnly, Unknown, fix, "read_only is OFF, which is wrong on a replica; %s", j.f.PureReplicaWhy())
 	}
 }
 
