@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/configcheck/read"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/recorded"
@@ -32,9 +34,9 @@ func fixtureScript(fs *fixtureServer, extra []string) map[string]fakedb.Result {
 			s[stmt] = r
 		}
 	}
-	names := variableNames(extra)
+	names := read.VariableNames(extra)
 	if v, ok := fs.Variables(names); ok {
-		s[VariablesQuery(names)] = v
+		s[read.VariablesQuery(names)] = v
 	}
 	return s
 }
@@ -78,7 +80,7 @@ func (ft *fixtureTopology) server(t *testing.T, name string) *fixtureServer {
 
 // dialer serves each fixture at its address; other addresses are refused
 // as a closed port would be.
-func (ft *fixtureTopology) dialer(extra []string) Dialer {
+func (ft *fixtureTopology) dialer(extra []string) read.Dialer {
 	return func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
 		for _, s := range ft.Servers {
 			if s.Addr == addr.String() {
@@ -100,13 +102,13 @@ func (ft *fixtureTopology) queries(addr string) []string {
 }
 
 // crawl audits the fixtures in mode, starting from the named servers.
-func (ft *fixtureTopology) crawl(t *testing.T, mode Mode, extra []string, names ...string) *Topology {
+func (ft *fixtureTopology) crawl(t *testing.T, mode topology.Mode, extra []string, names ...string) *topology.Topology {
 	t.Helper()
 	var addrs []string
 	for _, n := range names {
 		addrs = append(addrs, ft.server(t, n).Addr)
 	}
-	c := &Crawler{Dial: ft.dialer(extra), User: "monitor", Extra: extra}
+	c := &read.Crawler{Dial: ft.dialer(extra), User: "monitor", Extra: extra}
 	return c.Crawl(context.Background(), mode, parseAddrs(t, addrs...))
 }
 

@@ -1,8 +1,7 @@
-package configcheck
+package topology
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/replmon/replmon/internal/address"
@@ -20,16 +19,6 @@ const (
 	Set
 	// Discover audits the given servers and every server it can reach from them.
 	Discover
-)
-
-// Tri is a yes/no answer that may be unknown.
-type Tri int8
-
-// The three answers.
-const (
-	No    Tri = iota // known not to hold
-	Yes              // known to hold
-	Maybe            // not known, for the reason given alongside
 )
 
 // Node is one server of a topology.
@@ -55,6 +44,56 @@ func (n *Node) Label() string {
 		return fmt.Sprintf("%s (server_id %d)", n.Addr, id)
 	}
 	return n.Addr.String()
+}
+
+// Addrs returns every address the server is known by: where it was
+// reached, 127.0.0.1 with its port when that was a socket, and its hostname
+// and report_host with its port.
+func (n *Node) Addrs() []address.Addr {
+	out := append([]address.Addr{n.Addr}, n.Aliases...)
+	if !n.Reachable() {
+		return out
+	}
+	port, okPort := n.Int("port")
+	if okPort {
+		if n.Addr.Socket != "" {
+			out = append(out, address.TCP("127.0.0.1", int(port)))
+		}
+		if h, ok := n.Var("hostname"); ok && h != "" {
+			out = append(out, address.TCP(h, int(port)))
+		}
+	}
+	if h, ok := n.Var("report_host"); ok && h != "" {
+		if rp, ok := n.Int("report_port"); ok && rp > 0 {
+			out = append(out, address.TCP(h, int(rp)))
+		} else if okPort {
+			out = append(out, address.TCP(h, int(port)))
+		}
+	}
+	return out
+}
+
+// Keys returns the address.Key of every address the server is known by.
+func (n *Node) Keys() []string {
+	var out []string
+	for _, a := range n.Addrs() {
+		out = append(out, a.Key())
+	}
+	return out
+}
+
+// Ring returns the ring of masters the server is in, or nil.
+func (n *Node) Ring() *Ring { return n.ring }
+
+// Sources returns the servers of the topology n replicates from.
+func (n *Node) Sources() map[*Node]bool {
+	out := map[*Node]bool{}
+	for _, e := range n.In {
+		if e.Source != nil {
+			out[e.Source] = true
+		}
+	}
+	return out
 }
 
 // Edge is one replication channel: Replica replicates from Source.
@@ -108,68 +147,13 @@ func (t *Topology) Audited() []*Node {
 	return out
 }
 
-// addrs returns every address the server is known by: where it was
-// reached, 127.0.0.1 with its port when that was a socket, and its hostname
-// and report_host with its port.
-func (n *Node) addrs() []address.Addr {
-	out := append([]address.Addr{n.Addr}, n.Aliases...)
-	if !n.Reachable() {
-		return out
-	}
-	port, okPort := n.Int("port")
-	if okPort {
-		if n.Addr.Socket != "" {
-			out = append(out, address.TCP("127.0.0.1", int(port)))
-		}
-		if h, ok := n.Var("hostname"); ok && h != "" {
-			out = append(out, address.TCP(h, int(port)))
-		}
-	}
-	if h, ok := n.Var("report_host"); ok && h != "" {
-		if rp, ok := n.Int("report_port"); ok && rp > 0 {
-			out = append(out, address.TCP(h, int(rp)))
-		} else if okPort {
-			out = append(out, address.TCP(h, int(port)))
-		}
-	}
-	return out
-}
-
-// keys returns the address.Key of every address the server is known by.
-func (n *Node) keys() []string {
-	var out []string
-	for _, a := range n.addrs() {
-		out = append(out, a.Key())
-	}
-	return out
-}
-
-// identityKey names a server whatever address reached it: its server_uuid
-// where it has one, else server_id, hostname and port together; "" when
-// those are unknown.
-func identityKey(s *Snapshot) string {
-	if !s.Reachable() {
-		return ""
-	}
-	if u, ok := s.Var("server_uuid"); ok && u != "" {
-		return "uuid:" + strings.ToLower(u)
-	}
-	id, ok1 := s.Var("server_id")
-	host, ok2 := s.Var("hostname")
-	port, ok3 := s.Var("port")
-	if !ok1 || !ok2 || !ok3 {
-		return ""
-	}
-	return "id:" + id + "@" + strings.ToLower(host) + ":" + port
-}
-
 // Build resolves the replication edges between nodes and finds the rings.
 func Build(mode Mode, nodes []*Node) *Topology {
 	t := &Topology{Mode: mode, Nodes: nodes}
 	byKey := map[string]*Node{}
 	for _, n := range nodes {
 		n.In, n.Out, n.ring = nil, nil, nil
-		for _, k := range n.keys() {
+		for _, k := range n.Keys() {
 			if _, taken := byKey[k]; !taken {
 				byKey[k] = n
 			}
@@ -219,76 +203,4 @@ func (t *Topology) resolve(byKey map[string]*Node, c replica.Channel) *Node {
 		return found
 	}
 	return nil
-}
-
-// findRings finds the strongly connected parts of two or more servers of
-// the graph source -> replica (Tarjan's algorithm).
-func (t *Topology) findRings() {
-	index := map[*Node]int{}
-	low := map[*Node]int{}
-	onStack := map[*Node]bool{}
-	var stack []*Node
-	next := 0
-	var visit func(n *Node)
-	visit = func(n *Node) {
-		index[n], low[n] = next, next
-		next++
-		stack = append(stack, n)
-		onStack[n] = true
-		for _, e := range n.Out {
-			m := e.Replica
-			if _, seen := index[m]; !seen {
-				visit(m)
-				low[n] = min(low[n], low[m])
-			} else if onStack[m] {
-				low[n] = min(low[n], index[m])
-			}
-		}
-		if low[n] != index[n] {
-			return
-		}
-		var members []*Node
-		for {
-			m := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			onStack[m] = false
-			members = append(members, m)
-			if m == n {
-				break
-			}
-		}
-		if len(members) < 2 {
-			return
-		}
-		sortNodes(members)
-		r := &Ring{Members: members}
-		for _, m := range members {
-			m.ring = r
-		}
-		t.Rings = append(t.Rings, r)
-	}
-	for _, n := range t.Nodes {
-		if _, seen := index[n]; !seen {
-			visit(n)
-		}
-	}
-	sort.SliceStable(t.Rings, func(i, j int) bool { return nodeLess(t.Rings[i].Members[0], t.Rings[j].Members[0]) })
-}
-
-// nodeLess orders servers by server_id (unknown last), then address.
-func nodeLess(a, b *Node) bool {
-	ia, oka := a.ServerID()
-	ib, okb := b.ServerID()
-	if oka != okb {
-		return oka
-	}
-	if oka && ia != ib {
-		return ia < ib
-	}
-	return a.Addr.String() < b.Addr.String()
-}
-
-// sortNodes sorts servers with nodeLess.
-func sortNodes(ns []*Node) {
-	sort.SliceStable(ns, func(i, j int) bool { return nodeLess(ns[i], ns[j]) })
 }

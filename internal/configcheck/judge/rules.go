@@ -1,9 +1,10 @@
-package configcheck
+package judge
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 )
@@ -29,7 +30,7 @@ func ParseExpectation(s string) (Expectation, error) {
 	if !ok || name == "" {
 		return Expectation{}, fmt.Errorf("--expect %q is not VARIABLE=VALUE", s)
 	}
-	if !ValidVariableName(name) {
+	if !topology.ValidVariableName(name) {
 		return Expectation{}, fmt.Errorf("--expect %q: %q is not a variable name", s, name)
 	}
 	return Expectation{Name: name, Value: strings.TrimSpace(val)}, nil
@@ -61,9 +62,9 @@ const (
 
 // judge collects the findings of one server.
 type judge struct {
-	t   *Topology
-	n   *Node
-	f   Facts
+	t   *topology.Topology
+	n   *topology.Node
+	f   topology.Facts
 	o   Options
 	out []Finding
 }
@@ -75,7 +76,7 @@ func (j *judge) add(rule string, l Level, fix Fix, format string, args ...any) {
 // Evaluate judges every audited server of t and the relations between
 // them. It returns every finding, passes included (they are the rules
 // checked), in server order then rule order, relations last.
-func Evaluate(t *Topology, o Options) []Finding {
+func Evaluate(t *topology.Topology, o Options) []Finding {
 	var out []Finding
 	for _, n := range t.Audited() {
 		out = append(out, judgeNode(t, n, o)...)
@@ -84,10 +85,10 @@ func Evaluate(t *Topology, o Options) []Finding {
 }
 
 // judgeNode applies the per-server rules to n.
-func judgeNode(t *Topology, n *Node, o Options) []Finding {
+func judgeNode(t *topology.Topology, n *topology.Node, o Options) []Finding {
 	j := &judge{t: t, n: n, o: o}
 	if !n.Reachable() {
-		if n.Given || t.Mode == Single {
+		if n.Given || t.Mode == topology.Single {
 			j.add(RuleReachable, o.Unreachable, Fix{}, "cannot be audited: %v", n.Err)
 		} else {
 			j.add(RuleDiscover, Unknown, Fix{}, "found as %s but could not be read: %v", n.FoundVia, n.Err)
@@ -134,7 +135,7 @@ func (j *judge) serverID() {
 		return
 	}
 	fix := Fix{Cnf: "server_id = <a number unique among all servers>", Now: "SET GLOBAL server_id = <that number>"}
-	if j.f.Replica == No && j.f.HasReplicas == No && j.f.Ring == No {
+	if j.f.Replica == topology.No && j.f.HasReplicas == topology.No && j.f.Ring == topology.No {
 		j.add(RuleServerID, Warning, fix, "server_id is 0: this server can be neither a source nor a replica until it is set")
 		return
 	}
@@ -145,13 +146,13 @@ func (j *judge) serverID() {
 func (j *judge) who() string {
 	f := j.f
 	switch {
-	case f.Ring == Yes:
+	case f.Ring == topology.Yes:
 		return fmt.Sprintf("a member of a ring of %d masters", f.RingSize)
-	case f.Replica == Yes && f.HasReplicas == Yes:
+	case f.Replica == topology.Yes && f.HasReplicas == topology.Yes:
 		return "a relay (a replica that has replicas)"
-	case f.HasReplicas == Yes:
+	case f.HasReplicas == topology.Yes:
 		return "a source"
-	case f.Replica == Yes:
+	case f.Replica == topology.Yes:
 		return "a replica"
 	}
 	return "this server"
@@ -159,8 +160,8 @@ func (j *judge) who() string {
 
 func (j *judge) logBin() {
 	f := j.f
-	yes := f.HasReplicas == Yes || f.Ring == Yes
-	maybe := !yes && (f.HasReplicas == Maybe || f.Ring == Maybe)
+	yes := f.HasReplicas == topology.Yes || f.Ring == topology.Yes
+	maybe := !yes && (f.HasReplicas == topology.Maybe || f.Ring == topology.Maybe)
 	if !yes && !maybe {
 		return
 	}
@@ -176,7 +177,7 @@ func (j *judge) logBin() {
 	case yes:
 		j.add(RuleLogBin, Critical, fix, "log_bin is OFF on %s: without a binary log it has nothing to send its replicas", j.who())
 	default:
-		j.add(RuleLogBin, Unknown, fix, "log_bin is OFF, which is wrong if anything replicates from this server; %s", f.Why(AskRing, AskHasReplicas))
+		j.add(RuleLogBin, Unknown, fix, "log_bin is OFF, which is wrong if anything replicates from this server; %s", f.Why(topology.AskRing, topology.AskHasReplicas))
 	}
 }
 
@@ -211,7 +212,7 @@ func (j *judge) logSlaveUpdates() {
 	if len(from) > 0 {
 		changes = "the changes it replicates from " + strings.Join(from, ", ")
 	}
-	down := j.t.downstreamOf(j.n)
+	down := downstreamOf(j.n)
 	if down.empty() {
 		j.add(RuleLogSlaveUpdates, Warning, fix,
 			"%s is OFF on %s: %s are not written to its binary log; no replica misses them today, but any replica attached later would",
@@ -225,7 +226,7 @@ func (j *judge) logSlaveUpdates() {
 
 func (j *judge) autoIncrement() {
 	f := j.f
-	if f.Ring == No {
+	if f.Ring == topology.No {
 		return
 	}
 	inc, ok1 := j.n.Int("auto_increment_increment")
@@ -253,11 +254,11 @@ func (j *judge) autoIncrement() {
 		}
 	}
 	switch {
-	case len(problems) == 0 && f.Ring == Yes:
+	case len(problems) == 0 && f.Ring == topology.Yes:
 		j.add(RuleAutoIncrement, Pass, Fix{}, "auto_increment_increment %d, auto_increment_offset %d fit a ring of %d", inc, off, size)
 	case len(problems) == 0:
 		// Not known to be in a ring, and fit for the smallest one: nothing to judge.
-	case f.Ring == Yes:
+	case f.Ring == topology.Yes:
 		j.add(RuleAutoIncrement, Critical, fix, "%s", strings.Join(problems, "; "))
 	default:
 		j.add(RuleAutoIncrement, Unknown, fix, "%s, if this server is in a ring; %s", strings.Join(problems, "; "), f.RingWhy)
@@ -316,12 +317,12 @@ func (j *judge) superReadOnly() {
 
 func (j *judge) relayLogRecovery() {
 	f := j.f
-	if f.Replica == No {
+	if f.Replica == topology.No {
 		return
 	}
 	on, ok := j.n.Bool("relay_log_recovery")
 	if !ok {
-		if f.Replica == Yes {
+		if f.Replica == topology.Yes {
 			j.add(RuleRelayLogRecovery, Info, Fix{Advice: "upgrade for crash-safe replication"},
 				"%s has no relay_log_recovery: after a crash the replica resumes from a relay log that may be torn", j.n.ID)
 		}
@@ -334,12 +335,12 @@ func (j *judge) relayLogRecovery() {
 	switch {
 	case on:
 		j.add(RuleRelayLogRecovery, Pass, Fix{}, "relay_log_recovery is ON")
-	case f.Replica == Yes:
+	case f.Replica == topology.Yes:
 		j.add(RuleRelayLogRecovery, Warning, fix, "relay_log_recovery is OFF on a replica: after a crash it resumes from a relay log that may be torn, and can skip or repeat transactions")
 	default:
 		j.add(RuleRelayLogRecovery, Unknown, fix, "relay_log_recovery is OFF, which is not crash-safe on a replica; %s", f.ReplicaWhy)
 	}
-	if repo, ok := j.n.Var("relay_log_info_repository"); ok && f.Replica == Yes {
+	if repo, ok := j.n.Var("relay_log_info_repository"); ok && f.Replica == topology.Yes {
 		if strings.EqualFold(repo, "FILE") {
 			j.add(RuleRelayLogInfoRepo, Warning, Fix{Cnf: "relay_log_info_repository = TABLE", Restart: true},
 				"relay_log_info_repository is FILE: the applier position is not updated with the transaction, so a crash can repeat or skip one")
@@ -362,7 +363,7 @@ func (j *judge) durability() {
 	}
 	if v, ok := j.n.Var("innodb_flush_log_at_trx_commit"); !ok {
 		j.missing(RuleFlushLogAtTrxCommit, "innodb_flush_log_at_trx_commit")
-	} else if n, _ := parseInt(v); n != 1 {
+	} else if n, _ := topology.ParseInt(v); n != 1 {
 		j.add(RuleFlushLogAtTrxCommit, Warning, Fix{Cnf: "innodb_flush_log_at_trx_commit = 1", Now: "SET GLOBAL innodb_flush_log_at_trx_commit = 1"},
 			"innodb_flush_log_at_trx_commit is %s, not 1 (--durability): a crash can lose the last second of committed transactions", v)
 	} else {
@@ -372,7 +373,7 @@ func (j *judge) durability() {
 
 // channelName names a channel for messages: "replication from HOST:PORT"
 // plus the channel (connection) name when it has one.
-func channelName(e *Edge) string {
+func channelName(e *topology.Edge) string {
 	s := "replication from " + e.SourceLabel()
 	if e.Channel.Name != "" {
 		s += fmt.Sprintf(" (channel '%s')", e.Channel.Name)
@@ -402,9 +403,9 @@ func sslFix(id server.Identity, c replica.Channel) Fix {
 
 func (j *judge) ssl() {
 	switch j.f.Replica {
-	case No:
+	case topology.No:
 		return
-	case Maybe:
+	case topology.Maybe:
 		j.add(RuleSSL, Unknown, Fix{}, "cannot tell whether replication uses SSL (--require-ssl); %s", j.f.ReplicaWhy)
 		return
 	}
@@ -430,9 +431,9 @@ func sameFamily(a, b server.Identity) bool {
 
 func (j *judge) versionOrder() {
 	switch j.f.Replica {
-	case No:
+	case topology.No:
 		return
-	case Maybe:
+	case topology.Maybe:
 		if j.f.Forced {
 			return
 		}
@@ -443,13 +444,13 @@ func (j *judge) versionOrder() {
 	for _, e := range j.n.In {
 		src := e.Source
 		switch {
-		case src == nil && j.t.Mode == Set:
+		case src == nil && j.t.Mode == topology.Set:
 			continue // source-in-set reports it
 		case src == nil:
 			j.add(RuleVersionOrder, Unknown, Fix{}, "cannot compare versions: source %s was not read", e.SourceAddr())
 			continue
 		case !src.Reachable():
-			if j.t.Mode != Set {
+			if j.t.Mode != topology.Set {
 				j.add(RuleVersionOrder, Unknown, Fix{}, "cannot compare versions: source %s could not be read (%v)", src.Name(), src.Err)
 			}
 			continue
@@ -477,7 +478,7 @@ func (j *judge) expect() {
 		name := x.Name
 		got, ok := j.n.Var(name)
 		if !ok {
-			for _, a := range variableAliases(name) {
+			for _, a := range topology.VariableAliases(name) {
 				if got, ok = j.n.Var(a); ok {
 					name = a
 					break
@@ -494,4 +495,20 @@ func (j *judge) expect() {
 				"%s is %s, expected %s (--expect)", name, got, x.Value)
 		}
 	}
+}
+
+// sameValue compares a variable's value with the one a site expects:
+// booleans by meaning (ON = 1 = YES), everything else ignoring case.
+func sameValue(got, want string) bool {
+	if g, ok := topology.ParseBool(got); ok {
+		if w, ok := topology.ParseBool(want); ok {
+			return g == w
+		}
+	}
+	if g, ok := topology.ParseInt(got); ok {
+		if w, ok := topology.ParseInt(want); ok {
+			return g == w
+		}
+	}
+	return strings.EqualFold(strings.TrimSpace(got), strings.TrimSpace(want))
 }

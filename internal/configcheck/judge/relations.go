@@ -1,15 +1,17 @@
-package configcheck
+package judge
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
 // relations judges what no single server can tell: identifiers shared
 // between servers, auto-increment offsets colliding within a ring, sources
 // outside the audited set. A finding goes to the first audited server it
 // involves; relations between servers read only for context are not judged.
-func relations(t *Topology) []Finding {
+func relations(t *topology.Topology) []Finding {
 	var out []Finding
 	out = append(out, uniqueVar(t, "server_id", RuleServerIDUnique,
 		Fix{Cnf: "server_id = <a number unique among all servers>", Now: "SET GLOBAL server_id = <that number>"},
@@ -18,14 +20,14 @@ func relations(t *Topology) []Finding {
 		Fix{Advice: "stop the copy, delete auto.cnf from its data directory and start it: it gets a new server_uuid"},
 		"GTIDs and replica registrations of these servers collide (a data directory copied with its auto.cnf)")...)
 	out = append(out, ringOffsets(t)...)
-	if t.Mode == Set {
+	if t.Mode == topology.Set {
 		out = append(out, sourcesInSet(t)...)
 	}
 	return out
 }
 
 // firstAudited returns the first audited server of ns, or nil.
-func firstAudited(ns []*Node) *Node {
+func firstAudited(ns []*topology.Node) *topology.Node {
 	for _, n := range ns {
 		if n.Audited {
 			return n
@@ -35,7 +37,7 @@ func firstAudited(ns []*Node) *Node {
 }
 
 // labels joins the labels of servers.
-func labels(ns []*Node) string {
+func labels(ns []*topology.Node) string {
 	var s []string
 	for _, n := range ns {
 		s = append(s, n.Label())
@@ -45,8 +47,8 @@ func labels(ns []*Node) string {
 
 // uniqueVar reports servers sharing the value of an identifying variable;
 // servers that lack the variable (or have 0 / empty) are skipped.
-func uniqueVar(t *Topology, name, rule string, fix Fix, why string) []Finding {
-	groups := map[string][]*Node{}
+func uniqueVar(t *topology.Topology, name, rule string, fix Fix, why string) []Finding {
+	groups := map[string][]*topology.Node{}
 	var order []string
 	counted := 0
 	for _, n := range t.Nodes {
@@ -78,7 +80,7 @@ func uniqueVar(t *Topology, name, rule string, fix Fix, why string) []Finding {
 			}
 			continue
 		}
-		var others []*Node
+		var others []*topology.Node
 		for _, n := range g {
 			if n != a {
 				others = append(others, n)
@@ -103,11 +105,11 @@ func gcd(a, b int64) int64 {
 // AUTO_INCREMENT values: offsets a and b with increments m and n collide
 // when a ≡ b (mod gcd(m, n)). Members whose own settings already fail the
 // auto-increment rule are left to it.
-func ringOffsets(t *Topology) []Finding {
+func ringOffsets(t *topology.Topology) []Finding {
 	var out []Finding
 	for _, r := range t.Rings {
 		type member struct {
-			n        *Node
+			n        *topology.Node
 			inc, off int64
 		}
 		var ms []member
@@ -122,7 +124,7 @@ func ringOffsets(t *Topology) []Finding {
 			}
 			ms = append(ms, member{n, inc, off})
 		}
-		clash := map[*Node]bool{}
+		clash := map[*topology.Node]bool{}
 		for i := range ms {
 			for k := i + 1; k < len(ms); k++ {
 				a, b := ms[i], ms[k]
@@ -137,7 +139,7 @@ func ringOffsets(t *Topology) []Finding {
 					continue
 				}
 				clash[a.n], clash[b.n] = true, true
-				out = append(out, Finding{Rule: RuleAutoIncrementOffsets, Level: Critical, Node: first.n, Others: []*Node{other.n},
+				out = append(out, Finding{Rule: RuleAutoIncrementOffsets, Level: Critical, Node: first.n, Others: []*topology.Node{other.n},
 					Fix: Fix{Cnf: fmt.Sprintf("auto_increment_offset = <1..%d, different on each master>", first.inc),
 						Now: "SET GLOBAL auto_increment_offset = <that number>"},
 					Text: fmt.Sprintf("auto_increment_offset %d (increment %d) collides with %s, offset %d (increment %d), in the same ring: both masters generate the same AUTO_INCREMENT values and replication stops on the duplicate key",
@@ -155,7 +157,7 @@ func ringOffsets(t *Topology) []Finding {
 }
 
 // sourcesInSet reports channels whose source is not among the --server set.
-func sourcesInSet(t *Topology) []Finding {
+func sourcesInSet(t *topology.Topology) []Finding {
 	var out []Finding
 	for _, n := range t.Audited() {
 		for _, e := range n.In {

@@ -1,9 +1,10 @@
-package configcheck
+package read
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -11,19 +12,12 @@ import (
 // connected replica from one "Binlog Dump" (or "Binlog Dump GTID") thread.
 const ProcesslistQuery = "SHOW PROCESSLIST"
 
-// DumpThread is a source's session serving one replica.
-type DumpThread struct {
-	User    string // the replica's replication account
-	Host    string // the replica's client address, without the client port
-	Command string // "Binlog Dump" or "Binlog Dump GTID"
-}
-
 // parseProcesslist returns the Binlog Dump threads of a SHOW PROCESSLIST
 // result and whether sessions of accounts other than this one are visible
 // (without PROCESS a server shows an account only its own sessions). The
 // session running SHOW PROCESSLIST tells the account's name; user, the
 // login name, is used when no row says so.
-func parseProcesslist(rs *query.Result, user string) ([]DumpThread, bool, error) {
+func parseProcesslist(rs *query.Result, user string) ([]topology.DumpThread, bool, error) {
 	u, h, cmd, info := rs.Column("User"), rs.Column("Host"), rs.Column("Command"), rs.Column("Info")
 	if u < 0 || h < 0 || cmd < 0 {
 		return nil, false, fmt.Errorf("%s: want columns User, Host and Command, got %s", ProcesslistQuery, strings.Join(rs.Columns, ", "))
@@ -34,7 +28,7 @@ func parseProcesslist(rs *query.Result, user string) ([]DumpThread, bool, error)
 			break
 		}
 	}
-	var dumps []DumpThread
+	var dumps []topology.DumpThread
 	others := false
 	for _, row := range rs.Rows {
 		ru, _ := query.Value(row, u)
@@ -46,7 +40,7 @@ func parseProcesslist(rs *query.Result, user string) ([]DumpThread, bool, error)
 			continue
 		}
 		host, _ := query.Value(row, h)
-		dumps = append(dumps, DumpThread{User: ru, Host: clientHost(host), Command: c})
+		dumps = append(dumps, topology.DumpThread{User: ru, Host: clientHost(host), Command: c})
 	}
 	return dumps, others, nil
 }

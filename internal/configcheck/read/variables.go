@@ -1,13 +1,12 @@
-package configcheck
+package read
 
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
@@ -24,37 +23,14 @@ var auditedVariables = []string{
 	"sync_binlog", "innodb_flush_log_at_trx_commit",
 }
 
-// variableName is what a variable name may look like; names are put into
-// the statement literally, so nothing else is accepted.
-var variableName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
-
-// ValidVariableName reports whether name (lower case) can be a server variable.
-func ValidVariableName(name string) bool { return variableName.MatchString(name) }
-
-// variableAliases maps a variable to its other spelling (MySQL 8.0.26
-// renamed master/slave variables to source/replica), so --expect accepts
-// either on every server.
-func variableAliases(name string) []string {
-	var out []string
-	for _, p := range [][2]string{{"slave", "replica"}, {"master", "source"}} {
-		if strings.Contains(name, p[0]) {
-			out = append(out, strings.ReplaceAll(name, p[0], p[1]))
-		}
-		if strings.Contains(name, p[1]) {
-			out = append(out, strings.ReplaceAll(name, p[1], p[0]))
-		}
-	}
-	return out
-}
-
-// variableNames returns the audited variables plus extra ones (from
+// VariableNames returns the audited variables plus extra ones (from
 // --expect) and their aliases, sorted and without duplicates.
-func variableNames(extra []string) []string {
+func VariableNames(extra []string) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(n string) {
 		n = strings.ToLower(n)
-		if !seen[n] && ValidVariableName(n) {
+		if !seen[n] && topology.ValidVariableName(n) {
 			seen[n] = true
 			out = append(out, n)
 		}
@@ -64,7 +40,7 @@ func variableNames(extra []string) []string {
 	}
 	for _, n := range extra {
 		add(n)
-		for _, a := range variableAliases(strings.ToLower(n)) {
+		for _, a := range topology.VariableAliases(strings.ToLower(n)) {
 			add(a)
 		}
 	}
@@ -107,37 +83,4 @@ func parseVariables(rs *query.Result) (map[string]string, error) {
 		vars[strings.ToLower(n)] = v
 	}
 	return vars, nil
-}
-
-// parseBool reads a boolean variable as servers print it (ON/OFF, 1/0, YES/NO).
-func parseBool(v string) (bool, bool) {
-	switch strings.ToUpper(strings.TrimSpace(v)) {
-	case "ON", "1", "YES", "TRUE":
-		return true, true
-	case "OFF", "0", "NO", "FALSE":
-		return false, true
-	}
-	return false, false
-}
-
-// parseInt reads a numeric variable.
-func parseInt(v string) (int64, bool) {
-	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-	return n, err == nil
-}
-
-// sameValue compares a variable's value with the one a site expects:
-// booleans by meaning (ON = 1 = YES), everything else ignoring case.
-func sameValue(got, want string) bool {
-	if g, ok := parseBool(got); ok {
-		if w, ok := parseBool(want); ok {
-			return g == w
-		}
-	}
-	if g, ok := parseInt(got); ok {
-		if w, ok := parseInt(want); ok {
-			return g == w
-		}
-	}
-	return strings.EqualFold(strings.TrimSpace(got), strings.TrimSpace(want))
 }
