@@ -9,7 +9,8 @@ import (
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
-// downstream is who misses the changes a server receives but does not log.
+// downstream is who misses the changes a server receives but does not log:
+// the log-slave-updates rule names them.
 type downstream struct {
 	Named []string // servers replicating from it, by label
 	Extra int      // replicas known only as Binlog Dump sessions
