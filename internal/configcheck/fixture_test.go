@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/replmon/replmon/internal/address"
@@ -124,11 +122,4 @@ func parseAddrs(t *testing.T, specs ...string) []address.Addr {
 		out = append(out, a)
 	}
 	return out
-}
-
-// portOf returns the port of an address, for tests.
-func portOf(addr string) int {
-	i := strings.LastIndexByte(addr, ':')
-	p, _ := strconv.Atoi(addr[i+1:])
-	return p
 }
