@@ -11,6 +11,10 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/configcheck/judge"
+	"github.com/replmon/replmon/internal/configcheck/read"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
@@ -52,7 +56,7 @@ func fakeMaria(addr string, id int, vars map[string]string, dumps int, sources .
 		pl.Rows = append(pl.Rows, []*string{str(strconv.Itoa(i + 2)), str("repl"), str(fmt.Sprintf("10.0.0.%d:4%04d", i, i)), nil, str("Binlog Dump"), str("0"), str(""), nil, str("0")})
 	}
 	pl.Rows = append(pl.Rows, []*string{str("99"), str("monitor"), str("10.9.9.9:1"), nil, str("Query"), str("0"), str("starting"), str("SHOW PROCESSLIST"), str("0")})
-	fs.Answers[ProcesslistQuery] = pl
+	fs.Answers[read.ProcesslistQuery] = pl
 	return fs
 }
 
@@ -63,20 +67,20 @@ func TestSingleFollowsARingOfThree(t *testing.T) {
 		fakeMaria("c:3306", 3, nil, 1, "b:3306#2"),
 		fakeMaria("x:3306", 9, nil, 0, "b:3306#2"),
 	}}
-	tp := ft.crawl(t, Single, nil, "b:3306")
+	tp := ft.crawl(t, topology.Single, nil, "b:3306")
 	if len(tp.Nodes) != 3 || len(tp.Rings) != 1 || len(tp.Rings[0].Members) != 3 {
 		t.Fatalf("read %d servers, rings %v; want the ring of 3 (a, c read for context)", len(tp.Nodes), tp.Rings)
 	}
-	if got := tp.Audited(); len(got) != 1 || got[0].Addr != "b:3306" {
+	if got := tp.Audited(); len(got) != 1 || got[0].Addr.String() != "b:3306" {
 		t.Errorf("audited %v, want b alone", got)
 	}
-	fs := Evaluate(tp, Options{})
-	f := find(t, fs, RuleLogSlaveUpdates, "b:3306")
-	if f.Level != Critical || !strings.Contains(f.Text, "a member of a ring of 3 masters") || !strings.Contains(f.Text, "its replica c:3306 (server_id 3) never receives them") {
+	fs := judge.Evaluate(tp, judge.Options{})
+	f := find(t, fs, judge.RuleLogSlaveUpdates, "b:3306")
+	if f.Level != judge.Critical || !strings.Contains(f.Text, "a member of a ring of 3 masters") || !strings.Contains(f.Text, "its replica c:3306 (server_id 3) never receives them") {
 		t.Errorf("b: %s %q", f.Level, f.Text)
 	}
 	// A pure replica needs its source only.
-	tp = ft.crawl(t, Single, nil, "x:3306")
+	tp = ft.crawl(t, topology.Single, nil, "x:3306")
 	if len(tp.Nodes) != 2 {
 		t.Errorf("single x read %d servers, want x and b", len(tp.Nodes))
 	}
@@ -85,38 +89,38 @@ func TestSingleFollowsARingOfThree(t *testing.T) {
 func TestSingleWithSourceUnreachable(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11-root"))
 	ft.Servers = ft.Servers[1:] // m1 is gone
-	tp := ft.crawl(t, Single, nil, "m2")
-	fs := Evaluate(tp, Options{Unreachable: Critical})
+	tp := ft.crawl(t, topology.Single, nil, "m2")
+	fs := judge.Evaluate(tp, judge.Options{Unreachable: judge.Critical})
 	// SHOW REPLICA HOSTS lists m1 (server_id 1), the source: a ring of two.
-	if f := tp.Facts(tp.Nodes[0]); f.Ring != Yes || f.RingSize != 2 {
+	if f := tp.Facts(tp.Nodes[0]); f.Ring != topology.Yes || f.RingSize != 2 {
 		t.Errorf("facts %+v", f)
 	}
-	f := find(t, fs, RuleLogSlaveUpdates, "127.0.0.1:3307")
-	if f.Level != Critical || !strings.HasSuffix(f.Text, "so its replica 127.0.0.1:3308 (server_id 21) never receives them") {
+	f := find(t, fs, judge.RuleLogSlaveUpdates, "127.0.0.1:3307")
+	if f.Level != judge.Critical || !strings.HasSuffix(f.Text, "so its replica 127.0.0.1:3308 (server_id 21) never receives them") {
 		t.Errorf("m2: %s %q", f.Level, f.Text)
 	}
-	v := find(t, fs, RuleVersionOrder, "127.0.0.1:3307")
-	if v.Level != Unknown || !strings.HasPrefix(v.Text, "cannot compare versions: source 127.0.0.1:3306 could not be read (cannot connect to 127.0.0.1:3306: connection refused)") {
+	v := find(t, fs, judge.RuleVersionOrder, "127.0.0.1:3307")
+	if v.Level != judge.Unknown || !strings.HasPrefix(v.Text, "cannot compare versions: source 127.0.0.1:3306 could not be read (cannot connect to 127.0.0.1:3306: connection refused)") {
 		t.Errorf("version order: %s %q", v.Level, v.Text)
 	}
 }
 
 func TestDiscover(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11-root"))
-	tp := ft.crawl(t, Discover, nil, "m1")
+	tp := ft.crawl(t, topology.Discover, nil, "m1")
 	if len(tp.Audited()) != 3 || len(tp.Notes) != 0 {
 		t.Errorf("discovered %d servers, notes %q; want m1, m2 (its source) and r1 (registered with m2)", len(tp.Audited()), tp.Notes)
 	}
-	if n := tp.Nodes[2]; n.Addr != "127.0.0.1:3308" || n.FoundVia != "replica of 127.0.0.1:3307" {
+	if n := tp.Nodes[2]; n.Addr.String() != "127.0.0.1:3308" || n.FoundVia != "replica of 127.0.0.1:3307" {
 		t.Errorf("third server %s found via %q", n.Addr, n.FoundVia)
 	}
 	ft = loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11"))
-	tp = ft.crawl(t, Discover, nil, "m1")
+	tp = ft.crawl(t, topology.Discover, nil, "m1")
 	want := "could not follow 1 replica(s) of 127.0.0.1:3307: the processlist gives only their client host, not their port (SHOW REPLICA HOSTS: access denied (error 1227)"
 	if len(tp.Audited()) != 2 || len(tp.Notes) != 1 || !strings.HasPrefix(tp.Notes[0], want) {
 		t.Errorf("discovered %d servers, notes %q", len(tp.Audited()), tp.Notes)
 	}
-	out := render(tp, Evaluate(tp, Options{}))
+	out := output(tp, judge.Evaluate(tp, judge.Options{}))
 	if !strings.Contains(out, "\nnote: "+want) {
 		t.Errorf("notes not in the output:\n%s", out)
 	}
@@ -127,11 +131,11 @@ func TestSameServerTwice(t *testing.T) {
 	alias := *ft.server(t, "m2")
 	alias.Name, alias.Addr = "m2-again", "vm:3307"
 	ft.Servers = append(ft.Servers, &alias)
-	tp := ft.crawl(t, Set, nil, "m1", "m2", "r1", "m2-again")
+	tp := ft.crawl(t, topology.Set, nil, "m1", "m2", "r1", "m2-again")
 	if len(tp.Audited()) != 3 || len(tp.Notes) != 1 || tp.Notes[0] != "127.0.0.1:3307 and vm:3307 are the same server; it is audited once" {
 		t.Errorf("%d audited, notes %q", len(tp.Audited()), tp.Notes)
 	}
-	if fs := only(Evaluate(tp, Options{}), RuleServerIDUnique, "127.0.0.1:3307"); len(fs) != 1 || fs[0].Level != Pass {
+	if fs := only(judge.Evaluate(tp, judge.Options{}), judge.RuleServerIDUnique, "127.0.0.1:3307"); len(fs) != 1 || fs[0].Level != judge.Pass {
 		t.Errorf("server-id-unique %v", fs)
 	}
 }
@@ -139,8 +143,8 @@ func TestSameServerTwice(t *testing.T) {
 func TestHungServerIsNamed(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11"))
 	serve := ft.dialer(nil)
-	c := &Crawler{User: "monitor", Dial: func(ctx context.Context, addr string) (query.Runner, func(), error) {
-		if addr == "127.0.0.1:3308" {
+	c := &read.Crawler{User: "monitor", Dial: func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
+		if addr.String() == "127.0.0.1:3308" {
 			<-ctx.Done()
 			return nil, nil, fmt.Errorf("cannot connect to %s: %w", addr, ctx.Err())
 		}
@@ -153,7 +157,7 @@ func TestHungServerIsNamed(t *testing.T) {
 	// still alive.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	tp := c.Crawl(ctx, Set, []string{"127.0.0.1:3306", "127.0.0.1:3307", "127.0.0.1:3308"})
+	tp := c.Crawl(ctx, topology.Set, parseAddrs(t, "127.0.0.1:3306", "127.0.0.1:3307", "127.0.0.1:3308"))
 	if ctx.Err() != nil {
 		t.Errorf("the crawl returned after the caller's deadline: %v", ctx.Err())
 	}

@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/configcheck/read"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/recorded"
@@ -31,9 +32,9 @@ func fixtureScript(fs *fixtureServer, extra []string) map[string]fakedb.Result {
 			s[stmt] = r
 		}
 	}
-	names := variableNames(extra)
+	names := read.VariableNames(extra)
 	if v, ok := fs.Variables(names); ok {
-		s[VariablesQuery(names)] = v
+		s[read.VariablesQuery(names)] = v
 	}
 	return s
 }
@@ -77,12 +78,12 @@ func (ft *fixtureTopology) server(t *testing.T, name string) *fixtureServer {
 
 // dialer serves each fixture at its address; other addresses are refused
 // as a closed port would be.
-func (ft *fixtureTopology) dialer(extra []string) Dialer {
-	return func(ctx context.Context, addr string) (query.Runner, func(), error) {
+func (ft *fixtureTopology) dialer(extra []string) read.Dialer {
+	return func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
 		for _, s := range ft.Servers {
-			if s.Addr == addr {
+			if s.Addr == addr.String() {
 				fake := fakedb.New(fixtureScript(s, extra))
-				ft.fakes[addr] = fake
+				ft.fakes[s.Addr] = fake
 				return fake, func() {}, nil
 			}
 		}
@@ -99,19 +100,26 @@ func (ft *fixtureTopology) queries(addr string) []string {
 }
 
 // crawl audits the fixtures in mode, starting from the named servers.
-func (ft *fixtureTopology) crawl(t *testing.T, mode Mode, extra []string, names ...string) *Topology {
+func (ft *fixtureTopology) crawl(t *testing.T, mode topology.Mode, extra []string, names ...string) *topology.Topology {
 	t.Helper()
 	var addrs []string
 	for _, n := range names {
 		addrs = append(addrs, ft.server(t, n).Addr)
 	}
-	c := &Crawler{Dial: ft.dialer(extra), User: "monitor", Extra: extra}
-	return c.Crawl(context.Background(), mode, addrs)
+	c := &read.Crawler{Dial: ft.dialer(extra), User: "monitor", Extra: extra}
+	return c.Crawl(context.Background(), mode, parseAddrs(t, addrs...))
 }
 
-// portOf returns the port of an address, for tests.
-func portOf(addr string) int {
-	i := strings.LastIndexByte(addr, ':')
-	p, _ := strconv.Atoi(addr[i+1:])
-	return p
+// parseAddrs parses server addresses, for tests.
+func parseAddrs(t *testing.T, specs ...string) []address.Addr {
+	t.Helper()
+	var out []address.Addr
+	for _, s := range specs {
+		a, err := address.Parse(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/replmon/replmon/internal/configcheck/judge"
+	"github.com/replmon/replmon/internal/configcheck/read"
+	"github.com/replmon/replmon/internal/configcheck/render"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/clitest"
@@ -27,7 +31,7 @@ var versionCases = []versionCase{
 	{dir: "mysql-5.1", lsuVar: "log_slave_updates",
 		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST"}},
 	{dir: "mysql-5.7", lsuVar: "log_slave_updates", superRO: true, registered: true,
-		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS"}, r1Extra: []string{RuleRelayLogInfoRepo}},
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS"}, r1Extra: []string{judge.RuleRelayLogInfoRepo}},
 	{dir: "mysql-8.0", lsuVar: "log_replica_updates", superRO: true,
 		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST"}},
 	{dir: "mysql-8.4", lsuVar: "log_replica_updates", superRO: true, registered: true,
@@ -38,22 +42,32 @@ var versionCases = []versionCase{
 		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS"}},
 }
 
-// render returns the complete plugin output of an audit.
-func render(t *Topology, fs []Finding) string {
+// output returns the complete plugin output of an audit.
+func output(t *topology.Topology, fs []judge.Finding) string {
 	r := plugin.NewReport(io.Discard, 0)
-	Render(r, t, fs)
+	render.Render(r, t, fs)
 	return r.Render("REPL_CONFIG")
 }
 
 // only returns the findings of one rule on the named server (by address).
-func only(fs []Finding, rule, addr string) []Finding {
-	var out []Finding
+func only(fs []judge.Finding, rule, addr string) []judge.Finding {
+	var out []judge.Finding
 	for _, f := range fs {
-		if f.Rule == rule && f.Node.Addr == addr {
+		if f.Rule == rule && f.Node.Addr.String() == addr {
 			out = append(out, f)
 		}
 	}
 	return out
+}
+
+// find returns the one finding of a rule on the named server.
+func find(t *testing.T, fs []judge.Finding, rule, addr string) judge.Finding {
+	t.Helper()
+	got := only(fs, rule, addr)
+	if len(got) != 1 {
+		t.Fatalf("%d findings of %s on %s, want 1: %v", len(got), rule, addr, fs)
+	}
+	return got[0]
 }
 
 func TestRecordedVersions(t *testing.T) {
@@ -62,14 +76,14 @@ func TestRecordedVersions(t *testing.T) {
 			ft := loadFixtureTopology(t, filepath.Join("testdata", vc.dir))
 			m2, r1 := ft.server(t, "m2"), ft.server(t, "r1")
 
-			topo := ft.crawl(t, Set, nil, "m1", "m2", "r1")
-			fs := Evaluate(topo, Options{Unreachable: Critical})
+			topo := ft.crawl(t, topology.Set, nil, "m1", "m2", "r1")
+			fs := judge.Evaluate(topo, judge.Options{Unreachable: judge.Critical})
 
-			if got := topo.Facts(topo.Nodes[1]); got.Ring != Yes || got.RingSize != 2 {
+			if got := topo.Facts(topo.Nodes[1]); got.Ring != topology.Yes || got.RingSize != 2 {
 				t.Errorf("m2 facts %+v, want a ring of 2", got)
 			}
-			lsu := only(fs, RuleLogSlaveUpdates, m2.Addr)
-			if len(lsu) != 1 || lsu[0].Level != Critical {
+			lsu := only(fs, judge.RuleLogSlaveUpdates, m2.Addr)
+			if len(lsu) != 1 || lsu[0].Level != judge.Critical {
 				t.Fatalf("m2 log-slave-updates findings %+v, want one CRITICAL", lsu)
 			}
 			f := lsu[0]
@@ -80,12 +94,12 @@ func TestRecordedVersions(t *testing.T) {
 			if f.Fix.Cnf != vc.lsuVar+" = ON" || !f.Fix.Restart {
 				t.Errorf("m2 fix %+v, want %s = ON with a restart", f.Fix, vc.lsuVar)
 			}
-			if ro := only(fs, RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != Warning {
+			if ro := only(fs, judge.RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != judge.Warning {
 				t.Errorf("r1 read-only findings %+v, want one WARNING", ro)
 			}
 			var bad []string
 			for _, f := range fs {
-				if f.Level > Info && f.Node.Addr == r1.Addr && f.Rule != RuleReadOnly {
+				if f.Level > judge.Info && f.Node.Addr.String() == r1.Addr && f.Rule != judge.RuleReadOnly {
 					bad = append(bad, f.Rule)
 				}
 			}
@@ -93,33 +107,33 @@ func TestRecordedVersions(t *testing.T) {
 				t.Errorf("r1 also breaks %v, want %v", bad, vc.r1Extra)
 			}
 			for _, f := range fs {
-				if f.Level > Info && f.Node.Addr != r1.Addr && f.Node.Addr != m2.Addr {
+				if f.Level > judge.Info && f.Node.Addr.String() != r1.Addr && f.Node.Addr.String() != m2.Addr {
 					t.Errorf("unexpected finding on %s: %s", f.Node.Addr, f)
 				}
 			}
 			sent := ft.queries(m2.Addr)
-			want := append([]string{server.DetectQuery, VariablesQuery(variableNames(nil))}, vc.m2Queries...)
+			want := append([]string{server.DetectQuery, read.VariablesQuery(read.VariableNames(nil))}, vc.m2Queries...)
 			if !reflect.DeepEqual(sent, want) {
 				t.Errorf("statements sent to m2:\n%q\nwant\n%q", sent, want)
 			}
 			if got := topo.Nodes[1].Replicas.Processlist; got == vc.registered {
 				t.Errorf("m2 replicas read from the processlist: %v, want %v", got, !vc.registered)
 			}
-			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-topology.txt"), render(topo, fs))
+			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-topology.txt"), output(topo, fs))
 
-			single := ft.crawl(t, Single, nil, "m2")
-			sfs := Evaluate(single, Options{Unreachable: Critical})
-			if c := Count(single, sfs); c.Servers != 1 || c.Critical != 1 || c.Warning != 0 {
+			single := ft.crawl(t, topology.Single, nil, "m2")
+			sfs := judge.Evaluate(single, judge.Options{Unreachable: judge.Critical})
+			if c := render.Count(single, sfs); c.Servers != 1 || c.Critical != 1 || c.Warning != 0 {
 				t.Errorf("single m2: %+v, want 1 server, 1 critical", c)
 			}
-			if lsu := only(sfs, RuleLogSlaveUpdates, m2.Addr); len(lsu) != 1 || !strings.Contains(lsu[0].Text, "never receive") {
+			if lsu := only(sfs, judge.RuleLogSlaveUpdates, m2.Addr); len(lsu) != 1 || !strings.Contains(lsu[0].Text, "never receive") {
 				t.Errorf("single m2 log-slave-updates: %+v", lsu)
 			}
-			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-single-m2.txt"), render(single, sfs))
+			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-single-m2.txt"), output(single, sfs))
 
-			r1single := ft.crawl(t, Single, nil, "r1")
-			rfs := Evaluate(r1single, Options{Unreachable: Critical})
-			if ro := only(rfs, RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != Warning {
+			r1single := ft.crawl(t, topology.Single, nil, "r1")
+			rfs := judge.Evaluate(r1single, judge.Options{Unreachable: judge.Critical})
+			if ro := only(rfs, judge.RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != judge.Warning {
 				t.Errorf("single r1 read-only: %+v", ro)
 			}
 			if len(r1single.Nodes) != 2 {

@@ -8,6 +8,10 @@ import (
 
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/cli"
+	"github.com/replmon/replmon/internal/configcheck/judge"
+	"github.com/replmon/replmon/internal/configcheck/read"
+	"github.com/replmon/replmon/internal/configcheck/render"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/query"
@@ -37,8 +41,8 @@ func setup(app *kingpin.Application) cli.Check {
 		expects  []string
 		roleName string
 		discover bool
-		opts     Options
-		role     = RoleAuto
+		opts     judge.Options
+		role     = topology.RoleAuto
 	)
 	servers := &address.List{Flag: "--server"}
 	unreachable := &plugin.StatusValue{Status: plugin.CRITICAL}
@@ -58,7 +62,7 @@ func setup(app *kingpin.Application) cli.Check {
 
 	validate := func() error {
 		for _, e := range expects {
-			x, err := ParseExpectation(e)
+			x, err := judge.ParseExpectation(e)
 			if err != nil {
 				return err
 			}
@@ -66,7 +70,7 @@ func setup(app *kingpin.Application) cli.Check {
 		}
 		if roleName != "" {
 			var err error
-			if role, err = ParseRole(roleName); err != nil {
+			if role, err = topology.ParseRole(roleName); err != nil {
 				return errors.New("--" + err.Error())
 			}
 			if len(servers.Addrs) > 0 || discover {
@@ -76,9 +80,9 @@ func setup(app *kingpin.Application) cli.Check {
 		return nil
 	}
 	run := func(ctx context.Context, r *plugin.Report) error {
-		opts.Unreachable = levelOf(unreachable.Status)
+		opts.Unreachable = judge.LevelOf(unreachable.Status)
 		if unreachable.Status == plugin.OK {
-			opts.Unreachable = Info
+			opts.Unreachable = judge.Info
 		}
 		var extra []string
 		for _, x := range opts.Expect {
@@ -89,21 +93,21 @@ func setup(app *kingpin.Application) cli.Check {
 			return err
 		}
 
-		mode, addrs := Single, []string{cfg.Addr()}
+		mode, addrs := topology.Single, []address.Addr{cfg.Address()}
 		if len(servers.Addrs) > 0 {
-			mode, addrs = Set, nil
+			mode, addrs = topology.Set, nil
 			for _, a := range servers.Addrs {
-				addrs = append(addrs, cfg.WithAddr(a).Addr())
+				addrs = append(addrs, cfg.WithAddr(a).Address())
 			}
 		}
 		if discover {
-			mode = Discover
+			mode = topology.Discover
 		}
-		crawler := &Crawler{Dial: dialer(cfg), User: cfg.User, Extra: extra, Stage: r.Stage, Debugf: r.Debugf}
+		crawler := &read.Crawler{Dial: dialer(cfg), User: cfg.User, Extra: extra, Stage: r.Stage, Debugf: r.Debugf}
 		t := crawler.Crawl(ctx, mode, addrs)
 		t.Role = role
 		r.Stage("judging %d servers", len(t.Nodes))
-		Render(r, t, Evaluate(t, opts))
+		render.Render(r, t, judge.Evaluate(t, opts))
 		return nil
 	}
 	return cli.Check{Validate: validate, Run: run}
@@ -111,15 +115,14 @@ func setup(app *kingpin.Application) cli.Check {
 
 // dialer connects with cfg's credentials to any address, cfg's own
 // address (perhaps a socket) included; one connection per server.
-func dialer(cfg mysqlconn.Config) Dialer {
-	return func(ctx context.Context, addr string) (query.Runner, func(), error) {
+func dialer(cfg mysqlconn.Config) read.Dialer {
+	return func(ctx context.Context, addr address.Addr) (query.Runner, func(), error) {
 		c := cfg
-		if addr != cfg.Addr() {
-			a, err := address.Parse(addr)
-			if err != nil {
+		if addr != cfg.Address() {
+			if err := givable(addr); err != nil {
 				return nil, nil, err
 			}
-			c = cfg.WithAddr(a)
+			c = cfg.WithAddr(addr)
 		}
 		db, err := c.Open(ctx, 1)
 		if err != nil {
@@ -127,4 +130,16 @@ func dialer(cfg mysqlconn.Config) Dialer {
 		}
 		return mysqlconn.SQL(db), func() { _ = db.Close() }, nil
 	}
+}
+
+// givable refuses an address read from a server (a channel's source, a
+// registered replica) that could not be given with --server: a host that
+// is no host name or IP address, or no port. The error is address.Parse's.
+func givable(a address.Addr) error {
+	spec := a.String()
+	if a.Port == 0 {
+		spec += ":0" // String leaves a missing port out; Parse must see it
+	}
+	_, err := address.Parse(spec)
+	return err
 }

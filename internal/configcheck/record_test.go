@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/configcheck/read"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
@@ -102,13 +103,13 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 		fs := &fixtureServer{Name: s.Name, Addr: "127.0.0.1:" + ports[strconv.Itoa(s.Port)], Answers: map[string]fakedb.Result{}}
 		stmts := []struct{ key, stmt string }{
 			{server.DetectQuery, server.DetectQuery},
-			{variablesSection, VariablesQuery(variableNames(fixtureExtra))},
+			{variablesSection, read.VariablesQuery(read.VariableNames(fixtureExtra))},
 			{id.ReplicaStatusQuery(), id.ReplicaStatusQuery()},
 			{id.ReplicaHostsQuery(), id.ReplicaHostsQuery()},
-			{ProcesslistQuery, ProcesslistQuery},
+			{read.ProcesslistQuery, read.ProcesslistQuery},
 		}
 		for _, st := range stmts {
-			rs, err := queryResult(ctx, q, st.stmt)
+			rs, err := q.Query(ctx, st.stmt)
 			var se *query.ServerError
 			switch {
 			case errors.As(err, &se):

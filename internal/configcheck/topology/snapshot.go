@@ -1,11 +1,9 @@
-package configcheck
+package topology
 
 import (
-	"context"
-	"fmt"
 	"strings"
 
-	"github.com/replmon/replmon/internal/query"
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 )
@@ -13,7 +11,7 @@ import (
 // Snapshot is everything read from one server; the rules judge snapshots
 // without a connection.
 type Snapshot struct {
-	Addr string // the address it was reached at, "host:port" (or "unix:/path")
+	Addr address.Addr // the address it was reached at
 	// Err is set when the server could not be reached or identified; nothing
 	// else is known then.
 	Err error
@@ -44,7 +42,7 @@ func (s *Snapshot) Bool(name string) (on, ok bool) {
 	if !found {
 		return false, false
 	}
-	return parseBool(v)
+	return ParseBool(v)
 }
 
 // Int returns a numeric variable; ok is false when it is absent or not a number.
@@ -53,7 +51,7 @@ func (s *Snapshot) Int(name string) (int64, bool) {
 	if !found {
 		return 0, false
 	}
-	return parseInt(v)
+	return ParseInt(v)
 }
 
 // ServerID returns @@server_id, and false when it is unknown.
@@ -73,32 +71,4 @@ func (s *Snapshot) LogReplicaUpdatesVar() string {
 		}
 	}
 	return name
-}
-
-// readSnapshot reads one server over q with four statements: its identity,
-// the audited variables (plus extra ones), its replication channels and its
-// replicas. user is the login name, used to read the processlist.
-func readSnapshot(ctx context.Context, q query.Runner, addr, user string, extra []string) *Snapshot {
-	s := &Snapshot{Addr: addr}
-	id, err := server.Detect(ctx, q)
-	if err != nil {
-		s.Err = err
-		return s
-	}
-	s.ID = id
-	if s.Vars, err = readVariables(ctx, q, variableNames(extra)); err != nil {
-		s.VarsErr = err
-		s.Vars = map[string]string{}
-	}
-	if ctx.Err() != nil && s.VarsErr != nil {
-		s.Err = fmt.Errorf("reading %s: %w", addr, ctx.Err())
-		return s
-	}
-	s.Channels, s.ChannelsStmt, s.ChannelsErr = replica.Read(ctx, q, id)
-	s.Replicas = readReplicas(ctx, q, id, user)
-	if ctx.Err() != nil && (s.ChannelsErr != nil || s.Replicas.Err != nil) {
-		// A statement was cut short by the deadline: what was read is partial.
-		s.Err = fmt.Errorf("reading %s: %w", addr, ctx.Err())
-	}
-	return s
 }

@@ -1,10 +1,11 @@
-package configcheck
+package read
 
 import (
-	"github.com/replmon/replmon/internal/query"
 	"reflect"
 	"testing"
 
+	"github.com/replmon/replmon/internal/configcheck/topology"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
 )
 
@@ -12,17 +13,17 @@ func TestParseReplicaHosts(t *testing.T) {
 	tests := []struct {
 		name string
 		rs   *query.Result
-		want []ReplicaHost
+		want []topology.ReplicaHost
 	}{
 		{"MySQL 5.1", &query.Result{Columns: []string{"Server_id", "Host", "Port", "Rpl_recovery_rank", "Master_id"},
 			Rows: [][]*string{{str("21"), str("r1.db"), str("3306"), str("0"), str("2")}}},
-			[]ReplicaHost{{ServerID: 21, Host: "r1.db", Port: 3306, SourceID: 2}}},
+			[]topology.ReplicaHost{{ServerID: 21, Host: "r1.db", Port: 3306, SourceID: 2}}},
 		{"MySQL 5.7", &query.Result{Columns: []string{"Server_id", "Host", "Port", "Master_id", "Slave_UUID"},
 			Rows: [][]*string{{str("21"), str(""), str("0"), str("2"), str("u-1")}}},
-			[]ReplicaHost{{ServerID: 21, SourceID: 2, UUID: "u-1"}}},
+			[]topology.ReplicaHost{{ServerID: 21, SourceID: 2, UUID: "u-1"}}},
 		{"MySQL 8.4", &query.Result{Columns: []string{"Server_Id", "Host", "Port", "Source_Id", "Replica_UUID"},
 			Rows: [][]*string{{str("21"), str("r1.db"), str("3307"), str("2"), str("u-1")}}},
-			[]ReplicaHost{{ServerID: 21, Host: "r1.db", Port: 3307, SourceID: 2, UUID: "u-1"}}},
+			[]topology.ReplicaHost{{ServerID: 21, Host: "r1.db", Port: 3307, SourceID: 2, UUID: "u-1"}}},
 	}
 	for _, tc := range tests {
 		got, err := parseReplicaHosts(tc.rs)
@@ -30,7 +31,7 @@ func TestParseReplicaHosts(t *testing.T) {
 			t.Errorf("%s: %+v %v", tc.name, got, err)
 		}
 	}
-	if got := (ReplicaHost{Host: "r1.db", Port: 3307}).Addr(); got != "r1.db:3307" {
+	if got := (topology.ReplicaHost{Host: "r1.db", Port: 3307}).Addr().String(); got != "r1.db:3307" {
 		t.Errorf("Addr %q", got)
 	}
 	if _, err := parseReplicaHosts(&query.Result{Columns: []string{"Server_id"}}); err == nil {

@@ -1,9 +1,10 @@
-package configcheck
+package judge
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/plugin"
 )
 
@@ -47,8 +48,8 @@ func (l Level) Status() plugin.Status {
 	return plugin.OK
 }
 
-// levelOf turns a plugin state (from --unreachable) into a level.
-func levelOf(s plugin.Status) Level {
+// LevelOf turns a plugin state (from --unreachable) into a level.
+func LevelOf(s plugin.Status) Level {
 	switch s {
 	case plugin.WARNING:
 		return Warning
@@ -101,26 +102,13 @@ func (f Fix) String() string {
 type Finding struct {
 	Rule   string // stable rule id, e.g. "log-slave-updates"
 	Level  Level
-	Node   *Node   // the server it is about; relation findings use the first audited one
-	Others []*Node // other servers a relation finding involves
-	Text   string  // what is wrong and why it matters; for Pass, what holds
+	Node   *topology.Node   // the server it is about; relation findings use the first audited one
+	Others []*topology.Node // other servers a relation finding involves
+	Text   string           // what is wrong and why it matters; for Pass, what holds
 	Fix    Fix
 }
 
 // String is the one-line form used in summaries: "[rule] server: text".
 func (f Finding) String() string {
 	return fmt.Sprintf("[%s] %s: %s", f.Rule, f.Node.Label(), f.Text)
-}
-
-// worst returns the first finding of the highest level, and false when
-// there is no finding above Info.
-func worst(fs []Finding) (Finding, bool) {
-	var w Finding
-	found := false
-	for _, f := range fs {
-		if f.Level > Info && (!found || f.Level > w.Level) {
-			w, found = f, true
-		}
-	}
-	return w, found
 }

@@ -1,4 +1,4 @@
-package configcheck
+package read
 
 import (
 	"testing"

@@ -1,8 +1,10 @@
-package configcheck
+package render
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
 // Tree draws the topology as text, in the spirit of the seed's diagram:
@@ -12,12 +14,12 @@ import (
 // server's line (its violations). Lines never start with a space (plugin
 // output trims them) nor use '|' (the perfdata separator): a branch is
 // "+-- ", the last one "`-- ", and deeper levels are indented with ":   ".
-func Tree(t *Topology, marks func(*Node) string) []string {
+func Tree(t *topology.Topology, marks func(*topology.Node) string) []string {
 	var lines []string
-	drawn := map[*Node]bool{}
-	line := func(prefix string, n *Node, extra string) {
+	drawn := map[*topology.Node]bool{}
+	line := func(prefix string, n *topology.Node, extra string) {
 		s := prefix + n.Label()
-		if w := t.shortRole(n); w != "" {
+		if w := shortRole(t, n); w != "" {
 			s += " " + w
 		}
 		if extra != "" {
@@ -28,8 +30,8 @@ func Tree(t *Topology, marks func(*Node) string) []string {
 		}
 		lines = append(lines, s)
 	}
-	var children func(n *Node, indent string)
-	children = func(n *Node, indent string) {
+	var children func(n *topology.Node, indent string)
+	children = func(n *topology.Node, indent string) {
 		kids := replicasOf(n)
 		for i, k := range kids {
 			branch := "+-- "
@@ -59,54 +61,33 @@ func Tree(t *Topology, marks func(*Node) string) []string {
 	return lines
 }
 
-// shortRole is the one word the tree puts after a server.
-func (t *Topology) shortRole(n *Node) string {
-	if !n.Reachable() {
-		return "unreachable"
-	}
-	f := t.Facts(n)
-	switch {
-	case f.Ring == Yes:
-		return "ring master"
-	case f.Replica == Yes && f.HasReplicas == Yes:
-		return "relay"
-	case f.Replica == Yes:
-		return "replica"
-	case f.HasReplicas == Yes:
-		return "master"
-	case f.Replica == Maybe || f.HasReplicas == Maybe:
-		return "role unknown"
-	}
-	return "standalone"
-}
-
 // replicasOf returns the servers replicating from n, except n's ring
 // partners (the ring line shows them), once each, in server_id order.
-func replicasOf(n *Node) []*Node {
-	seen := map[*Node]bool{}
-	var out []*Node
+func replicasOf(n *topology.Node) []*topology.Node {
+	seen := map[*topology.Node]bool{}
+	var out []*topology.Node
 	for _, e := range n.Out {
 		r := e.Replica
-		if seen[r] || (n.ring != nil && r.ring == n.ring) {
+		if seen[r] || (n.Ring() != nil && r.Ring() == n.Ring()) {
 			continue
 		}
 		seen[r] = true
 		out = append(out, r)
 	}
-	sortNodes(out)
+	topology.Sort(out)
 	return out
 }
 
 // roots returns the servers drawn at the left margin: ring members, then
 // every server with no source in the topology, in server_id order.
-func roots(t *Topology) []*Node {
-	var out []*Node
+func roots(t *topology.Topology) []*topology.Node {
+	var out []*topology.Node
 	for _, r := range t.Rings {
 		out = append(out, r.Members...)
 	}
-	var rest []*Node
+	var rest []*topology.Node
 	for _, n := range t.Nodes {
-		if n.ring != nil {
+		if n.Ring() != nil {
 			continue
 		}
 		inSet := false
@@ -119,16 +100,16 @@ func roots(t *Topology) []*Node {
 			rest = append(rest, n)
 		}
 	}
-	sortNodes(rest)
+	topology.Sort(rest)
 	return append(out, rest...)
 }
 
 // alsoFrom notes the other sources of a multi-source replica drawn under parent.
-func alsoFrom(n, parent *Node) string {
+func alsoFrom(n, parent *topology.Node) string {
 	var others []string
 	for _, e := range n.In {
 		if e.Source != parent {
-			others = append(others, e.SourceAddr())
+			others = append(others, e.SourceAddr().String())
 		}
 	}
 	if len(others) == 0 {
@@ -138,18 +119,18 @@ func alsoFrom(n, parent *Node) string {
 }
 
 // outside notes that a root replicates from servers not in the topology.
-func outside(t *Topology, n *Node) string {
+func outside(t *topology.Topology, n *topology.Node) string {
 	var addrs []string
 	for _, e := range n.In {
 		if e.Source == nil {
-			addrs = append(addrs, e.SourceAddr())
+			addrs = append(addrs, e.SourceAddr().String())
 		}
 	}
 	if len(addrs) == 0 {
 		return ""
 	}
 	what := "not audited"
-	if t.Mode != Set {
+	if t.Mode != topology.Set {
 		what = "not read"
 	}
 	return fmt.Sprintf("(replicates from %s, %s)", strings.Join(addrs, ", "), what)
@@ -158,22 +139,22 @@ func outside(t *Topology, n *Node) string {
 // ringLink writes a ring as "A <-> B" for two masters, as the replication
 // cycle "A -> B -> C -> A" when there is one through all members, else as
 // a list.
-func ringLink(r *Ring) string {
+func ringLink(r *topology.Ring) string {
 	ms := r.Members
 	if len(ms) == 2 {
 		return ms[0].Label() + " <-> " + ms[1].Label()
 	}
-	in := map[*Node]bool{}
+	in := map[*topology.Node]bool{}
 	for _, m := range ms {
 		in[m] = true
 	}
-	order := []*Node{ms[0]}
-	seen := map[*Node]bool{ms[0]: true}
+	order := []*topology.Node{ms[0]}
+	seen := map[*topology.Node]bool{ms[0]: true}
 	for len(order) < len(ms) {
 		cur := order[len(order)-1]
-		var next *Node
+		var next *topology.Node
 		for _, e := range cur.Out {
-			if in[e.Replica] && !seen[e.Replica] && (next == nil || nodeLess(e.Replica, next)) {
+			if in[e.Replica] && !seen[e.Replica] && (next == nil || topology.Less(e.Replica, next)) {
 				next = e.Replica
 			}
 		}

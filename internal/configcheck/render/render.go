@@ -1,10 +1,12 @@
-package configcheck
+package render
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/judge"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/plugin"
 )
 
@@ -18,15 +20,15 @@ type Counts struct {
 }
 
 // Count totals the findings of an audit of t.
-func Count(t *Topology, fs []Finding) Counts {
+func Count(t *topology.Topology, fs []judge.Finding) Counts {
 	c := Counts{Servers: len(t.Audited()), Rules: len(fs)}
 	for _, f := range fs {
 		switch f.Level {
-		case Critical:
+		case judge.Critical:
 			c.Critical++
-		case Warning:
+		case judge.Warning:
 			c.Warning++
-		case Unknown:
+		case judge.Unknown:
 			c.Unknown++
 		}
 	}
@@ -36,7 +38,7 @@ func Count(t *Topology, fs []Finding) Counts {
 // Render records the audit in the report: one summary result naming the
 // worst finding, the findings grouped by server, notes, the topology tree,
 // and the perfdata servers, rules, critical, warning and unknown.
-func Render(r *plugin.Report, t *Topology, fs []Finding) {
+func Render(r *plugin.Report, t *topology.Topology, fs []judge.Finding) {
 	c := Count(t, fs)
 	noun := "servers"
 	if c.Servers == 1 {
@@ -63,7 +65,7 @@ func Render(r *plugin.Report, t *Topology, fs []Finding) {
 		r.Long("%s", line)
 	}
 	for _, f := range fs {
-		if f.Level == Pass {
+		if f.Level == judge.Pass {
 			r.Debugf(2, "OK [%s] %s: %s", f.Rule, f.Node.Label(), f.Text)
 		}
 	}
@@ -81,8 +83,8 @@ func Render(r *plugin.Report, t *Topology, fs []Finding) {
 // findingLines groups the findings by server: a header line per audited
 // server (address, server_id, version, role), then one "- LEVEL [rule]"
 // line per finding that is not a pass, with its fix.
-func findingLines(t *Topology, fs []Finding) []string {
-	byNode := map[*Node][]Finding{}
+func findingLines(t *topology.Topology, fs []judge.Finding) []string {
+	byNode := map[*topology.Node][]judge.Finding{}
 	for _, f := range fs {
 		byNode[f.Node] = append(byNode[f.Node], f)
 	}
@@ -96,10 +98,10 @@ func findingLines(t *Topology, fs []Finding) []string {
 		if n.Reachable() {
 			head += " " + n.ID.String()
 		}
-		var bad []Finding
+		var bad []judge.Finding
 		passes := 0
 		for _, f := range list {
-			if f.Level == Pass {
+			if f.Level == judge.Pass {
 				passes++
 			} else {
 				bad = append(bad, f)
@@ -107,10 +109,10 @@ func findingLines(t *Topology, fs []Finding) []string {
 		}
 		sort.SliceStable(bad, func(i, j int) bool { return bad[i].Level > bad[j].Level })
 		if len(bad) == 0 {
-			lines = append(lines, fmt.Sprintf("%s: %s; OK, %d rule checks pass", head, t.Describe(n), passes))
+			lines = append(lines, fmt.Sprintf("%s: %s; OK, %d rule checks pass", head, Describe(t, n), passes))
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("%s: %s", head, t.Describe(n)))
+		lines = append(lines, fmt.Sprintf("%s: %s", head, Describe(t, n)))
 		for _, f := range bad {
 			s := fmt.Sprintf("- %s [%s] %s", f.Level, f.Rule, f.Text)
 			if fix := f.Fix.String(); fix != "" {
@@ -126,21 +128,21 @@ func findingLines(t *Topology, fs []Finding) []string {
 // breaks, grouped by level, worst first ("[CRITICAL: log-slave-updates]"),
 // and "[misses relayed writes]" for a replica of a server whose
 // log_slave_updates is OFF.
-func marker(t *Topology, fs []Finding) func(*Node) string {
-	rules := map[*Node]map[Level][]string{}
-	misses := map[*Node]bool{}
+func marker(t *topology.Topology, fs []judge.Finding) func(*topology.Node) string {
+	rules := map[*topology.Node]map[judge.Level][]string{}
+	misses := map[*topology.Node]bool{}
 	for _, f := range fs {
-		if f.Level <= Info {
+		if f.Level <= judge.Info {
 			continue
 		}
 		if rules[f.Node] == nil {
-			rules[f.Node] = map[Level][]string{}
+			rules[f.Node] = map[judge.Level][]string{}
 		}
 		if !contains(rules[f.Node][f.Level], f.Rule) {
 			rules[f.Node][f.Level] = append(rules[f.Node][f.Level], f.Rule)
 		}
-		if f.Rule == RuleLogSlaveUpdates && f.Level == Critical {
-			srcs := sourcesOf(f.Node)
+		if f.Rule == judge.RuleLogSlaveUpdates && f.Level == judge.Critical {
+			srcs := f.Node.Sources()
 			for _, e := range f.Node.Out {
 				if !srcs[e.Replica] {
 					misses[e.Replica] = true
@@ -148,10 +150,10 @@ func marker(t *Topology, fs []Finding) func(*Node) string {
 			}
 		}
 	}
-	return func(n *Node) string {
+	return func(n *topology.Node) string {
 		var parts []string
 		var groups []string
-		for _, l := range []Level{Critical, Warning, Unknown} {
+		for _, l := range []judge.Level{judge.Critical, judge.Warning, judge.Unknown} {
 			if rs := rules[n][l]; len(rs) > 0 {
 				groups = append(groups, fmt.Sprintf("%s: %s", l, strings.Join(rs, ", ")))
 			}
@@ -176,4 +178,17 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// worst returns the first finding of the highest level, and false when
+// there is no finding above Info.
+func worst(fs []judge.Finding) (judge.Finding, bool) {
+	var w judge.Finding
+	found := false
+	for _, f := range fs {
+		if f.Level > judge.Info && (!found || f.Level > w.Level) {
+			w, found = f, true
+		}
+	}
+	return w, found
 }

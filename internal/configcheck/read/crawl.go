@@ -1,4 +1,4 @@
-package configcheck
+package read
 
 import (
 	"context"
@@ -8,11 +8,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 )
 
 // Dialer connects to the server at addr; close releases the connection.
-type Dialer func(ctx context.Context, addr string) (q query.Runner, close func(), err error)
+type Dialer func(ctx context.Context, addr address.Addr) (q query.Runner, close func(), err error)
 
 // Crawler reads servers in parallel and follows replication links as the
 // mode asks: never (Set), up the sources of the audited server (Single), or
@@ -61,21 +63,21 @@ func (c *Crawler) debugf(level int, format string, args ...any) {
 
 // target is an address to read and how it was found.
 type target struct {
-	addr     string
+	addr     address.Addr
 	given    bool
 	foundVia string
 }
 
 // readAll reads the targets in parallel, one connection each, and returns
 // their snapshots in the targets' order.
-func (c *Crawler) readAll(ctx context.Context, ts []target) []*Snapshot {
+func (c *Crawler) readAll(ctx context.Context, ts []target) []*topology.Snapshot {
 	rctx, cancel := margin(ctx)
 	defer cancel()
-	out := make([]*Snapshot, len(ts))
+	out := make([]*topology.Snapshot, len(ts))
 	var mu sync.Mutex
 	pending := map[string]bool{}
 	for _, t := range ts {
-		pending[t.addr] = true
+		pending[t.addr.String()] = true
 	}
 	report := func() {
 		var p []string
@@ -97,7 +99,7 @@ func (c *Crawler) readAll(ctx context.Context, ts []target) []*Snapshot {
 			out[i] = c.readOne(rctx, t.addr)
 			c.debugf(1, "read %s in %v: %s", t.addr, time.Since(start).Round(time.Millisecond), summarize(out[i]))
 			mu.Lock()
-			delete(pending, t.addr)
+			delete(pending, t.addr.String())
 			report()
 			mu.Unlock()
 		}()
@@ -107,7 +109,7 @@ func (c *Crawler) readAll(ctx context.Context, ts []target) []*Snapshot {
 }
 
 // summarize describes a snapshot for -v.
-func summarize(s *Snapshot) string {
+func summarize(s *topology.Snapshot) string {
 	if !s.Reachable() {
 		return "error: " + s.Err.Error()
 	}
@@ -116,7 +118,7 @@ func summarize(s *Snapshot) string {
 }
 
 // readOne connects to addr and reads its snapshot.
-func (c *Crawler) readOne(ctx context.Context, addr string) *Snapshot {
+func (c *Crawler) readOne(ctx context.Context, addr address.Addr) *topology.Snapshot {
 	budget := "in time"
 	if d, ok := ctx.Deadline(); ok {
 		budget = "within " + time.Until(d).Round(10*time.Millisecond).String()
@@ -126,7 +128,7 @@ func (c *Crawler) readOne(ctx context.Context, addr string) *Snapshot {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("no answer %s (%w)", budget, err)
 		}
-		return &Snapshot{Addr: addr, Err: err}
+		return &topology.Snapshot{Addr: addr, Err: err}
 	}
 	defer closeFn()
 	s := readSnapshot(ctx, q, addr, c.User, c.Extra)
@@ -139,7 +141,7 @@ func (c *Crawler) readOne(ctx context.Context, addr string) *Snapshot {
 // Crawl reads the given servers and, as mode asks, those it finds through
 // them; it returns the topology with the given servers (or, in Discover,
 // every server found) marked audited.
-func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topology {
+func (c *Crawler) Crawl(ctx context.Context, mode topology.Mode, addrs []address.Addr) *topology.Topology {
 	maxServers := c.MaxServers
 	if maxServers <= 0 {
 		maxServers = 64
@@ -148,9 +150,9 @@ func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topolog
 	if maxHops <= 0 {
 		maxHops = 8
 	}
-	var nodes []*Node
+	var nodes []*topology.Node
 	var notes []string
-	byIdentity := map[string]*Node{}
+	byIdentity := map[string]*topology.Node{}
 	tried := map[string]bool{}
 
 	add := func(ts []target) {
@@ -168,7 +170,7 @@ func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topolog
 					continue
 				}
 			}
-			n := &Node{Snapshot: s, Given: t.given, FoundVia: t.foundVia, Audited: t.given || mode == Discover}
+			n := &topology.Node{Snapshot: s, Given: t.given, FoundVia: t.foundVia, Audited: t.given || mode == topology.Discover}
 			if k := identityKey(s); k != "" {
 				byIdentity[k] = n
 			}
@@ -178,10 +180,7 @@ func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topolog
 
 	var first []target
 	for _, a := range addrs {
-		k := addrKey(a)
-		if k == "" {
-			k = a
-		}
+		k := a.Key()
 		if tried[k] {
 			continue
 		}
@@ -189,15 +188,15 @@ func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topolog
 		first = append(first, target{addr: a, given: true})
 	}
 	add(first)
-	t := Build(mode, nodes)
+	t := topology.Build(mode, nodes)
 
-	for hop := 1; mode != Set && ctx.Err() == nil; hop++ {
-		if mode == Single {
-			if hop > maxHops || !c.singleNeedsMore(t, hop) {
+	for hop := 1; mode != topology.Set && ctx.Err() == nil; hop++ {
+		if mode == topology.Single {
+			if hop > maxHops || !singleNeedsMore(t, hop) {
 				break
 			}
 		}
-		next := c.nextTargets(t, mode, tried)
+		next := nextTargets(t, mode, tried)
 		if len(next) == 0 {
 			break
 		}
@@ -209,131 +208,30 @@ func (c *Crawler) Crawl(ctx context.Context, mode Mode, addrs []string) *Topolog
 			}
 		}
 		add(next)
-		t = Build(mode, nodes)
+		t = topology.Build(mode, nodes)
 	}
-	if mode == Discover {
+	if mode == topology.Discover {
 		notes = append(notes, discoverNotes(t)...)
 	}
 	t.Notes = append(t.Notes, notes...)
 	return t
 }
 
-// singleNeedsMore reports whether Single mode must follow sources further:
-// one hop always (version order), more only while the audited server may
-// be in a ring, that is while it may have replicas.
-func (c *Crawler) singleNeedsMore(t *Topology, hop int) bool {
-	target := t.Nodes[0]
-	if !target.Reachable() {
-		return false
+// identityKey names a server whatever address reached it: its server_uuid
+// where it has one, else server_id, hostname and port together; "" when
+// those are unknown.
+func identityKey(s *topology.Snapshot) string {
+	if !s.Reachable() {
+		return ""
 	}
-	if hop == 1 {
-		return true
+	if u, ok := s.Var("server_uuid"); ok && u != "" {
+		return "uuid:" + strings.ToLower(u)
 	}
-	f := t.Facts(target)
-	return f.HasReplicas != No && f.Ring != Yes
-}
-
-// nextTargets returns the addresses to read next: unresolved sources of
-// the servers read (in Single mode only those upstream of the audited one),
-// and in Discover mode registered replicas not yet read.
-func (c *Crawler) nextTargets(t *Topology, mode Mode, tried map[string]bool) []target {
-	var out []target
-	try := func(addr, via string) {
-		k := addrKey(addr)
-		if k == "" || tried[k] {
-			return
-		}
-		tried[k] = true
-		out = append(out, target{addr: addr, foundVia: via})
+	id, ok1 := s.Var("server_id")
+	host, ok2 := s.Var("hostname")
+	port, ok3 := s.Var("port")
+	if !ok1 || !ok2 || !ok3 {
+		return ""
 	}
-	known := map[string]bool{}
-	for _, n := range t.Nodes {
-		for _, k := range n.keys() {
-			known[k] = true
-		}
-	}
-	scope := t.Nodes
-	if mode == Single {
-		scope = upstream(t.Nodes[0])
-	}
-	for _, n := range scope {
-		for _, e := range n.In {
-			if e.Source == nil {
-				try(e.SourceAddr(), "source of "+n.Name())
-			}
-		}
-	}
-	if mode != Discover {
-		return out
-	}
-	for _, n := range t.Nodes {
-		if !n.Reachable() || n.Replicas.Processlist {
-			continue
-		}
-		for _, h := range n.Replicas.Registered {
-			if a := h.Addr(); a != "" && !known[addrKey(a)] {
-				try(a, "replica of "+n.Name())
-			}
-		}
-	}
-	return out
-}
-
-// discoverNotes says which replicas discovery could not follow: those a
-// server reports only as processlist sessions (no port) or registered
-// without report_host, and the servers whose replicas could not be listed.
-func discoverNotes(t *Topology) []string {
-	var notes []string
-	for _, n := range t.Nodes {
-		if !n.Reachable() {
-			continue
-		}
-		r := n.Replicas
-		switch {
-		case r.Err != nil:
-			notes = append(notes, fmt.Sprintf("could not look for replicas of %s: %v", n.Name(), r.Err))
-		case r.Processlist:
-			if extra := len(r.Dumps) - len(n.Out); extra > 0 {
-				why := "SHOW SLAVE HOSTS is not used before MySQL 5.5"
-				if r.HostsErr != nil {
-					why = r.HostsErr.Error()
-				}
-				notes = append(notes, fmt.Sprintf("could not follow %d replica(s) of %s: the processlist gives only their client host, not their port (%s)", extra, n.Name(), why))
-			}
-		default:
-			for _, h := range r.Registered {
-				if h.Addr() == "" && !registeredInSet(n, h) {
-					notes = append(notes, fmt.Sprintf("could not follow the replica with server_id %d of %s: it reports no report_host/report_port", h.ServerID, n.Name()))
-				}
-			}
-		}
-	}
-	return notes
-}
-
-// registeredInSet reports whether a registered replica of n is already a
-// server of the topology replicating from n.
-func registeredInSet(n *Node, h ReplicaHost) bool {
-	for _, e := range n.Out {
-		if id, ok := e.Replica.ServerID(); ok && id == h.ServerID {
-			return true
-		}
-	}
-	return false
-}
-
-// upstream returns n and every server it replicates from, directly or not,
-// among those read.
-func upstream(n *Node) []*Node {
-	seen := map[*Node]bool{n: true}
-	out := []*Node{n}
-	for i := 0; i < len(out); i++ {
-		for _, e := range out[i].In {
-			if s := e.Source; s != nil && !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
-		}
-	}
-	return out
+	return "id:" + id + "@" + strings.ToLower(host) + ":" + port
 }

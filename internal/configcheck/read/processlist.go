@@ -1,9 +1,10 @@
-package configcheck
+package read
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -11,42 +12,35 @@ import (
 // connected replica from one "Binlog Dump" (or "Binlog Dump GTID") thread.
 const ProcesslistQuery = "SHOW PROCESSLIST"
 
-// DumpThread is a source's session serving one replica.
-type DumpThread struct {
-	User    string // the replica's replication account
-	Host    string // the replica's client address, without the client port
-	Command string // "Binlog Dump" or "Binlog Dump GTID"
-}
-
 // parseProcesslist returns the Binlog Dump threads of a SHOW PROCESSLIST
 // result and whether sessions of accounts other than this one are visible
 // (without PROCESS a server shows an account only its own sessions). The
 // session running SHOW PROCESSLIST tells the account's name; user, the
 // login name, is used when no row says so.
-func parseProcesslist(rs *query.Result, user string) ([]DumpThread, bool, error) {
+func parseProcesslist(rs *query.Result, user string) ([]topology.DumpThread, bool, error) {
 	u, h, cmd, info := rs.Column("User"), rs.Column("Host"), rs.Column("Command"), rs.Column("Info")
 	if u < 0 || h < 0 || cmd < 0 {
 		return nil, false, fmt.Errorf("%s: want columns User, Host and Command, got %s", ProcesslistQuery, strings.Join(rs.Columns, ", "))
 	}
 	for _, row := range rs.Rows {
-		if in, _ := value(row, info); strings.EqualFold(strings.TrimSpace(in), ProcesslistQuery) {
-			user, _ = value(row, u)
+		if in, _ := query.Value(row, info); strings.EqualFold(strings.TrimSpace(in), ProcesslistQuery) {
+			user, _ = query.Value(row, u)
 			break
 		}
 	}
-	var dumps []DumpThread
+	var dumps []topology.DumpThread
 	others := false
 	for _, row := range rs.Rows {
-		ru, _ := value(row, u)
+		ru, _ := query.Value(row, u)
 		if ru != user {
 			others = true
 		}
-		c, _ := value(row, cmd)
+		c, _ := query.Value(row, cmd)
 		if !strings.HasPrefix(strings.ToLower(c), "binlog dump") {
 			continue
 		}
-		host, _ := value(row, h)
-		dumps = append(dumps, DumpThread{User: ru, Host: clientHost(host), Command: c})
+		host, _ := query.Value(row, h)
+		dumps = append(dumps, topology.DumpThread{User: ru, Host: clientHost(host), Command: c})
 	}
 	return dumps, others, nil
 }

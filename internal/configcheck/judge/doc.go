@@ -1,0 +1,8 @@
+// Package judge is check_repl_config's verdict, the step between read and
+// render: it applies the rules to every audited server of a
+// topology.Topology and the relations between them (identifiers shared
+// between servers, auto-increment offsets within a ring, sources outside a
+// --server set), and returns findings, each with its level, why it matters
+// and the my.cnf line that fixes it. It is pure: a topology and options
+// in, findings out, no connection.
+package judge

@@ -1,0 +1,48 @@
+package judge
+
+import "strings"
+
+// logSlaveUpdates (log-slave-updates): a relay or ring member writes what
+// it replicates to its own binary log, or its replicas never receive it.
+func logSlaveUpdates(j *audit) {
+	yes, maybe := j.f.Relays()
+	if !yes && !maybe {
+		return
+	}
+	name := j.n.LogReplicaUpdatesVar()
+	on, ok := j.n.Bool(name)
+	if !ok {
+		j.missing(RuleLogSlaveUpdates, name)
+		return
+	}
+	fix := Fix{Cnf: name + " = ON", Restart: true}
+	if bin, ok := j.n.Bool("log_bin"); ok && !bin {
+		fix.Advice = "log_bin must be ON as well"
+	}
+	switch {
+	case on:
+		j.add(RuleLogSlaveUpdates, Pass, Fix{}, "%s is ON", name)
+		return
+	case maybe:
+		j.add(RuleLogSlaveUpdates, Unknown, fix, "%s is OFF, which loses writes if this server relays changes to replicas; %s", name, j.f.RelaysWhy())
+		return
+	}
+	var from []string
+	for _, e := range j.n.In {
+		from = append(from, e.SourceLabel())
+	}
+	changes := "the changes it replicates"
+	if len(from) > 0 {
+		changes = "the changes it replicates from " + strings.Join(from, ", ")
+	}
+	down := downstreamOf(j.n)
+	if down.empty() {
+		j.add(RuleLogSlaveUpdates, Warning, fix,
+			"%s is OFF on %s: %s are not written to its binary log; no replica misses them today, but any replica attached later would",
+			name, j.who(), changes)
+		return
+	}
+	j.add(RuleLogSlaveUpdates, Critical, fix,
+		"%s is OFF on %s: %s are not written to its binary log, so %s never %s them",
+		name, j.who(), changes, down, down.receive())
+}

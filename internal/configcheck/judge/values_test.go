@@ -1,0 +1,33 @@
+package judge
+
+import "testing"
+
+func TestValues(t *testing.T) {
+	for _, c := range []struct {
+		got, want string
+		same      bool
+	}{{"ON", "1", true}, {"OFF", "yes", false}, {"ROW", "row", true}, {"1", "01", true}, {"2", "1", false}, {"MIXED", "ROW", false}} {
+		if sameValue(c.got, c.want) != c.same {
+			t.Errorf("sameValue(%q, %q) != %v", c.got, c.want, c.same)
+		}
+	}
+	for _, s := range []string{"binlog_format", "=ROW", "bad name=1", "x;DROP=1"} {
+		if _, err := ParseExpectation(s); err == nil {
+			t.Errorf("ParseExpectation(%q) accepted", s)
+		}
+	}
+	if x, err := ParseExpectation(" Binlog_Format = ROW "); err != nil || x != (Expectation{"binlog_format", "ROW"}) {
+		t.Errorf("%+v %v", x, err)
+	}
+	fixes := map[string]Fix{
+		"fix: log_bin = mysql-bin in [mysqld] of my.cnf, then restart (the variable is not dynamic)":        {Cnf: "log_bin = mysql-bin", Restart: true},
+		"fix: read_only = ON in [mysqld] of my.cnf; SET GLOBAL read_only = ON applies it without a restart": {Cnf: "read_only = ON", Now: "SET GLOBAL read_only = ON"},
+		"fix: upgrade": {Advice: "upgrade"},
+		"":             {},
+	}
+	for want, f := range fixes {
+		if f.String() != want {
+			t.Errorf("%+v: %q, want %q", f, f.String(), want)
+		}
+	}
+}
