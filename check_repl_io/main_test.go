@@ -308,6 +308,8 @@ func TestClosedPort(t *testing.T) {
 	l.Close()
 	res := clitest.Run(t, bin, nil, "--no-defaults", "-H", "127.0.0.1", "-P", fmt.Sprint(port), "-u", "monitor", "-p", "s3cret-pw")
 	expect(t, res, 2, "REPL_IO CRITICAL - ", fmt.Sprintf("127.0.0.1:%d", port), "connection refused")
+	res = clitest.Run(t, bin, nil, "--no-defaults", "-H", "127.0.0.1", "-P", fmt.Sprint(port), "-u", "monitor", "--unreachable=warning")
+	expect(t, res, 1, "REPL_IO WARNING - ", "connection refused")
 	if strings.Contains(res.Stdout, "s3cret-pw") {
 		t.Errorf("password printed: %s", res.Stdout)
 	}

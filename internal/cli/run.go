@@ -119,6 +119,7 @@ func Main(p Plugin, args []string, env Env) (code int) {
 	}
 
 	r := plugin.NewReport(env.Stderr, *verbose)
+	r.SetUnreachable(common.unreachable.Status)
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	done := make(chan struct{})
@@ -151,8 +152,9 @@ func Main(p Plugin, args []string, env Env) (code int) {
 
 // commonFlags are the flags every plugin has besides its own.
 type commonFlags struct {
-	timeout *string
-	verbose *int
+	timeout     *string
+	verbose     *int
+	unreachable *plugin.StatusValue
 }
 
 // build creates the plugin's kingpin application with every flag registered.
@@ -172,6 +174,9 @@ func build(p Plugin, version string, out io.Writer) (*kingpin.Application, commo
 		"or the state after a colon (-t 30:critical); a server that does not answer the connection in time is judged by --unreachable instead.").
 		Short('t').PlaceHolder("SECONDS[:STATE]").Default("10").String()
 	c.verbose = app.Flag("verbose", "Print detail on stderr (repeat for more).").Short('v').Counter()
+	c.unreachable = &plugin.StatusValue{Status: plugin.CRITICAL}
+	app.Flag("unreachable", "State of a server that refuses the connection or the login, or does not complete it in time: "+
+		"ok, warning, critical or unknown.").Default("critical").SetValue(c.unreachable)
 	return app, c, p.Setup(app)
 }
 

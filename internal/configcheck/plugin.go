@@ -45,7 +45,6 @@ func setup(app *kingpin.Application) cli.Check {
 		role     = topology.RoleAuto
 	)
 	servers := &address.List{Flag: "--server"}
-	unreachable := &plugin.StatusValue{Status: plugin.CRITICAL}
 	app.Flag("server", "Audit the topology made of this server and the other --server ones (HOST[:PORT]); repeatable. "+
 		"The credentials are those of -u/-p/--defaults-file.").PlaceHolder("HOST:PORT").SetValue(servers)
 	app.Flag("discover", "Also audit every server reachable from the given ones through their sources and registered replicas.").
@@ -57,8 +56,6 @@ func setup(app *kingpin.Application) cli.Check {
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
 	app.Flag("expect", "WARNING when the global variable VAR is not VALUE on an audited server (e.g. binlog_format=ROW); repeatable.").
 		PlaceHolder("VAR=VALUE").StringsVar(&expects)
-	app.Flag("unreachable", "State for a named server that cannot be reached: ok, warning, critical or unknown.").
-		Default("critical").SetValue(unreachable)
 
 	validate := func() error {
 		for _, e := range expects {
@@ -80,8 +77,8 @@ func setup(app *kingpin.Application) cli.Check {
 		return nil
 	}
 	run := func(ctx context.Context, r *plugin.Report) error {
-		opts.Unreachable = judge.LevelOf(unreachable.Status)
-		if unreachable.Status == plugin.OK {
+		opts.Unreachable = judge.LevelOf(r.Unreachable())
+		if r.Unreachable() == plugin.OK {
 			opts.Unreachable = judge.Info
 		}
 		var extra []string

@@ -62,7 +62,7 @@ func setup(app *kingpin.Application) cli.Check {
 		db, err := cfg.Open(ctx, 1)
 		var down *mysqlconn.UnreachableError
 		if errors.As(err, &down) {
-			r.Add(plugin.CRITICAL, "%s", err)
+			r.Add(r.Unreachable(), "%s", err)
 			return nil
 		}
 		if err != nil {

@@ -15,6 +15,9 @@ type Report struct {
 	long    []string
 	perf    []Perf
 	stage   string
+	// unreachable is the state of a server that cannot be reached
+	// (--unreachable); CRITICAL unless set.
+	unreachable *Status
 	debug   io.Writer
 	verbose int
 }
@@ -68,6 +71,25 @@ func (r *Report) CurrentStage() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.stage
+}
+
+// SetUnreachable sets the state a check gives a server that refuses the
+// connection or does not complete the handshake in time (--unreachable).
+func (r *Report) SetUnreachable(s Status) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.unreachable = &s
+}
+
+// Unreachable returns the state of a server that cannot be reached:
+// CRITICAL unless --unreachable said otherwise.
+func (r *Report) Unreachable() Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.unreachable == nil {
+		return CRITICAL
+	}
+	return *r.unreachable
 }
 
 // Debugf writes detail to stderr when -v was given at least level times.
