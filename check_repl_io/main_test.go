@@ -329,7 +329,7 @@ func TestBadArguments(t *testing.T) {
 		"timeout \"-3\" must be positive":                       {"--timeout=-3"},
 		"--expect-source: invalid server address \"db1:99999\"": {"--expect-source", "db1:99999"},
 		"-w 5 can never fire: every lag it alerts on is already critical by -c 2": {"-w", "5", "-c", "2"},
-		"-h is --help; give the server's host with -H (-H 127.0.0.1)":             {"-h", "127.0.0.1"},
+		"-h is --help: give the server's host with -H (-H 127.0.0.1)":             {"-h", "127.0.0.1"},
 	}
 	for want, args := range cases {
 		res := clitest.Run(t, bin, nil, args...)

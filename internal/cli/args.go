@@ -88,7 +88,7 @@ func explainHelpHost(args []string, err error) error {
 	}
 	for i := 1; i < len(args); i++ {
 		if args[i] == word && args[i-1] == "-h" {
-			return errors.New("-h is --help; give the server's host with -H (-H " + word + ")")
+			return errors.New("-h is --help: give the server's host with -H (-H " + word + ")")
 		}
 	}
 	return err

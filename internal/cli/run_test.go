@@ -296,7 +296,7 @@ func TestNegativeValuesAsSeparateWords(t *testing.T) {
 // what to do instead.
 func TestCommandLineMistakes(t *testing.T) {
 	for want, args := range map[string][]string{
-		"invalid command line: -h is --help; give the server's host with -H (-H 127.0.0.1) (see --help)": {"-h", "127.0.0.1"},
+		"invalid command line: -h is --help: give the server's host with -H (-H 127.0.0.1) (see --help)": {"-h", "127.0.0.1"},
 		"invalid command line: unknown long flag '--no-help' (see --help)":                               {"--no-help"},
 		"invalid command line: unknown long flag '--no-version' (see --help)":                            {"--no-version"},
 	} {

@@ -147,12 +147,12 @@ func (r *Report) Render(name string) string {
 			texts = append(texts, res.text)
 		}
 	}
-	summary := strings.Join(texts, "; ")
+	summary := strings.Join(texts, ", ")
 	if len(r.results) == 0 {
 		summary = "no result"
 	}
 	var b strings.Builder
-	b.WriteString(name + " " + st.String() + " - " + oneLine(summary))
+	b.WriteString(name + " " + st.String() + " - " + summaryText(summary))
 	if len(r.perf) > 0 {
 		b.WriteString(" |")
 		for _, p := range r.perf {
@@ -164,6 +164,14 @@ func (r *Report) Render(name string) string {
 		b.WriteString(oneLine(l) + "\n")
 	}
 	return b.String()
+}
+
+// summaryText is the summary as every Nagios, Icinga 2 and NRPE version
+// stores it: on one line, and without ';', which Nagios rewrites as ':' in
+// the first line of plugin output. Results are joined with ", " and a ';'
+// in a server's message becomes ','.
+func summaryText(s string) string {
+	return strings.ReplaceAll(oneLine(s), ";", ",")
 }
 
 // oneLine keeps a message on one line and out of the perfdata: newlines
