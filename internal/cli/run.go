@@ -120,6 +120,11 @@ func Main(p Plugin, args []string, env Env) (code int) {
 
 	r := plugin.NewReport(env.Stderr, *verbose)
 	r.SetUnreachable(common.unreachable.Status)
+	if *common.full {
+		r.SetOutput(0, true)
+	} else {
+		r.SetOutput(plugin.DefaultLimit, false)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	done := make(chan struct{})
@@ -155,6 +160,7 @@ type commonFlags struct {
 	timeout     *string
 	verbose     *int
 	unreachable *plugin.StatusValue
+	full        *bool
 }
 
 // build creates the plugin's kingpin application with every flag registered.
@@ -174,6 +180,8 @@ func build(p Plugin, version string, out io.Writer) (*kingpin.Application, commo
 		"or the state after a colon (-t 30:critical); a server that does not answer the connection in time is judged by --unreachable instead.").
 		Short('t').PlaceHolder("SECONDS[:STATE]").Default("10").String()
 	c.verbose = app.Flag("verbose", "Print detail on stderr (repeat for more).").Short('v').Counter()
+	c.full = app.Flag("full-output", fmt.Sprintf("List every line, also what is fine, without the output bound of %d bytes "+
+		"(by default problems are listed in full and what is fine is counted).", plugin.DefaultLimit)).Bool()
 	c.unreachable = &plugin.StatusValue{Status: plugin.CRITICAL}
 	app.Flag("unreachable", "State of a server that refuses the connection or the login, or does not complete it in time: "+
 		"ok, warning, critical or unknown.").Default("critical").SetValue(c.unreachable)

@@ -18,6 +18,10 @@ type Report struct {
 	// unreachable is the state of a server that cannot be reached
 	// (--unreachable); CRITICAL unless set.
 	unreachable *Status
+	// limit bounds the whole output in bytes (0: no bound); full asks the
+	// checks to list what is fine too, not only count it (--full-output).
+	limit int
+	full  bool
 	debug   io.Writer
 	verbose int
 }
@@ -71,6 +75,27 @@ func (r *Report) CurrentStage() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.stage
+}
+
+// DefaultLimit bounds a plugin's whole output by default: 8 KiB, what every
+// Nagios, Icinga 2 and NRPE version carries (NRPE cuts at 64 KiB, older
+// Nagios at 8 KiB) without cutting a line in the middle.
+const DefaultLimit = 8 << 10
+
+// SetOutput sets the bound of the whole output in bytes (0: none) and
+// whether checks list every line (--full-output) or count what is fine.
+func (r *Report) SetOutput(limit int, full bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.limit, r.full = limit, full
+}
+
+// Full reports whether the checks should list what is fine line by line
+// (--full-output) instead of counting it.
+func (r *Report) Full() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.full
 }
 
 // SetUnreachable sets the state a check gives a server that refuses the
@@ -160,10 +185,20 @@ func (r *Report) Render(name string) string {
 		}
 	}
 	b.WriteString("\n")
-	for _, l := range r.long {
-		b.WriteString(oneLine(l) + "\n")
+	for i, l := range r.long {
+		line := oneLine(l) + "\n"
+		if note := cutNote(len(r.long)-i, r.limit); r.limit > 0 && b.Len()+len(line)+len(note) > r.limit {
+			b.WriteString(note)
+			break
+		}
+		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// cutNote ends long output cut at the output bound of limit bytes.
+func cutNote(n, limit int) string {
+	return fmt.Sprintf("... %d more lines not shown: the output is kept within %d bytes (--full-output shows every line)\n", n, limit)
 }
 
 // summaryText is the summary as every Nagios, Icinga 2 and NRPE version
