@@ -39,32 +39,33 @@ func checksumTableQuery(t TableName, quick bool) string {
 // Sum implements plan.
 func (p *checksumTablePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
 	q := checksumTableQuery(p.table, p.quick[n])
-	rows, nulls, err := queryRows(ctx, s, q)
+	res, err := s.Query(ctx, q)
 	if err != nil {
 		return Sum{}, sumError(p.table, n, err)
 	}
-	return parseChecksumTable(p.table, n, rows, nulls)
+	return parseChecksumTable(p.table, n, res)
 }
 
 // parseChecksumTable reads the answer of CHECKSUM TABLE: columns Table and
 // Checksum; NULL means the table does not exist.
-func parseChecksumTable(t TableName, n *node, rows [][]string, nulls [][]bool) (Sum, error) {
-	if len(rows) != 1 || len(rows[0]) < 2 {
+func parseChecksumTable(t TableName, n *node, res *query.Result) (Sum, error) {
+	if len(res.Rows) != 1 || len(res.Rows[0]) < 2 {
 		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: unexpected answer", n.where())
 	}
-	if nulls[0][1] {
+	if res.Null(0, 1) {
 		return Sum{}, fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
 	}
-	if _, err := strconv.ParseUint(rows[0][1], 10, 64); err != nil {
-		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: checksum %q is not a number", n.where(), rows[0][1])
+	v := res.Text(0, 1)
+	if _, err := strconv.ParseUint(v, 10, 64); err != nil {
+		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: checksum %q is not a number", n.where(), v)
 	}
-	return Sum{Rows: -1, Value: rows[0][1]}, nil
+	return Sum{Rows: -1, Value: v}, nil
 }
 
 // sumError turns a failed checksum statement into errMissing for a table
 // that does not exist, or an error naming the table, server and privilege.
 func sumError(t TableName, n *node, err error) error {
-	if isMySQLError(err, errNoSuchTable, errUnknownDB) {
+	if query.IsError(err, errNoSuchTable, errUnknownDB) {
 		return fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
 	}
 	return fmt.Errorf("checksum on %s: %w", n.where(), query.Explain(err))

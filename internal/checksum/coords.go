@@ -54,24 +54,24 @@ func (n *node) appliedCoords(ctx context.Context) (Coords, error) {
 
 // readCoords runs a coordinates statement of n on q.
 func (n *node) readCoords(ctx context.Context, q query.Runner, stmt string) (Coords, error) {
-	rows, _, err := queryRows(ctx, q, stmt)
+	res, err := q.Query(ctx, stmt)
 	if err != nil {
 		return Coords{}, fmt.Errorf("%s on %s: %w", stmt, n.Label, query.Explain(err))
 	}
 	if strings.HasPrefix(stmt, "SELECT") {
-		if len(rows) != 1 {
+		if len(res.Rows) != 1 {
 			return Coords{}, fmt.Errorf("%s on %s: no row", stmt, n.Label)
 		}
-		return Coords{GTID: gtid.NormalizeMySQLSet(rows[0][0])}, nil
+		return Coords{GTID: gtid.NormalizeMySQLSet(res.Text(0, 0))}, nil
 	}
-	if len(rows) == 0 {
+	if len(res.Rows) == 0 {
 		return Coords{}, fmt.Errorf("%s on %s: empty (the binary log is off)", stmt, n.Label)
 	}
-	pos, err := strconv.ParseInt(rows[0][1], 10, 64)
+	pos, err := strconv.ParseInt(res.Text(0, 1), 10, 64)
 	if err != nil {
-		return Coords{}, fmt.Errorf("%s on %s: position %q is not a number", stmt, n.Label, rows[0][1])
+		return Coords{}, fmt.Errorf("%s on %s: position %q is not a number", stmt, n.Label, res.Text(0, 1))
 	}
-	return Coords{File: rows[0][0], Pos: pos}, nil
+	return Coords{File: res.Text(0, 0), Pos: pos}, nil
 }
 
 // waitKind tells how to read the answer of a wait function.

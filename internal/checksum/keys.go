@@ -47,13 +47,16 @@ type keyRow struct {
 
 // readKeyRows runs a keysQuery with nk key columns.
 func readKeyRows(ctx context.Context, q query.Runner, stmt string, nk int) (map[string]keyRow, error) {
-	rows, _, err := queryRows(ctx, q, stmt)
+	res, err := q.Query(ctx, stmt)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]keyRow, len(rows))
-	for _, r := range rows {
-		kr := keyRow{key: r[:nk], hash: r[nk]}
+	out := make(map[string]keyRow, len(res.Rows))
+	for r := range res.Rows {
+		kr := keyRow{key: make([]string, nk), hash: res.Text(r, nk)}
+		for i := range kr.key {
+			kr.key[i] = res.Text(r, i)
+		}
 		out[keyID(kr.key)] = kr
 	}
 	return out, nil

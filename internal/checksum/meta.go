@@ -85,13 +85,13 @@ const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema
 
 // listTables returns the tables of q that sel selects.
 func listTables(ctx context.Context, q query.Runner, sel Selection) ([]TableName, error) {
-	rows, _, err := queryRows(ctx, q, listTablesQuery)
+	res, err := q.Query(ctx, listTablesQuery)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", query.Explain(err))
 	}
 	var out []TableName
-	for _, r := range rows {
-		t := TableName{Schema: r[0], Name: r[1]}
+	for r := range res.Rows {
+		t := TableName{Schema: res.Text(r, 0), Name: res.Text(r, 1)}
 		if sel.Match(t) {
 			out = append(out, t)
 		}
@@ -137,13 +137,12 @@ func loadMeta(ctx context.Context, q query.Runner, tables []TableName) (map[Tabl
 		names := bySchema[schema]
 		for start := 0; start < len(names); start += metaBatch {
 			qs := metaQueries(schema, names[start:min(start+metaBatch, len(names))])
-			var res [3][][]string
+			var res [3]*query.Result
 			for i, stmt := range qs {
-				rows, _, err := queryRows(ctx, q, stmt)
-				if err != nil {
+				var err error
+				if res[i], err = q.Query(ctx, stmt); err != nil {
 					return nil, fmt.Errorf("reading information_schema: %w", query.Explain(err))
 				}
-				res[i] = rows
 			}
 			fillMeta(out, schema, res)
 		}
@@ -152,25 +151,28 @@ func loadMeta(ctx context.Context, q query.Runner, tables []TableName) (map[Tabl
 }
 
 // fillMeta adds the answers of metaQueries to out.
-func fillMeta(out map[TableName]*tableInfo, schema string, res [3][][]string) {
-	for _, r := range res[0] {
-		est, _ := strconv.ParseInt(r[4], 10, 64)
-		out[TableName{schema, r[0]}] = &tableInfo{Engine: r[1], RowFormat: r[2], Options: r[3], EstRows: est}
+func fillMeta(out map[TableName]*tableInfo, schema string, res [3]*query.Result) {
+	tables, columns, keys := res[0], res[1], res[2]
+	for r := range tables.Rows {
+		est, _ := strconv.ParseInt(tables.Text(r, 4), 10, 64)
+		out[TableName{schema, tables.Text(r, 0)}] = &tableInfo{
+			Engine: tables.Text(r, 1), RowFormat: tables.Text(r, 2), Options: tables.Text(r, 3), EstRows: est,
+		}
 	}
-	for _, r := range res[1] {
-		t := out[TableName{schema, r[0]}]
+	for r := range columns.Rows {
+		t := out[TableName{schema, columns.Text(r, 0)}]
 		if t == nil {
 			continue // dropped between the two statements
 		}
-		extra := strings.ToUpper(r[5])
+		extra := strings.ToUpper(columns.Text(r, 5))
 		t.Columns = append(t.Columns, column{
-			Name: r[1], DataType: strings.ToLower(r[2]), ColumnType: r[3], Charset: r[4],
-			Virtual: strings.Contains(extra, "VIRTUAL"),
+			Name: columns.Text(r, 1), DataType: strings.ToLower(columns.Text(r, 2)), ColumnType: columns.Text(r, 3),
+			Charset: columns.Text(r, 4), Virtual: strings.Contains(extra, "VIRTUAL"),
 		})
 	}
-	for _, r := range res[2] {
-		if t := out[TableName{schema, r[0]}]; t != nil {
-			t.PK = append(t.PK, r[1])
+	for r := range keys.Rows {
+		if t := out[TableName{schema, keys.Text(r, 0)}]; t != nil {
+			t.PK = append(t.PK, keys.Text(r, 1))
 		}
 	}
 }

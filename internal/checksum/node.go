@@ -96,28 +96,28 @@ func factsQuery(id server.Identity) string {
 // readFacts runs factsQuery.
 func (n *node) readFacts(ctx context.Context, q query.Runner) error {
 	stmt := factsQuery(n.ID)
-	rows, _, err := queryRows(ctx, q, stmt)
+	res, err := q.Query(ctx, stmt)
 	if err != nil {
 		return fmt.Errorf("%s: %w", stmt, query.Explain(err))
 	}
-	if len(rows) != 1 {
+	if len(res.Rows) != 1 {
 		return fmt.Errorf("%s: no row", stmt)
 	}
-	return n.setFacts(rows[0])
+	return n.setFacts(res)
 }
 
-// setFacts reads one row of factsQuery.
-func (n *node) setFacts(row []string) error {
-	id, err := strconv.ParseUint(row[0], 10, 32)
+// setFacts reads the one row of factsQuery's answer.
+func (n *node) setFacts(res *query.Result) error {
+	id, err := strconv.ParseUint(res.Text(0, 0), 10, 32)
 	if err != nil {
-		return fmt.Errorf("server_id %q is not a number", row[0])
+		return fmt.Errorf("server_id %q is not a number", res.Text(0, 0))
 	}
 	n.ServerID = uint32(id)
-	n.LogBin = isOn(row[1])
-	n.LogSlaveUpdates = isOn(row[2])
-	if len(row) >= 5 {
-		n.UUID = row[3]
-		n.GTIDMode = strings.EqualFold(row[4], "ON")
+	n.LogBin = isOn(res.Text(0, 1))
+	n.LogSlaveUpdates = isOn(res.Text(0, 2))
+	if len(res.Rows[0]) >= 5 {
+		n.UUID = res.Text(0, 3)
+		n.GTIDMode = strings.EqualFold(res.Text(0, 4), "ON")
 	}
 	return nil
 }

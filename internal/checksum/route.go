@@ -367,7 +367,7 @@ func runWait(ctx context.Context, exec executor, w waitSpec, label string) (bool
 	}
 	var ok bool
 	err := exec(ctx, func(s sqlConn) error {
-		v, null, err := queryValue(ctx, s, w.Query)
+		v, null, err := query.One(ctx, s, w.Query)
 		if err != nil {
 			return fmt.Errorf("waiting on %s: %w", label, query.Explain(err))
 		}

@@ -147,18 +147,18 @@ func (p *rowsPlan) keysQuery(u int) string {
 
 // Sum implements plan.
 func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (Sum, error) {
-	rows, _, err := queryRows(ctx, s, p.sumQuery(u))
+	res, err := s.Query(ctx, p.sumQuery(u))
 	if err != nil {
 		return Sum{}, sumError(p.table, n, err)
 	}
-	if len(rows) != 1 {
+	if len(res.Rows) != 1 {
 		return Sum{}, fmt.Errorf("rows checksum on %s: no row", n.where())
 	}
-	count, err := strconv.ParseInt(rows[0][0], 10, 64)
+	count, err := strconv.ParseInt(res.Text(0, 0), 10, 64)
 	if err != nil {
-		return Sum{}, fmt.Errorf("rows checksum on %s: count %q is not a number", n.where(), rows[0][0])
+		return Sum{}, fmt.Errorf("rows checksum on %s: count %q is not a number", n.where(), res.Text(0, 0))
 	}
-	return Sum{Rows: count, Value: rows[0][1]}, nil
+	return Sum{Rows: count, Value: res.Text(0, 1)}, nil
 }
 
 // planChunks splits the table along its primary key into chunks of about
@@ -184,17 +184,17 @@ func (p *rowsPlan) planChunks(ctx context.Context, q query.Runner, src *node, si
 func (p *rowsPlan) splitByValue(ctx context.Context, q query.Runner, src *node, size int, estRows int64) error {
 	k := quoteIdent(p.pk[0].Name)
 	stmt := "SELECT MIN(" + k + "), MAX(" + k + ") FROM " + quoteTable(p.table)
-	rows, nulls, err := queryRows(ctx, q, stmt)
+	res, err := q.Query(ctx, stmt)
 	if err != nil {
 		return sumError(p.table, src, err)
 	}
-	if len(rows) != 1 || nulls[0][0] {
+	if len(res.Rows) != 1 || res.Null(0, 0) {
 		return nil // empty table
 	}
-	lo, ok1 := new(big.Int).SetString(rows[0][0], 10)
-	hi, ok2 := new(big.Int).SetString(rows[0][1], 10)
+	lo, ok1 := new(big.Int).SetString(res.Text(0, 0), 10)
+	hi, ok2 := new(big.Int).SetString(res.Text(0, 1), 10)
 	if !ok1 || !ok2 {
-		return fmt.Errorf("splitting %s: key range %q..%q is not numeric", p.table, rows[0][0], rows[0][1])
+		return fmt.Errorf("splitting %s: key range %q..%q is not numeric", p.table, res.Text(0, 0), res.Text(0, 1))
 	}
 	p.chunks = splitRange(lo, hi, estRows, size)
 	return nil
@@ -258,14 +258,17 @@ func (p *rowsPlan) walk(ctx context.Context, q query.Runner, src *node, size int
 			stmt += " WHERE " + keyCompare(p.pk, last, ">")
 		}
 		stmt += fmt.Sprintf(" ORDER BY %s LIMIT 1 OFFSET %d", k, size-1)
-		rows, _, err := queryRows(ctx, q, stmt)
+		res, err := q.Query(ctx, stmt)
 		if err != nil {
 			return sumError(p.table, src, err)
 		}
-		if len(rows) == 0 {
+		if len(res.Rows) == 0 {
 			break
 		}
-		last = rows[0]
+		last = make([]string, len(res.Rows[0]))
+		for i := range last {
+			last[i] = res.Text(0, i)
+		}
 		bounds = append(bounds, last)
 	}
 	chunks := make([]chunk, 0, len(bounds)+1)

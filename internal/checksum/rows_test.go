@@ -9,8 +9,31 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 )
+
+// result is an answer of the given rows; its columns are named c0, c1, ...
+func result(rows ...[]*string) *query.Result {
+	res := &query.Result{Rows: rows}
+	if len(rows) > 0 {
+		for i := range rows[0] {
+			res.Columns = append(res.Columns, "c"+string(rune('0'+i)))
+		}
+	}
+	return res
+}
+
+// textResult is an answer of the given rows, none NULL.
+func textResult(rows ...[]string) *query.Result {
+	out := make([][]*string, len(rows))
+	for i, r := range rows {
+		for _, v := range r {
+			out[i] = append(out[i], str(v))
+		}
+	}
+	return result(out...)
+}
 
 func testTable() *tableInfo {
 	return &tableInfo{
@@ -107,17 +130,17 @@ func TestSplitRange(t *testing.T) {
 func TestParseChecksumTable(t *testing.T) {
 	n := &node{Label: "r1"}
 	tn := TableName{"app", "t"}
-	s, err := parseChecksumTable(tn, n, [][]string{{"app.t", "4239701103"}}, [][]bool{{false, false}})
+	s, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("4239701103")}))
 	if err != nil || s != (Sum{Rows: -1, Value: "4239701103"}) {
 		t.Errorf("got %+v %v", s, err)
 	}
-	if _, err := parseChecksumTable(tn, n, [][]string{{"app.t", ""}}, [][]bool{{false, true}}); !errors.Is(err, errMissing) {
+	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), nil})); !errors.Is(err, errMissing) {
 		t.Errorf("NULL checksum: %v, want errMissing", err)
 	}
-	if _, err := parseChecksumTable(tn, n, [][]string{{"app.t", "x"}}, [][]bool{{false, false}}); err == nil || errors.Is(err, errMissing) {
+	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("x")})); err == nil || errors.Is(err, errMissing) {
 		t.Errorf("garbage checksum: %v", err)
 	}
-	if _, err := parseChecksumTable(tn, n, nil, nil); err == nil {
+	if _, err := parseChecksumTable(tn, n, result()); err == nil {
 		t.Error("no row: no error")
 	}
 	if q := checksumTableQuery(tn, true); q != "CHECKSUM TABLE `app`.`t` QUICK" {
@@ -127,11 +150,11 @@ func TestParseChecksumTable(t *testing.T) {
 
 func TestFillMeta(t *testing.T) {
 	out := map[TableName]*tableInfo{}
-	res := [3][][]string{
-		{{"t", "Aria", "Page", "checksum=1 transactional=1", "42"}, {"u", "InnoDB", "Dynamic", "", "7"}},
-		{{"t", "id", "INT", "int(11)", "", ""}, {"t", "g", "int", "int(11)", "", "VIRTUAL GENERATED"},
-			{"u", "k", "varchar", "varchar(5)", "utf8mb4", ""}, {"gone", "x", "int", "int", "", ""}},
-		{{"t", "id"}, {"u", "k"}},
+	res := [3]*query.Result{
+		textResult([]string{"t", "Aria", "Page", "checksum=1 transactional=1", "42"}, []string{"u", "InnoDB", "Dynamic", "", "7"}),
+		textResult([]string{"t", "id", "INT", "int(11)", "", ""}, []string{"t", "g", "int", "int(11)", "", "VIRTUAL GENERATED"},
+			[]string{"u", "k", "varchar", "varchar(5)", "utf8mb4", ""}, []string{"gone", "x", "int", "int", "", ""}),
+		textResult([]string{"t", "id"}, []string{"u", "k"}),
 	}
 	fillMeta(out, "app", res)
 	ti, ui := out[TableName{"app", "t"}], out[TableName{"app", "u"}]

@@ -150,37 +150,6 @@ func (p *pool) close() {
 	}
 }
 
-// queryRows runs q and returns every row as strings; a NULL is returned as
-// "" with its flag set in nulls (same shape as rows).
-func queryRows(ctx context.Context, c query.Runner, q string) ([][]string, [][]bool, error) {
-	res, err := c.Query(ctx, q)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([][]string, len(res.Rows))
-	nulls := make([][]bool, len(res.Rows))
-	for r, vs := range res.Rows {
-		out[r], nulls[r] = make([]string, len(vs)), make([]bool, len(vs))
-		for i, v := range vs {
-			if v == nil {
-				nulls[r][i] = true
-			} else {
-				out[r][i] = *v
-			}
-		}
-	}
-	return out, nulls, nil
-}
-
-// queryValue runs q and returns the first column of its only row; NULL is
-// returned with null set.
-func queryValue(ctx context.Context, c query.Runner, q string) (string, bool, error) {
-	return query.One(ctx, c, q)
-}
-
-// isMySQLError reports whether err is one of the server error numbers n.
-func isMySQLError(err error, n ...uint16) bool { return query.IsError(err, n...) }
-
 // Server error numbers interpreted here.
 const (
 	errNoSuchTable     = 1146 // ER_NO_SUCH_TABLE

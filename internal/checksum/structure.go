@@ -26,16 +26,16 @@ func structureQuery(t TableName) string {
 
 // Sum implements plan: the value is the column names joined by ", ".
 func (p *structurePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
-	rows, _, err := queryRows(ctx, s, structureQuery(p.table))
+	res, err := s.Query(ctx, structureQuery(p.table))
 	if err != nil {
 		return Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), query.Explain(err))
 	}
-	if len(rows) == 0 {
+	if len(res.Rows) == 0 {
 		return Sum{}, fmt.Errorf("%s on %s: %w", p.table, n.Label, errMissing)
 	}
-	names := make([]string, len(rows))
-	for i, r := range rows {
-		names[i] = r[0]
+	names := make([]string, len(res.Rows))
+	for r := range res.Rows {
+		names[r] = res.Text(r, 0)
 	}
 	return Sum{Rows: -1, Value: strings.Join(names, ", ")}, nil
 }

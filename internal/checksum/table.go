@@ -274,16 +274,16 @@ func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error
 	if err != nil {
 		c.source.pool.put(conn, err)
 		switch {
-		case isMySQLError(err, errNoSuchTable):
+		case query.IsError(err, errNoSuchTable):
 			return nil, fmt.Errorf("%s on %s: %w", t, c.source.Label, errMissing)
-		case isMySQLError(err, errDBAccess, errTableAccess):
+		case query.IsError(err, errDBAccess, errTableAccess):
 			var me *query.ServerError
 			errors.As(err, &me)
 			err := fmt.Errorf("--lock needs the LOCK TABLES privilege on the source %s (GRANT LOCK TABLES ON %s.* TO the monitoring account): "+
 				"LOCK TABLES %s READ was refused with error %d: %s", c.source.Label, quoteIdent(t.Schema), quoteTable(t), me.Number, me.Message)
 			c.setFatal(err)
 			return nil, err
-		case isMySQLError(err, errLockWaitTimeout):
+		case query.IsError(err, errLockWaitTimeout):
 			return nil, fmt.Errorf("--lock: could not lock %s on the source within --lock-wait-timeout %s", t, seconds(c.opts.LockWait))
 		}
 		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, query.Explain(err))
