@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
@@ -28,7 +29,7 @@ type node struct {
 	Channels        []replica.Channel
 	ChannelsErr     error // why the channels could not be read, if so
 
-	cfg  mysqlconn.Config
+	Addr address.Addr // where it was connected
 	pool *pool
 
 	mu      sync.Mutex
@@ -48,7 +49,7 @@ func connect(ctx context.Context, label string, cfg mysqlconn.Config, o connectO
 	if err != nil {
 		return nil, unreachableError{err}
 	}
-	n := &node{Label: label, cfg: cfg}
+	n := &node{Label: label, Addr: cfg.Address()}
 	if err := n.identify(ctx, mysqlconn.SQL(db)); err != nil {
 		go db.Close()
 		return nil, err

@@ -3,7 +3,6 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -123,15 +122,27 @@ func (c *checker) describeRoute(hops []hop) route {
 
 // replicatesFrom reports whether a has a channel from b.
 func (c *checker) replicatesFrom(a, b *node) bool {
-	for _, ch := range a.Channels {
-		if ch.SourceServerID != 0 && uint32(ch.SourceServerID) == b.ServerID {
-			return true
-		}
-		if ch.SourceServerID == 0 && sameAddr(hostPort(ch), b.cfg.Addr()) {
-			return true
+	_, ok := channelFrom(a, b)
+	return ok
+}
+
+// channelFrom returns down's channel that replicates from up.
+func channelFrom(down, up *node) (replica.Channel, bool) {
+	for _, ch := range down.Channels {
+		if pointsAt(ch, up) {
+			return ch, true
 		}
 	}
-	return false
+	return replica.Channel{}, false
+}
+
+// pointsAt reports whether ch replicates from n: by server_id when the
+// replica reports its source's, else by address.
+func pointsAt(ch replica.Channel, n *node) bool {
+	if ch.SourceServerID != 0 {
+		return uint32(ch.SourceServerID) == n.ServerID
+	}
+	return channelSource(ch).Same(n.Addr)
 }
 
 func channelWords(name string) string {
@@ -141,16 +152,10 @@ func channelWords(name string) string {
 	return fmt.Sprintf(" (channel '%s')", name)
 }
 
-func hostPort(ch replica.Channel) string {
-	return net.JoinHostPort(ch.SourceHost, strconv.Itoa(ch.SourcePort))
-}
-
-func sameAddr(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.ToLower(s)
-		return strings.Replace(s, "localhost:", "127.0.0.1:", 1)
-	}
-	return norm(a) == norm(b)
+// channelSource is the address a channel replicates from, as the replica
+// reports it.
+func channelSource(ch replica.Channel) address.Addr {
+	return address.TCP(ch.SourceHost, ch.SourcePort)
 }
 
 // upstream returns the server a channel replicates from: a known server
@@ -162,18 +167,18 @@ func (c *checker) upstream(ctx context.Context, ch replica.Channel) (*node, erro
 			return n, nil
 		}
 	}
-	addr := hostPort(ch)
+	addr := channelSource(ch)
 	c.mu.Lock()
 	for _, n := range c.known {
-		if sameAddr(n.cfg.Addr(), addr) {
+		if n.Addr.Same(addr) {
 			c.mu.Unlock()
 			return n, nil
 		}
 	}
-	e, ok := c.resolving[strings.ToLower(addr)]
+	e, ok := c.resolving[addr.Key()]
 	if !ok {
 		e = &resolveEntry{done: make(chan struct{})}
-		c.resolving[strings.ToLower(addr)] = e
+		c.resolving[addr.Key()] = e
 	}
 	c.mu.Unlock()
 	if ok {
@@ -197,16 +202,16 @@ type resolveEntry struct {
 	err  error
 }
 
-// connectIntermediate connects to a server found on a replica's way.
-func (c *checker) connectIntermediate(ctx context.Context, addr string) (*node, error) {
-	a, err := address.Parse(addr)
-	if err != nil {
+// connectIntermediate connects to a server found on a replica's way. Its
+// address, as a replica reports it, is checked as a user's would be.
+func (c *checker) connectIntermediate(ctx context.Context, addr address.Addr) (*node, error) {
+	if _, err := address.Parse(addr.String()); err != nil {
 		return nil, err
 	}
-	cfg := c.cfg.WithAddr(a)
+	cfg := c.cfg.WithAddr(addr)
 	cctx, cancel := context.WithTimeout(ctx, c.connectBound())
 	defer cancel()
-	n, err := connect(cctx, addr, cfg, c.connectOpts())
+	n, err := connect(cctx, addr.String(), cfg, c.connectOpts())
 	if err != nil {
 		return nil, fmt.Errorf("intermediate server %s: %w", addr, err)
 	}
@@ -326,7 +331,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 			return false, "", err
 		}
 	default:
-		ch, ok := l.sourceChannelFromReplica()
+		ch, ok := channelFrom(src, rep)
 		if !ok {
 			return true, "", nil // the source does not replicate from the replica
 		}
@@ -348,16 +353,6 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 		return ok, "", err
 	}
 	return false, fmt.Sprintf("the source did not apply the replica's own writes within %s", seconds(bound)), nil
-}
-
-// sourceChannelFromReplica returns the source's channel from the replica.
-func (l *link) sourceChannelFromReplica() (replica.Channel, bool) {
-	for _, ch := range l.src.Channels {
-		if uint32(ch.SourceServerID) == l.rep.ServerID || sameAddr(hostPort(ch), l.rep.cfg.Addr()) {
-			return ch, true
-		}
-	}
-	return replica.Channel{}, false
 }
 
 // runWait runs a wait statement with exec; true when the server got there.

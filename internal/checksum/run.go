@@ -210,10 +210,10 @@ func (c *checker) connectAll(ctx context.Context) error {
 	seen := map[string]bool{}
 	for i, addr := range c.opts.Replicas {
 		rc := c.cfg.WithAddr(addr)
-		if seen[rc.Addr()] {
+		if seen[rc.Address().Key()] {
 			return fmt.Errorf("--replica %s is given twice", addr)
 		}
-		seen[rc.Addr()] = true
+		seen[rc.Address().Key()] = true
 		cfgs[i] = rc
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.connectBound())
