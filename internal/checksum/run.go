@@ -329,37 +329,17 @@ func (c *checker) describeTables(ctx context.Context, tables []TableName) error 
 // deadline; tables never started are returned as not compared.
 func (c *checker) compareAll(ctx context.Context, tables []TableName) [][]Result {
 	results := make([][]Result, len(tables))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(c.opts.Parallel, len(tables)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c.r.Stage("comparing %s (%d of %d tables)", tables[i], i+1, len(tables))
-				res := c.compareOne(ctx, tables[i])
-				if ctx.Err() != nil {
-					for j := range res {
-						timedOut(&res[j].Verdict)
-					}
-				}
-				results[i] = res // each worker writes its own indexes
+	stop := func() bool { return c.fatalErr() != nil }
+	forEach(ctx, len(tables), c.opts.Parallel, stop, func(i int) {
+		c.r.Stage("comparing %s (%d of %d tables)", tables[i], i+1, len(tables))
+		res := c.compareOne(ctx, tables[i])
+		if ctx.Err() != nil {
+			for j := range res {
+				timedOut(&res[j].Verdict)
 			}
-		}()
-	}
-feed:
-	for i := range tables {
-		if c.fatalErr() != nil {
-			break
 		}
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
+		results[i] = res // each call writes its own index
+	})
 	for i, res := range results {
 		if res == nil {
 			results[i] = make([]Result, len(c.links))

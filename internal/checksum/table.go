@@ -56,45 +56,27 @@ func (c *checker) sumUnits(ctx context.Context, p plan, n *node, exec executor, 
 	var (
 		mu       sync.Mutex
 		firstErr error
-		wg       sync.WaitGroup
 	)
-	next := make(chan int)
-	workers := min(c.opts.Parallel, len(units))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := range next {
-				var s Sum
-				err := exec(ctx, func(conn sqlConn) error {
-					var err error
-					s, err = p.Sum(ctx, n, conn, u)
-					return err
-				})
-				mu.Lock()
-				if err != nil {
-					// A missing table beats the cancellations it causes.
-					if firstErr == nil || errors.Is(err, errMissing) && !errors.Is(firstErr, errMissing) {
-						firstErr = err
-					}
-					cancel()
-				} else {
-					out[u] = s
-				}
-				mu.Unlock()
+	forEach(ctx, len(units), c.opts.Parallel, nil, func(i int) {
+		u := units[i]
+		var s Sum
+		err := exec(ctx, func(conn sqlConn) error {
+			var err error
+			s, err = p.Sum(ctx, n, conn, u)
+			return err
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			// A missing table beats the cancellations it causes.
+			if firstErr == nil || errors.Is(err, errMissing) && !errors.Is(firstErr, errMissing) {
+				firstErr = err
 			}
-		}()
-	}
-feed:
-	for _, u := range units {
-		select {
-		case next <- u:
-		case <-ctx.Done():
-			break feed
+			cancel()
+			return
 		}
-	}
-	close(next)
-	wg.Wait()
+		out[u] = s
+	})
 	if firstErr != nil {
 		return nil, firstErr
 	}
