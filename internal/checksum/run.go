@@ -111,12 +111,10 @@ func margin(total time.Duration) time.Duration {
 	return min(time.Second, max(150*time.Millisecond, total/20))
 }
 
-// Run performs the check within ctx's deadline and records the verdict in r.
+// Run performs the check within ctx's deadline and records the verdict in
+// r. o has passed Validate: the command line checks it before the run.
 func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options) error {
 	start := time.Now()
-	if err := o.Validate(); err != nil {
-		return err
-	}
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = start.Add(cli.DefaultTimeout)

@@ -55,7 +55,8 @@ func (s Selection) Validate() error {
 	return nil
 }
 
-// Match reports whether t is selected.
+// Match reports whether t is selected. The patterns have passed Validate,
+// which checks each once: matching does not check them again.
 func (s Selection) Match(t TableName) bool {
 	schema := strings.ToLower(t.Schema)
 	if neverSchemas[schema] {
@@ -66,7 +67,7 @@ func (s Selection) Match(t TableName) bool {
 	}
 	selected := len(s.Databases) == 0 && len(s.Tables) == 0
 	for _, p := range s.Databases {
-		if glob(p, t.Schema) {
+		if matchGlob(p, t.Schema) {
 			selected = true
 		}
 	}
@@ -83,7 +84,7 @@ func (s Selection) Match(t TableName) bool {
 			if matchTable(p, t) {
 				return false
 			}
-		} else if glob(p, t.Schema) {
+		} else if matchGlob(p, t.Schema) {
 			return false
 		}
 	}
@@ -131,9 +132,5 @@ func (s Selection) Describe() string {
 
 func matchTable(pattern string, t TableName) bool {
 	db, tbl, ok := strings.Cut(pattern, ".")
-	return ok && glob(db, t.Schema) && glob(tbl, t.Name)
-}
-
-func glob(pattern, name string) bool {
-	return checkGlob(pattern) == nil && matchGlob(pattern, name)
+	return ok && matchGlob(db, t.Schema) && matchGlob(tbl, t.Name)
 }
