@@ -3,14 +3,15 @@ package checksum
 import (
 	"context"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strconv"
 
 	"github.com/replmon/replmon/internal/query"
 )
 
-// plan is how one table is summed: one unit with CHECKSUM TABLE, chunks
+// method is how one table is summed: one unit with CHECKSUM TABLE, chunks
 // with the rows method, or its column list when structures are compared.
-type plan interface {
+type method interface {
 	// Units numbers the units, from 0.
 	Units() []int
 	// Sum computes unit u of the table on a session of n.
@@ -20,23 +21,23 @@ type plan interface {
 // checksumTablePlan sums a whole table with CHECKSUM TABLE, QUICK on a
 // server whose copy keeps a live checksum.
 type checksumTablePlan struct {
-	table TableName
+	table plan.TableName
 	quick map[*node]bool
 }
 
-// Units implements plan.
+// Units implements method.
 func (p *checksumTablePlan) Units() []int { return []int{0} }
 
 // checksumTableQuery returns the statement for one server.
-func checksumTableQuery(t TableName, quick bool) string {
-	q := "CHECKSUM TABLE " + quoteTable(t)
+func checksumTableQuery(t plan.TableName, quick bool) string {
+	q := "CHECKSUM TABLE " + plan.QuoteTable(t)
 	if quick {
 		q += " QUICK"
 	}
 	return q
 }
 
-// Sum implements plan.
+// Sum implements method.
 func (p *checksumTablePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
 	q := checksumTableQuery(p.table, p.quick[n])
 	res, err := s.Query(ctx, q)
@@ -48,7 +49,7 @@ func (p *checksumTablePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) 
 
 // parseChecksumTable reads the answer of CHECKSUM TABLE: columns Table and
 // Checksum; NULL means the table does not exist.
-func parseChecksumTable(t TableName, n *node, res *query.Result) (Sum, error) {
+func parseChecksumTable(t plan.TableName, n *node, res *query.Result) (Sum, error) {
 	if len(res.Rows) != 1 || len(res.Rows[0]) < 2 {
 		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: unexpected answer", n.where())
 	}
@@ -64,7 +65,7 @@ func parseChecksumTable(t TableName, n *node, res *query.Result) (Sum, error) {
 
 // sumError turns a failed checksum statement into errMissing for a table
 // that does not exist, or an error naming the table, server and privilege.
-func sumError(t TableName, n *node, err error) error {
+func sumError(t plan.TableName, n *node, err error) error {
 	if query.IsError(err, errNoSuchTable, errUnknownDB) {
 		return fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
 	}

@@ -3,6 +3,7 @@ package checksum
 import (
 	"context"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"math"
 	"strconv"
 	"strings"
@@ -106,24 +107,24 @@ func waitStatement(up, down *node, channel string, c Coords, timeout time.Durati
 		if target == "" {
 			return waitSpec{Kind: waitNone}, nil
 		}
-		return waitSpec{Query: fmt.Sprintf("SELECT MASTER_GTID_WAIT(%s, %.3f)", quoteString(target), max(0, timeout.Seconds())),
+		return waitSpec{Query: fmt.Sprintf("SELECT MASTER_GTID_WAIT(%s, %.3f)", plan.QuoteString(target), max(0, timeout.Seconds())),
 			Kind: waitMariaGTID}, nil
 	case c.GTID != "" && up.mysqlGTIDs() && down.mysqlGTIDs():
 		secs := wholeSeconds(timeout)
 		if down.ID.Version.AtLeast(5, 7, 5) {
-			return waitSpec{Query: fmt.Sprintf("SELECT WAIT_FOR_EXECUTED_GTID_SET(%s, %d)", quoteString(c.GTID), secs),
+			return waitSpec{Query: fmt.Sprintf("SELECT WAIT_FOR_EXECUTED_GTID_SET(%s, %d)", plan.QuoteString(c.GTID), secs),
 				Kind: waitExecutedGTID}, nil
 		}
-		return waitSpec{Query: fmt.Sprintf("SELECT WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS(%s, %d)", quoteString(c.GTID), secs),
+		return waitSpec{Query: fmt.Sprintf("SELECT WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS(%s, %d)", plan.QuoteString(c.GTID), secs),
 			Kind: waitPosition}, nil
 	case c.File != "":
 		fn := "MASTER_POS_WAIT"
 		if down.ID.Flavor != server.MariaDB && down.ID.Version.AtLeast(8, 0, 26) {
 			fn = "SOURCE_POS_WAIT"
 		}
-		q := fmt.Sprintf("SELECT %s(%s, %d, %d", fn, quoteString(c.File), c.Pos, wholeSeconds(timeout))
+		q := fmt.Sprintf("SELECT %s(%s, %d, %d", fn, plan.QuoteString(c.File), c.Pos, wholeSeconds(timeout))
 		if channel != "" {
-			q += ", " + quoteString(channel)
+			q += ", " + plan.QuoteString(channel)
 		}
 		return waitSpec{Query: q + ")", Kind: waitPosition}, nil
 	}

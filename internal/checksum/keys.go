@@ -3,6 +3,7 @@ package checksum
 import (
 	"context"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"sort"
 	"strconv"
 	"strings"
@@ -132,7 +133,7 @@ func confirmedDiffs(diffs []rowDiff, before, after map[string]keyRow) []rowDiff 
 }
 
 // formatKey writes a primary key for people: id=5, or (a,b)=(1,'x').
-func formatKey(pk []column, vals []string) string {
+func formatKey(pk []plan.Column, vals []string) string {
 	if len(pk) == 1 {
 		return pk[0].Name + "=" + formatValue(pk[0], vals[0])
 	}
@@ -147,11 +148,11 @@ func formatKey(pk []column, vals []string) string {
 
 // formatValue writes one key value: numbers bare, text quoted and cut at
 // 40 characters, bytes that are not text in hex.
-func formatValue(c column, v string) string {
-	if numericTypes[c.DataType] && isPlainNumber(v) {
+func formatValue(c plan.Column, v string) string {
+	if plan.IsNumeric(c.DataType) && plan.IsPlainNumber(v) {
 		return v
 	}
-	if !utf8.ValidString(v) || binaryTypes[c.DataType] && strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+	if !utf8.ValidString(v) || plan.IsBinary(c.DataType) && strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		h := fmt.Sprintf("0x%X", v)
 		if len(h) > 42 {
 			h = h[:42] + "..."

@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
 )
@@ -43,23 +44,23 @@ func TestDiffRows(t *testing.T) {
 }
 
 func TestFormatKey(t *testing.T) {
-	id := column{Name: "id", DataType: "int"}
-	name := column{Name: "name", DataType: "varchar"}
-	bin := column{Name: "h", DataType: "varbinary"}
+	id := plan.Column{Name: "id", DataType: "int"}
+	name := plan.Column{Name: "name", DataType: "varchar"}
+	bin := plan.Column{Name: "h", DataType: "varbinary"}
 	tests := []struct {
-		pk   []column
+		pk   []plan.Column
 		vals []string
 		want string
 	}{
-		{[]column{id}, []string{"42"}, "id=42"},
-		{[]column{name}, []string{"O'Brien"}, "name='O''Brien'"},
-		{[]column{id, name}, []string{"1", "x"}, "(id,name)=(1,'x')"},
-		{[]column{bin}, []string{"\x00\x01"}, "h=0x0001"},
-		{[]column{bin}, []string{"abc"}, "h='abc'"},
-		{[]column{name}, []string{strings.Repeat("é", 45)}, "name='" + strings.Repeat("é", 40) + "'..."},
-		{[]column{name}, []string{"a\nb"}, "name='a?b'"},
-		{[]column{name}, []string{"\xff\xfe"}, "name=0xFFFE"},
-		{[]column{bin}, []string{strings.Repeat("\x00", 30)}, "h=0x" + strings.Repeat("00", 20) + "..."},
+		{[]plan.Column{id}, []string{"42"}, "id=42"},
+		{[]plan.Column{name}, []string{"O'Brien"}, "name='O''Brien'"},
+		{[]plan.Column{id, name}, []string{"1", "x"}, "(id,name)=(1,'x')"},
+		{[]plan.Column{bin}, []string{"\x00\x01"}, "h=0x0001"},
+		{[]plan.Column{bin}, []string{"abc"}, "h='abc'"},
+		{[]plan.Column{name}, []string{strings.Repeat("é", 45)}, "name='" + strings.Repeat("é", 40) + "'..."},
+		{[]plan.Column{name}, []string{"a\nb"}, "name='a?b'"},
+		{[]plan.Column{name}, []string{"\xff\xfe"}, "name=0xFFFE"},
+		{[]plan.Column{bin}, []string{strings.Repeat("\x00", 30)}, "h=0x" + strings.Repeat("00", 20) + "..."},
 	}
 	for _, tt := range tests {
 		if got := formatKey(tt.pk, tt.vals); got != tt.want {

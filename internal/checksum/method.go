@@ -2,6 +2,7 @@ package checksum
 
 import (
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 )
 
@@ -38,7 +39,7 @@ type choice struct {
 // same engine, row format and column types, since its value depends on all
 // of them; the rows method otherwise. rep is nil when the table is not on
 // the replica (the comparison then confirms that).
-func chooseMethod(asked Method, src, rep *node, st, rt *tableInfo) choice {
+func chooseMethod(asked Method, src, rep *node, st, rt *plan.TableInfo) choice {
 	why := checksumTableMismatch(src, rep, st, rt)
 	switch asked {
 	case Rows:
@@ -57,7 +58,7 @@ func chooseMethod(asked Method, src, rep *node, st, rt *tableInfo) choice {
 
 // checksumTableMismatch says why CHECKSUM TABLE values of the two servers
 // cannot be compared, or "" when they can.
-func checksumTableMismatch(src, rep *node, st, rt *tableInfo) string {
+func checksumTableMismatch(src, rep *node, st, rt *plan.TableInfo) string {
 	if !src.ID.SameFamily(rep.ID) {
 		return fmt.Sprintf("versions differ: %s and %s", src.ID, rep.ID)
 	}
@@ -69,7 +70,7 @@ func checksumTableMismatch(src, rep *node, st, rt *tableInfo) string {
 		return fmt.Sprintf("engines differ: %s and %s", st.Engine, rt.Engine)
 	case !strings.EqualFold(st.RowFormat, rt.RowFormat):
 		return fmt.Sprintf("row formats differ: %s and %s", st.RowFormat, rt.RowFormat)
-	case st.signature() != rt.signature():
+	case st.Signature() != rt.Signature():
 		return "column definitions differ"
 	}
 	return ""
@@ -77,8 +78,8 @@ func checksumTableMismatch(src, rep *node, st, rt *tableInfo) string {
 
 // sameColumnNames reports whether both tables have the same columns in the
 // same order; when not, the rows method cannot compare them.
-func sameColumnNames(st, rt *tableInfo) bool {
-	a, b := st.columnNames(), rt.columnNames()
+func sameColumnNames(st, rt *plan.TableInfo) bool {
+	a, b := st.ColumnNames(), rt.ColumnNames()
 	if len(a) != len(b) {
 		return false
 	}

@@ -3,6 +3,7 @@ package checksum
 import (
 	"context"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"time"
 
 	"github.com/replmon/replmon/internal/query"
@@ -17,7 +18,7 @@ const minNarrowTime = 500 * time.Millisecond
 // only when its source row held still across the comparison. rp is the
 // table's rows plan when the rows method found the drift; after CHECKSUM
 // TABLE, the chunks are found with the rows method first.
-func (c *checker) listKeys(ctx context.Context, t TableName, st *tableInfo, l *link, rp *rowsPlan, exec executor, o settleOptions, r *Result) {
+func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.TableInfo, l *link, rp *rowsPlan, exec executor, o settleOptions, r *Result) {
 	if len(st.PK) == 0 {
 		r.KeysNote = "no primary key: differing rows cannot be listed"
 		return
@@ -67,7 +68,7 @@ func (c *checker) listKeys(ctx context.Context, t TableName, st *tableInfo, l *l
 		}
 		for _, d := range diffs {
 			if len(r.Keys) < limit {
-				r.Keys = append(r.Keys, KeyDiff{Key: formatKey(rp.pk, d.key), Kind: d.kind})
+				r.Keys = append(r.Keys, KeyDiff{Key: formatKey(rp.PK, d.key), Kind: d.kind})
 			} else {
 				r.MoreKeys++
 			}
@@ -78,14 +79,14 @@ func (c *checker) listKeys(ctx context.Context, t TableName, st *tableInfo, l *l
 // chunkDiffs lists the confirmed differing rows of chunk u: source rows,
 // the replica at the source's coordinates, the source again.
 func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec executor, u int) ([]rowDiff, string, error) {
-	q := rp.keysQuery(u)
-	nk := len(rp.pk)
+	q := rp.KeysQuery(u)
+	nk := len(rp.PK)
 	var before, after, rep map[string]keyRow
 	var co Coords
 	err := exec(ctx, func(s sqlConn) error {
 		var err error
 		if before, err = readKeyRows(ctx, s, q, nk); err != nil {
-			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, query.Explain(err))
+			return fmt.Errorf("reading rows of %s on the source: %w", rp.Table, query.Explain(err))
 		}
 		co, err = c.source.readCoords(ctx, s, c.source.binlogCoordsQuery())
 		return err
@@ -100,7 +101,7 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	err = l.rep.pool.with(ctx, func(s sqlConn) error {
 		var err error
 		if rep, err = readKeyRows(ctx, s, q, nk); err != nil {
-			return fmt.Errorf("reading rows of %s on %s: %w", rp.table, l.rep.Label, query.Explain(err))
+			return fmt.Errorf("reading rows of %s on %s: %w", rp.Table, l.rep.Label, query.Explain(err))
 		}
 		return nil
 	})
@@ -117,7 +118,7 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	err = exec(ctx, func(s sqlConn) error {
 		var err error
 		if after, err = readKeyRows(ctx, s, q, nk); err != nil {
-			return fmt.Errorf("reading rows of %s on the source: %w", rp.table, query.Explain(err))
+			return fmt.Errorf("reading rows of %s on the source: %w", rp.Table, query.Explain(err))
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package checksum
 
 import (
 	"errors"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"path/filepath"
 	"testing"
 	"time"
@@ -20,9 +21,9 @@ func ct(v string) Sums          { return Sums{0: {Rows: -1, Value: v}} }
 func rs(n int64, v string) Sums { return Sums{0: {Rows: n, Value: v}} }
 
 var (
-	tUsers  = TableName{"app", "users"}
-	tOrders = TableName{"app", "orders"}
-	tHot    = TableName{"app", "hot"}
+	tUsers  = plan.TableName{Schema: "app", Name: "users"}
+	tOrders = plan.TableName{Schema: "app", Name: "orders"}
+	tHot    = plan.TableName{Schema: "app", Name: "hot"}
 )
 
 func replicas() []ReplicaSummary {
@@ -33,7 +34,7 @@ func replicas() []ReplicaSummary {
 }
 
 func TestRenderGolden(t *testing.T) {
-	inSync := func(tb TableName, rep string) Result {
+	inSync := func(tb plan.TableName, rep string) Result {
 		return Result{Table: tb, Replica: rep, Method: ChecksumTable, Chunks: 1,
 			Verdict: Verdict{State: InSync, Source: ct("4239701103"), Replica: ct("4239701103")}}
 	}
@@ -45,7 +46,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "ok",
 			status: plugin.OK,
-			out: Outcome{Replicas: replicas(), Tables: []TableName{tUsers, tOrders},
+			out: Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]Result{
 					{inSync(tUsers, "r1"), inSync(tUsers, "r2")},
 					{
@@ -59,7 +60,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "drift",
 			status: plugin.CRITICAL,
-			out: Outcome{Replicas: replicas(), Tables: []TableName{tUsers, tOrders},
+			out: Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]Result{
 					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: ChecksumTable, Chunks: 1,
 						Verdict: Verdict{State: Drifted, Drifted: []int{0}, Source: ct("4239701103"), Replica: ct("972628272")},
@@ -77,7 +78,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "unsettled-lagging",
 			status: plugin.WARNING,
-			out: Outcome{Replicas: replicas(), Tables: []TableName{tUsers, tHot},
+			out: Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tHot},
 				Results: [][]Result{
 					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: ChecksumTable, Chunks: 1,
 						Verdict: Verdict{State: Lagging, Source: ct("1"), Replica: ct("2"), Why: "r2 did not reach the source's coordinates within 3.0s"}}},
@@ -92,20 +93,20 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "errors",
 			status: plugin.CRITICAL,
-			out: Outcome{Replicas: replicas()[:1], Tables: []TableName{tUsers, tOrders, tHot, {"app", "gone"}},
+			out: Outcome{Replicas: replicas()[:1], Tables: []plan.TableName{tUsers, tOrders, tHot, {Schema: "app", Name: "gone"}},
 				Failed: []ReplicaFailure{{Label: "r3", Err: errors.New("did not answer within 3.0s")}},
 				Results: [][]Result{
 					{{Table: tUsers, Replica: "r1", Method: ChecksumTable, Verdict: Verdict{State: Missing}}},
 					{{Table: tOrders, Replica: "r1", Method: Rows, Verdict: Verdict{State: Structure, Why: "columns only on the source: n"}}},
 					{{Table: tHot, Replica: "r1", Method: ChecksumTable, Chunks: 1, Verdict: Verdict{State: Incomparable, Source: ct("1"), Replica: ct("2"),
 						Why: "CHECKSUM TABLE values differ by design: versions differ: MariaDB 10.11.19 and MySQL 8.0.36; use --method=rows"}}},
-					{{Table: TableName{"app", "gone"}, Replica: "r1", Verdict: Verdict{State: Dropped}}},
+					{{Table: plan.TableName{Schema: "app", Name: "gone"}, Replica: "r1", Verdict: Verdict{State: Dropped}}},
 				}},
 		},
 		{
 			name:   "timeout",
 			status: plugin.UNKNOWN,
-			out: Outcome{Replicas: replicas(), Tables: []TableName{tUsers, tOrders},
+			out: Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]Result{
 					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: ChecksumTable,
 						Verdict: Verdict{State: Failed, Err: errors.New("checksum on r2: access denied (error 1142): SELECT command denied")}}},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -58,8 +59,8 @@ type checker struct {
 	source  *node
 	links   []*link          // replicas that answered, in command-line order
 	failed  []ReplicaFailure // replicas that did not
-	srcMeta map[TableName]*tableInfo
-	repMeta []map[TableName]*tableInfo // per link
+	srcMeta map[plan.TableName]*plan.TableInfo
+	repMeta []map[plan.TableName]*plan.TableInfo // per link
 
 	mu        sync.Mutex
 	known     []*node // every connected server, for matching server_ids
@@ -93,7 +94,7 @@ type ReplicaFailure struct {
 type Outcome struct {
 	Replicas []ReplicaSummary // every replica compared
 	Failed   []ReplicaFailure // replicas not compared
-	Tables   []TableName      // tables selected on the source
+	Tables   []plan.TableName // tables selected on the source
 	Results  [][]Result       // per table, per compared replica
 	Elapsed  time.Duration    // wall time of the run
 	Options  Options          // the settings used
@@ -149,7 +150,7 @@ func (c *checker) run(ctx context.Context) (*Outcome, error) {
 		return nil, err
 	}
 	c.r.Stage("listing the tables of the source %s", c.source.Label)
-	var tables []TableName
+	var tables []plan.TableName
 	err := c.source.pool.with(ctx, func(s sqlConn) error {
 		var err error
 		tables, err = listTables(ctx, s, c.opts.Selection)
@@ -278,9 +279,9 @@ func (c *checker) connectAll(ctx context.Context) error {
 }
 
 // describeTables reads information_schema on every server for the tables.
-func (c *checker) describeTables(ctx context.Context, tables []TableName) error {
+func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) error {
 	c.r.Stage("reading information_schema for %d %s", len(tables), plural(len(tables), "table", "tables"))
-	c.repMeta = make([]map[TableName]*tableInfo, len(c.links))
+	c.repMeta = make([]map[plan.TableName]*plan.TableInfo, len(c.links))
 	errs := make([]error, len(c.links)+1)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -310,7 +311,7 @@ func (c *checker) describeTables(ctx context.Context, tables []TableName) error 
 	// A replica whose information_schema cannot be read is not compared:
 	// without its row formats a CHECKSUM TABLE difference proves nothing.
 	var links []*link
-	var metas []map[TableName]*tableInfo
+	var metas []map[plan.TableName]*plan.TableInfo
 	for i, err := range errs[1:] {
 		if err != nil {
 			c.failed = append(c.failed, ReplicaFailure{Label: c.links[i].rep.Label, Err: err})
@@ -325,7 +326,7 @@ func (c *checker) describeTables(ctx context.Context, tables []TableName) error 
 
 // compareAll compares the tables, --parallel at once, until done or the
 // deadline; tables never started are returned as not compared.
-func (c *checker) compareAll(ctx context.Context, tables []TableName) [][]Result {
+func (c *checker) compareAll(ctx context.Context, tables []plan.TableName) [][]Result {
 	results := make([][]Result, len(tables))
 	stop := func() bool { return c.fatalErr() != nil }
 	forEach(ctx, len(tables), c.opts.Parallel, stop, func(i int) {

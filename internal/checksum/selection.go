@@ -2,16 +2,9 @@ package checksum
 
 import (
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 )
-
-// TableName names one table.
-type TableName struct {
-	Schema, Name string
-}
-
-// String returns "schema.table".
-func (t TableName) String() string { return t.Schema + "." + t.Name }
 
 // Selection chooses the tables to compare from -d, --table and --exclude.
 type Selection struct {
@@ -57,7 +50,7 @@ func (s Selection) Validate() error {
 
 // Match reports whether t is selected. The patterns have passed Validate,
 // which checks each once: matching does not check them again.
-func (s Selection) Match(t TableName) bool {
+func (s Selection) Match(t plan.TableName) bool {
 	schema := strings.ToLower(t.Schema)
 	if neverSchemas[schema] {
 		return false
@@ -130,7 +123,7 @@ func (s Selection) Describe() string {
 	return strings.Join(parts, " ")
 }
 
-func matchTable(pattern string, t TableName) bool {
+func matchTable(pattern string, t plan.TableName) bool {
 	db, tbl, ok := strings.Cut(pattern, ".")
 	return ok && matchGlob(db, t.Schema) && matchGlob(tbl, t.Name)
 }

@@ -1,15 +1,16 @@
 package checksum
 
 import (
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
 )
 
 func TestSelectionMatch(t *testing.T) {
-	tables := []TableName{
-		{"app", "users"}, {"app", "orders"}, {"app", "log_2024"}, {"app2", "x"},
-		{"shop", "items"}, {"mysql", "user"}, {"sys", "sys_config"},
-		{"information_schema", "TABLES"}, {"performance_schema", "threads"},
+	tables := []plan.TableName{
+		{Schema: "app", Name: "users"}, {Schema: "app", Name: "orders"}, {Schema: "app", Name: "log_2024"}, {Schema: "app2", Name: "x"},
+		{Schema: "shop", Name: "items"}, {Schema: "mysql", Name: "user"}, {Schema: "sys", Name: "sys_config"},
+		{Schema: "information_schema", Name: "TABLES"}, {Schema: "performance_schema", Name: "threads"},
 	}
 	tests := []struct {
 		name string

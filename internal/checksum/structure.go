@@ -3,6 +3,7 @@ package checksum
 import (
 	"context"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 
 	"github.com/replmon/replmon/internal/query"
@@ -12,19 +13,19 @@ import (
 // columns differ from the source's is confirmed the same way as data drift
 // (a DDL statement still on its way is not a difference).
 type structurePlan struct {
-	table TableName
+	table plan.TableName
 }
 
-// Units implements plan.
+// Units implements method.
 func (p *structurePlan) Units() []int { return []int{0} }
 
 // structureQuery lists a table's column names in order.
-func structureQuery(t TableName) string {
-	return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + quoteString(t.Schema) +
-		" AND TABLE_NAME = " + quoteString(t.Name) + " ORDER BY ORDINAL_POSITION"
+func structureQuery(t plan.TableName) string {
+	return "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + plan.QuoteString(t.Schema) +
+		" AND TABLE_NAME = " + plan.QuoteString(t.Name) + " ORDER BY ORDINAL_POSITION"
 }
 
-// Sum implements plan: the value is the column names joined by ", ".
+// Sum implements method: the value is the column names joined by ", ".
 func (p *structurePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
 	res, err := s.Query(ctx, structureQuery(p.table))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"sync"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 
 // Result is the outcome for one table on one replica.
 type Result struct {
-	Table    TableName
+	Table    plan.TableName
 	Replica  string // the replica as the user named it
 	Method   Method
 	Verdict  Verdict
@@ -28,7 +29,7 @@ type Result struct {
 // replicaOps is one replica's side of one table's comparison.
 type replicaOps struct {
 	l       *link
-	p       plan
+	p       method
 	srcExec executor
 	c       *checker
 }
@@ -49,7 +50,7 @@ func (o *replicaOps) SourceCatchUp(ctx context.Context) (bool, string, error) {
 }
 
 // sumUnits computes units of p on n, up to --parallel at once.
-func (c *checker) sumUnits(ctx context.Context, p plan, n *node, exec executor, units []int) (Sums, error) {
+func (c *checker) sumUnits(ctx context.Context, p method, n *node, exec executor, units []int) (Sums, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := Sums{}
@@ -87,7 +88,7 @@ func (c *checker) sumUnits(ctx context.Context, p plan, n *node, exec executor, 
 }
 
 // sourceBatcher returns the source side of p: sums, then the coordinates.
-func (c *checker) sourceBatcher(ctx context.Context, p plan, exec executor) *batcher {
+func (c *checker) sourceBatcher(ctx context.Context, p method, exec executor) *batcher {
 	return newBatcher(ctx, func(ctx context.Context, units []int) (Sums, Coords, error) {
 		sums, err := c.sumUnits(ctx, p, c.source, exec, units)
 		if err != nil {
@@ -112,7 +113,7 @@ type group struct {
 }
 
 // compareOne compares one table on every replica.
-func (c *checker) compareOne(ctx context.Context, t TableName) []Result {
+func (c *checker) compareOne(ctx context.Context, t plan.TableName) []Result {
 	results := make([]Result, len(c.links))
 	for i, l := range c.links {
 		results[i] = Result{Table: t, Replica: l.rep.Label}
@@ -150,7 +151,7 @@ func (c *checker) compareOne(ctx context.Context, t TableName) []Result {
 	for i, l := range c.links {
 		rt := c.repMeta[i][t]
 		o := settleOptions{Retries: c.opts.Retries, Backoff: c.backoff, Confirmations: 1}
-		if !st.transactional() || rt != nil && !rt.transactional() {
+		if !st.Transactional() || rt != nil && !rt.Transactional() {
 			o.Confirmations = 2
 		}
 		if rt != nil && !sameColumnNames(st, rt) {
@@ -174,8 +175,8 @@ func (c *checker) compareOne(ctx context.Context, t TableName) []Result {
 }
 
 // runGroup compares one table on the replicas of one group.
-func (c *checker) runGroup(ctx context.Context, t TableName, st *tableInfo, g *group, exec executor, results []Result) {
-	var p plan
+func (c *checker) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec executor, results []Result) {
+	var p method
 	var rp *rowsPlan
 	switch g.kind {
 	case "structure":
@@ -192,10 +193,10 @@ func (c *checker) runGroup(ctx context.Context, t TableName, st *tableInfo, g *g
 		}
 		p = rp
 	default:
-		quick := map[*node]bool{c.source: st.liveChecksum()}
+		quick := map[*node]bool{c.source: st.LiveChecksum()}
 		for _, i := range g.idx {
 			if rt := c.repMeta[i][t]; rt != nil {
-				quick[c.links[i].rep] = rt.liveChecksum()
+				quick[c.links[i].rep] = rt.LiveChecksum()
 			}
 		}
 		p = &checksumTablePlan{table: t, quick: quick}
@@ -247,12 +248,12 @@ type tableLock struct {
 
 // lockTable takes LOCK TABLES t READ on a source session, waiting at most
 // --lock-wait-timeout (the session's lock_wait_timeout).
-func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error) {
+func (c *checker) lockTable(ctx context.Context, t plan.TableName) (*tableLock, error) {
 	conn, err := c.source.pool.get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	err = mysqlconn.SQL(conn).Exec(ctx, "LOCK TABLES "+quoteTable(t)+" READ")
+	err = mysqlconn.SQL(conn).Exec(ctx, "LOCK TABLES "+plan.QuoteTable(t)+" READ")
 	if err != nil {
 		c.source.pool.put(conn, err)
 		switch {
@@ -262,7 +263,7 @@ func (c *checker) lockTable(ctx context.Context, t TableName) (*tableLock, error
 			var me *query.ServerError
 			errors.As(err, &me)
 			err := fmt.Errorf("--lock needs the LOCK TABLES privilege on the source %s (GRANT LOCK TABLES ON %s.* TO the monitoring account): "+
-				"LOCK TABLES %s READ was refused with error %d: %s", c.source.Label, quoteIdent(t.Schema), quoteTable(t), me.Number, me.Message)
+				"LOCK TABLES %s READ was refused with error %d: %s", c.source.Label, plan.QuoteIdent(t.Schema), plan.QuoteTable(t), me.Number, me.Message)
 			c.setFatal(err)
 			return nil, err
 		case query.IsError(err, errLockWaitTimeout):

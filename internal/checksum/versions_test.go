@@ -2,6 +2,7 @@ package checksum
 
 import (
 	"context"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ func TestRecordedVersionsChooseRows(t *testing.T) {
 	if src.ID.String() != "MariaDB 10.11.19" || len(src.Channels) != 3 {
 		t.Fatalf("source from the MariaDB 10.11 recording: %v with %d channels", src.ID, len(src.Channels))
 	}
-	info := &tableInfo{Engine: "InnoDB", RowFormat: "Dynamic", Columns: []column{{Name: "id", DataType: "int", ColumnType: "int(11)"}}}
+	info := &plan.TableInfo{Engine: "InnoDB", RowFormat: "Dynamic", Columns: []plan.Column{{Name: "id", DataType: "int", ColumnType: "int(11)"}}}
 	tests := []struct {
 		fixture string
 		method  Method
@@ -105,8 +106,8 @@ func TestRecordedVersionsChooseRows(t *testing.T) {
 
 func TestChooseMethodByTable(t *testing.T) {
 	maria := &node{ID: mustParse(t, "10.11.6-MariaDB", "")}
-	base := func() *tableInfo {
-		return &tableInfo{Engine: "MyISAM", RowFormat: "Dynamic", Columns: []column{
+	base := func() *plan.TableInfo {
+		return &plan.TableInfo{Engine: "MyISAM", RowFormat: "Dynamic", Columns: []plan.Column{
 			{Name: "id", DataType: "int", ColumnType: "int(11)"},
 			{Name: "v", DataType: "varchar", ColumnType: "varchar(20)", Charset: "utf8mb4"},
 		}}
@@ -121,7 +122,7 @@ func TestChooseMethodByTable(t *testing.T) {
 	latin.Columns[1].Charset = "latin1"
 	tests := []struct {
 		name string
-		rt   *tableInfo
+		rt   *plan.TableInfo
 		want Method
 		note string
 	}{
@@ -138,7 +139,7 @@ func TestChooseMethodByTable(t *testing.T) {
 			t.Errorf("%s: %+v, want %s %q", tt.name, got, tt.want, tt.note)
 		}
 	}
-	if !sameColumnNames(base(), wider) || sameColumnNames(base(), &tableInfo{Columns: base().Columns[:1]}) {
+	if !sameColumnNames(base(), wider) || sameColumnNames(base(), &plan.TableInfo{Columns: base().Columns[:1]}) {
 		t.Error("sameColumnNames")
 	}
 }

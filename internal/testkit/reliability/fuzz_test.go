@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/replmon/replmon/internal/checksum"
+	"github.com/replmon/replmon/internal/checksum/plan"
 )
 
 // selectable reports whether a table of this schema can be selected by
@@ -35,7 +36,7 @@ func FuzzTablePattern(f *testing.F) {
 		f.Add(s[0], s[1], s[2])
 	}
 	f.Fuzz(func(t *testing.T, pattern, schema, table string) {
-		tn := checksum.TableName{Schema: schema, Name: table}
+		tn := plan.TableName{Schema: schema, Name: table}
 		for _, sel := range []checksum.Selection{{Tables: []string{pattern}}, {Databases: []string{pattern}}, {Exclude: []string{pattern}}} {
 			if err := sel.Validate(); err != nil {
 				if msg := err.Error(); msg == "" || strings.ContainsAny(msg, "\r\n") {
@@ -59,7 +60,7 @@ func FuzzTablePattern(f *testing.F) {
 			if sel.Validate() == nil && sel.Match(tn) {
 				t.Fatalf("--exclude %q does not win over --table %q", literal, literal)
 			}
-			if other := (checksum.TableName{Schema: schema, Name: table + "x"}); (checksum.Selection{Tables: []string{literal}}).Match(other) {
+			if other := (plan.TableName{Schema: schema, Name: table + "x"}); (checksum.Selection{Tables: []string{literal}}).Match(other) {
 				t.Fatalf("--table %q selects %s too", literal, other)
 			}
 		}

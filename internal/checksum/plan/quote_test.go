@@ -1,13 +1,13 @@
-package checksum
+package plan
 
 import "testing"
 
 func TestQuoting(t *testing.T) {
-	if got := quoteTable(TableName{"app", "we`ird"}); got != "`app`.`we``ird`" {
-		t.Errorf("quoteTable = %s", got)
+	if got := QuoteTable(TableName{"app", "we`ird"}); got != "`app`.`we``ird`" {
+		t.Errorf("QuoteTable = %s", got)
 	}
-	if got := quoteString("it's a \\ \"x\"\n\x00\r\x1a"); got != `'it\'s a \\ \"x\"\n\0\r\Z'` {
-		t.Errorf("quoteString = %s", got)
+	if got := QuoteString("it's a \\ \"x\"\n\x00\r\x1a"); got != `'it\'s a \\ \"x\"\n\0\r\Z'` {
+		t.Errorf("QuoteString = %s", got)
 	}
 }
 
@@ -29,8 +29,8 @@ func TestLiteral(t *testing.T) {
 		{"double", "e5", "'e5'"},
 	}
 	for _, tt := range tests {
-		if got := literal(tt.typ, tt.v); got != tt.want {
-			t.Errorf("literal(%s, %q) = %s, want %s", tt.typ, tt.v, got, tt.want)
+		if got := Literal(tt.typ, tt.v); got != tt.want {
+			t.Errorf("Literal(%s, %q) = %s, want %s", tt.typ, tt.v, got, tt.want)
 		}
 	}
 }

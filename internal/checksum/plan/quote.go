@@ -1,4 +1,4 @@
-package checksum
+package plan
 
 import (
 	"encoding/hex"
@@ -11,18 +11,18 @@ import (
 // Sessions run with an empty sql_mode, so backslash escapes apply and
 // identifiers are quoted with backticks.
 
-// quoteIdent quotes a database, table or column name.
-func quoteIdent(s string) string {
+// QuoteIdent quotes a database, table or column name.
+func QuoteIdent(s string) string {
 	return "`" + strings.ReplaceAll(s, "`", "``") + "`"
 }
 
-// quoteTable returns `schema`.`table`.
-func quoteTable(t TableName) string {
-	return quoteIdent(t.Schema) + "." + quoteIdent(t.Name)
+// QuoteTable returns `schema`.`table`.
+func QuoteTable(t TableName) string {
+	return QuoteIdent(t.Schema) + "." + QuoteIdent(t.Name)
 }
 
-// quoteString returns s as a single-quoted string literal.
-func quoteString(s string) string {
+// QuoteString returns s as a single-quoted string literal.
+func QuoteString(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte('\'')
@@ -63,21 +63,33 @@ var binaryTypes = map[string]bool{
 	"binary": true, "varbinary": true, "tinyblob": true, "blob": true, "mediumblob": true, "longblob": true, "bit": true,
 }
 
-// literal writes a value read from a column of type dataType back as SQL.
-func literal(dataType, v string) string {
+// IsNumeric reports whether values of the (lower-case) DATA_TYPE are
+// written as plain numbers.
+func IsNumeric(dataType string) bool { return numericTypes[dataType] }
+
+// IsInteger reports whether a key of the (lower-case) DATA_TYPE can be
+// split by value.
+func IsInteger(dataType string) bool { return integerTypes[dataType] }
+
+// IsBinary reports whether the (lower-case) DATA_TYPE holds bytes rather
+// than characters.
+func IsBinary(dataType string) bool { return binaryTypes[dataType] }
+
+// Literal writes a value read from a column of type dataType back as SQL.
+func Literal(dataType, v string) string {
 	dt := strings.ToLower(dataType)
 	switch {
-	case numericTypes[dt] && isPlainNumber(v):
+	case numericTypes[dt] && IsPlainNumber(v):
 		return v
 	case binaryTypes[dt]:
 		return "X'" + hex.EncodeToString([]byte(v)) + "'"
 	default:
-		return quoteString(v)
+		return QuoteString(v)
 	}
 }
 
-// isPlainNumber reports whether s is a decimal number as the server prints one.
-func isPlainNumber(s string) bool {
+// IsPlainNumber reports whether s is a decimal number as the server prints one.
+func IsPlainNumber(s string) bool {
 	if s == "" {
 		return false
 	}
