@@ -3,9 +3,10 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strconv"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -15,7 +16,7 @@ type method interface {
 	// Units numbers the units, from 0.
 	Units() []int
 	// Sum computes unit u of the table on a session of n.
-	Sum(ctx context.Context, n *node, s sqlConn, u int) (Sum, error)
+	Sum(ctx context.Context, n *node, s sqlConn, u int) (judge.Sum, error)
 }
 
 // checksumTablePlan sums a whole table with CHECKSUM TABLE, QUICK on a
@@ -38,36 +39,36 @@ func checksumTableQuery(t plan.TableName, quick bool) string {
 }
 
 // Sum implements method.
-func (p *checksumTablePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
+func (p *checksumTablePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (judge.Sum, error) {
 	q := checksumTableQuery(p.table, p.quick[n])
 	res, err := s.Query(ctx, q)
 	if err != nil {
-		return Sum{}, sumError(p.table, n, err)
+		return judge.Sum{}, sumError(p.table, n, err)
 	}
 	return parseChecksumTable(p.table, n, res)
 }
 
 // parseChecksumTable reads the answer of CHECKSUM TABLE: columns Table and
 // Checksum; NULL means the table does not exist.
-func parseChecksumTable(t plan.TableName, n *node, res *query.Result) (Sum, error) {
+func parseChecksumTable(t plan.TableName, n *node, res *query.Result) (judge.Sum, error) {
 	if len(res.Rows) != 1 || len(res.Rows[0]) < 2 {
-		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: unexpected answer", n.where())
+		return judge.Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: unexpected answer", n.where())
 	}
 	if res.Null(0, 1) {
-		return Sum{}, fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
+		return judge.Sum{}, fmt.Errorf("%s on %s: %w", t, n.Label, judge.ErrMissing)
 	}
 	v := res.Text(0, 1)
 	if _, err := strconv.ParseUint(v, 10, 64); err != nil {
-		return Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: checksum %q is not a number", n.where(), v)
+		return judge.Sum{}, fmt.Errorf("CHECKSUM TABLE on %s: checksum %q is not a number", n.where(), v)
 	}
-	return Sum{Rows: -1, Value: v}, nil
+	return judge.Sum{Rows: -1, Value: v}, nil
 }
 
 // sumError turns a failed checksum statement into errMissing for a table
 // that does not exist, or an error naming the table, server and privilege.
 func sumError(t plan.TableName, n *node, err error) error {
 	if query.IsError(err, errNoSuchTable, errUnknownDB) {
-		return fmt.Errorf("%s on %s: %w", t, n.Label, errMissing)
+		return fmt.Errorf("%s on %s: %w", t, n.Label, judge.ErrMissing)
 	}
 	return fmt.Errorf("checksum on %s: %w", n.where(), query.Explain(err))
 }

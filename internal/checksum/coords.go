@@ -3,12 +3,13 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/gtid"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
@@ -43,8 +44,8 @@ func (n *node) appliedCoordsQuery() string {
 }
 
 // appliedCoords reads, on one of n's sessions, what n has applied.
-func (n *node) appliedCoords(ctx context.Context) (Coords, error) {
-	var c Coords
+func (n *node) appliedCoords(ctx context.Context) (judge.Coords, error) {
+	var c judge.Coords
 	err := n.pool.with(ctx, func(s sqlConn) error {
 		var err error
 		c, err = n.readCoords(ctx, s, n.appliedCoordsQuery())
@@ -54,25 +55,25 @@ func (n *node) appliedCoords(ctx context.Context) (Coords, error) {
 }
 
 // readCoords runs a coordinates statement of n on q.
-func (n *node) readCoords(ctx context.Context, q query.Runner, stmt string) (Coords, error) {
+func (n *node) readCoords(ctx context.Context, q query.Runner, stmt string) (judge.Coords, error) {
 	res, err := q.Query(ctx, stmt)
 	if err != nil {
-		return Coords{}, fmt.Errorf("%s on %s: %w", stmt, n.Label, query.Explain(err))
+		return judge.Coords{}, fmt.Errorf("%s on %s: %w", stmt, n.Label, query.Explain(err))
 	}
 	if strings.HasPrefix(stmt, "SELECT") {
 		if len(res.Rows) != 1 {
-			return Coords{}, fmt.Errorf("%s on %s: no row", stmt, n.Label)
+			return judge.Coords{}, fmt.Errorf("%s on %s: no row", stmt, n.Label)
 		}
-		return Coords{GTID: gtid.NormalizeMySQLSet(res.Text(0, 0))}, nil
+		return judge.Coords{GTID: gtid.NormalizeMySQLSet(res.Text(0, 0))}, nil
 	}
 	if len(res.Rows) == 0 {
-		return Coords{}, fmt.Errorf("%s on %s: empty (the binary log is off)", stmt, n.Label)
+		return judge.Coords{}, fmt.Errorf("%s on %s: empty (the binary log is off)", stmt, n.Label)
 	}
 	pos, err := strconv.ParseInt(res.Text(0, 1), 10, 64)
 	if err != nil {
-		return Coords{}, fmt.Errorf("%s on %s: position %q is not a number", stmt, n.Label, res.Text(0, 1))
+		return judge.Coords{}, fmt.Errorf("%s on %s: position %q is not a number", stmt, n.Label, res.Text(0, 1))
 	}
-	return Coords{File: res.Text(0, 0), Pos: pos}, nil
+	return judge.Coords{File: res.Text(0, 0), Pos: pos}, nil
 }
 
 // waitKind tells how to read the answer of a wait function.
@@ -97,7 +98,7 @@ type waitSpec struct {
 // MASTER_GTID_WAIT between MariaDB servers, WAIT_FOR_EXECUTED_GTID_SET
 // (WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS before MySQL 5.7.5) with MySQL GTIDs,
 // else SOURCE_POS_WAIT (MySQL 8.0.26+) or MASTER_POS_WAIT on the channel.
-func waitStatement(up, down *node, channel string, c Coords, timeout time.Duration) (waitSpec, error) {
+func waitStatement(up, down *node, channel string, c judge.Coords, timeout time.Duration) (waitSpec, error) {
 	switch {
 	case c.GTID != "" && up.mariaGTIDs() && down.mariaGTIDs():
 		target, err := waitTarget(c.GTID, down.ServerID)

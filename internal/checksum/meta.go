@@ -3,11 +3,12 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -17,7 +18,7 @@ const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema
 	"ORDER BY TABLE_SCHEMA, TABLE_NAME"
 
 // listTables returns the tables of q that sel selects.
-func listTables(ctx context.Context, q query.Runner, sel Selection) ([]plan.TableName, error) {
+func listTables(ctx context.Context, q query.Runner, sel judge.Selection) ([]plan.TableName, error) {
 	res, err := q.Query(ctx, listTablesQuery)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", query.Explain(err))

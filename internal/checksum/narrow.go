@@ -3,9 +3,10 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -18,7 +19,7 @@ const minNarrowTime = 500 * time.Millisecond
 // only when its source row held still across the comparison. rp is the
 // table's rows plan when the rows method found the drift; after CHECKSUM
 // TABLE, the chunks are found with the rows method first.
-func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.TableInfo, l *link, rp *rowsPlan, exec executor, o settleOptions, r *Result) {
+func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.TableInfo, l *link, rp *rowsPlan, exec executor, o judge.SettleOptions, r *judge.Result) {
 	if len(st.PK) == 0 {
 		r.KeysNote = "no primary key: differing rows cannot be listed"
 		return
@@ -35,9 +36,9 @@ func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.Table
 			return
 		}
 		ops := &replicaOps{l: l, p: rp, srcExec: exec, c: c}
-		vs := compareTable(ctx, c.sourceBatcher(ctx, rp, exec), []replicaSide{ops}, rp.Units(),
-			[]settleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
-		if vs[0].State != Drifted {
+		vs := judge.Compare(ctx, c.sourceBatcher(ctx, rp, exec), []judge.ReplicaSide{ops}, rp.Units(),
+			[]judge.SettleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
+		if vs[0].State != judge.Drifted {
 			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
 			return
 		}
@@ -46,10 +47,10 @@ func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.Table
 	limit := c.opts.ShowRows
 	for n, u := range chunks {
 		if len(r.Keys) >= limit {
-			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, plural(len(chunks)-n, "chunk", "chunks"))
+			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, judge.Plural(len(chunks)-n, "chunk", "chunks"))
 			return
 		}
-		var diffs []rowDiff
+		var diffs []judge.RowDiff
 		for round := range max(1, o.Confirmations) {
 			d, note, err := c.chunkDiffs(ctx, rp, l, exec, u)
 			if err != nil {
@@ -63,12 +64,12 @@ func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.Table
 			if round == 0 {
 				diffs = d
 			} else {
-				diffs = sameDiffs(diffs, d)
+				diffs = judge.SameDiffs(diffs, d)
 			}
 		}
 		for _, d := range diffs {
 			if len(r.Keys) < limit {
-				r.Keys = append(r.Keys, KeyDiff{Key: formatKey(rp.PK, d.key), Kind: d.kind})
+				r.Keys = append(r.Keys, judge.KeyDiff{Key: judge.FormatKey(rp.PK, d.Key), Kind: d.Kind})
 			} else {
 				r.MoreKeys++
 			}
@@ -78,11 +79,11 @@ func (c *checker) listKeys(ctx context.Context, t plan.TableName, st *plan.Table
 
 // chunkDiffs lists the confirmed differing rows of chunk u: source rows,
 // the replica at the source's coordinates, the source again.
-func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec executor, u int) ([]rowDiff, string, error) {
+func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec executor, u int) ([]judge.RowDiff, string, error) {
 	q := rp.KeysQuery(u)
 	nk := len(rp.PK)
-	var before, after, rep map[string]keyRow
-	var co Coords
+	var before, after, rep map[string]judge.KeyRow
+	var co judge.Coords
 	err := exec(ctx, func(s sqlConn) error {
 		var err error
 		if before, err = readKeyRows(ctx, s, q, nk); err != nil {
@@ -108,7 +109,7 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	if err != nil {
 		return nil, "", err
 	}
-	diffs := diffRows(before, rep)
+	diffs := judge.DiffRows(before, rep)
 	if len(diffs) == 0 {
 		return nil, "", nil
 	}
@@ -125,20 +126,5 @@ func (c *checker) chunkDiffs(ctx context.Context, rp *rowsPlan, l *link, exec ex
 	if err != nil {
 		return nil, "", err
 	}
-	return confirmedDiffs(diffs, before, after), "", nil
-}
-
-// sameDiffs keeps the differences of a found again, alike, in b.
-func sameDiffs(a, b []rowDiff) []rowDiff {
-	again := map[string]DiffKind{}
-	for _, d := range b {
-		again[d.id] = d.kind
-	}
-	var out []rowDiff
-	for _, d := range a {
-		if k, ok := again[d.id]; ok && k == d.kind {
-			out = append(out, d)
-		}
-	}
-	return out
+	return judge.ConfirmedDiffs(diffs, before, after), "", nil
 }

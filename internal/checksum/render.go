@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/plugin"
 )
 
@@ -14,15 +15,15 @@ import (
 const maxNamed = 3
 
 // status is the plugin state of one result.
-func status(s State, o Options) plugin.Status {
+func status(s judge.State, o Options) plugin.Status {
 	switch s {
-	case InSync, Dropped:
+	case judge.InSync, judge.Dropped:
 		return plugin.OK
-	case Drifted, Missing, Structure:
+	case judge.Drifted, judge.Missing, judge.Structure:
 		return plugin.CRITICAL
-	case Unsettled:
+	case judge.Unsettled:
 		return o.Unsettled
-	case Lagging:
+	case judge.Lagging:
 		return o.Lagging
 	default:
 		return plugin.UNKNOWN
@@ -37,9 +38,8 @@ type problem struct {
 }
 
 // Render turns an outcome into the summary, long output and perfdata.
-func Render(r *plugin.Report, out *Outcome) {
-	o := out.Options
-	counts := map[State]int{}
+func Render(r *plugin.Report, out *judge.Outcome, o Options) {
+	counts := map[judge.State]int{}
 	retries, rows := 0, int64(0)
 	rowsKnown := true // every compared table was hashed by rows, which counts them
 	problems := []*problem{
@@ -85,28 +85,28 @@ func Render(r *plugin.Report, out *Outcome) {
 			v := x.Verdict
 			counts[v.State]++
 			retries += v.Retries
-			if x.Method == Rows {
+			if x.Method == judge.Rows {
 				tableRows = max(tableRows, sumRows(v.Source))
 			}
 			r.Long("%s %s on %s: %s", status(v.State, o), x.Table, x.Replica, detail(x))
 			name := x.Table.String() + " on " + x.Replica
 			switch v.State {
-			case Drifted:
+			case judge.Drifted:
 				byTitle["drifted"].items = append(byTitle["drifted"].items, name+keysSummary(x))
-			case Missing:
+			case judge.Missing:
 				byTitle["missing"].items = append(byTitle["missing"].items, name)
-			case Structure:
+			case judge.Structure:
 				byTitle["structure differs"].items = append(byTitle["structure differs"].items, name+" ("+v.Why+")")
-			case Unsettled:
+			case judge.Unsettled:
 				byTitle["unsettled"].items = append(byTitle["unsettled"].items, name)
-			case Lagging:
+			case judge.Lagging:
 				if _, ok := lagging[x.Replica]; !ok {
 					laggingOrder = append(laggingOrder, x.Replica)
 				}
 				lagging[x.Replica] = append(lagging[x.Replica], x.Table.String())
-			case Incomparable:
+			case judge.Incomparable:
 				byTitle["not comparable"].items = append(byTitle["not comparable"].items, name)
-			case Failed:
+			case judge.Failed:
 				byTitle["errors"].items = append(byTitle["errors"].items, name+": "+errText(v.Err))
 			}
 		}
@@ -119,7 +119,7 @@ func Render(r *plugin.Report, out *Outcome) {
 	for _, rep := range laggingOrder {
 		ts := lagging[rep]
 		byTitle["lagging"].items = append(byTitle["lagging"].items,
-			fmt.Sprintf("%s (%d %s not confirmed)", rep, len(ts), plural(len(ts), "table", "tables")))
+			fmt.Sprintf("%s (%d %s not confirmed)", rep, len(ts), judge.Plural(len(ts), "table", "tables")))
 	}
 	worst := plugin.OK
 	for _, p := range problems {
@@ -127,9 +127,9 @@ func Render(r *plugin.Report, out *Outcome) {
 			worst = plugin.Worst(worst, p.status)
 		}
 	}
-	if n := counts[NotCompared]; n > 0 {
+	if n := counts[judge.NotCompared]; n > 0 {
 		worst = plugin.Worst(worst, plugin.UNKNOWN)
-		r.Add(plugin.UNKNOWN, "%d %s not compared: timed out (-t)", n, plural(n, "comparison", "comparisons"))
+		r.Add(plugin.UNKNOWN, "%d %s not compared: timed out (-t)", n, judge.Plural(n, "comparison", "comparisons"))
 	}
 	for _, p := range problems {
 		if len(p.items) > 0 {
@@ -139,10 +139,10 @@ func Render(r *plugin.Report, out *Outcome) {
 	r.Add(worst, "%s", countsLine(out, counts, dropped))
 	r.Perf(
 		plugin.Perf{Label: "tables", Value: float64(len(out.Tables)), Min: plugin.Float(0)},
-		plugin.Perf{Label: "in_sync", Value: float64(counts[InSync]), Min: plugin.Float(0)},
-		plugin.Perf{Label: "drifted", Value: float64(counts[Drifted] + counts[Missing] + counts[Structure]), Min: plugin.Float(0)},
-		plugin.Perf{Label: "unsettled", Value: float64(counts[Unsettled]), Min: plugin.Float(0)},
-		plugin.Perf{Label: "lagging", Value: float64(counts[Lagging]), Min: plugin.Float(0)},
+		plugin.Perf{Label: "in_sync", Value: float64(counts[judge.InSync]), Min: plugin.Float(0)},
+		plugin.Perf{Label: "drifted", Value: float64(counts[judge.Drifted] + counts[judge.Missing] + counts[judge.Structure]), Min: plugin.Float(0)},
+		plugin.Perf{Label: "unsettled", Value: float64(counts[judge.Unsettled]), Min: plugin.Float(0)},
+		plugin.Perf{Label: "lagging", Value: float64(counts[judge.Lagging]), Min: plugin.Float(0)},
 		plugin.Perf{Label: "errors", Value: float64(errorCount(out, counts)), Min: plugin.Float(0)},
 		plugin.Perf{Label: "retries", Value: float64(retries), Min: plugin.Float(0)},
 		plugin.Perf{Label: "rows", Value: rowsPerf(rows, rowsKnown), Min: plugin.Float(0)},
@@ -159,30 +159,30 @@ func rowsPerf(rows int64, known bool) float64 {
 	return float64(rows)
 }
 
-func allDropped(res []Result) bool {
+func allDropped(res []judge.Result) bool {
 	for _, x := range res {
-		if x.Verdict.State != Dropped {
+		if x.Verdict.State != judge.Dropped {
 			return false
 		}
 	}
 	return true
 }
 
-func errorCount(out *Outcome, counts map[State]int) int {
-	return len(out.Failed) + counts[Failed] + counts[Incomparable] + counts[NotCompared]
+func errorCount(out *judge.Outcome, counts map[judge.State]int) int {
+	return len(out.Failed) + counts[judge.Failed] + counts[judge.Incomparable] + counts[judge.NotCompared]
 }
 
 // countsLine is the part of the summary every run has.
-func countsLine(out *Outcome, counts map[State]int, dropped int) string {
+func countsLine(out *judge.Outcome, counts map[judge.State]int, dropped int) string {
 	nrep := len(out.Replicas)
 	s := fmt.Sprintf("%d %s compared on %d %s: %d in sync, %d drifted, %d unsettled",
-		len(out.Tables)-dropped, plural(len(out.Tables)-dropped, "table", "tables"),
-		nrep, plural(nrep, "replica", "replicas"),
-		counts[InSync], counts[Drifted]+counts[Missing]+counts[Structure], counts[Unsettled])
-	if n := counts[Lagging]; n > 0 {
+		len(out.Tables)-dropped, judge.Plural(len(out.Tables)-dropped, "table", "tables"),
+		nrep, judge.Plural(nrep, "replica", "replicas"),
+		counts[judge.InSync], counts[judge.Drifted]+counts[judge.Missing]+counts[judge.Structure], counts[judge.Unsettled])
+	if n := counts[judge.Lagging]; n > 0 {
 		s += fmt.Sprintf(", %d lagging", n)
 	}
-	s += fmt.Sprintf(", %d %s", errorCount(out, counts), plural(errorCount(out, counts), "error", "errors"))
+	s += fmt.Sprintf(", %d %s", errorCount(out, counts), judge.Plural(errorCount(out, counts), "error", "errors"))
 	if dropped > 0 {
 		s += fmt.Sprintf(", %d dropped during the run", dropped)
 	}
@@ -198,7 +198,7 @@ func nameList(items []string) string {
 }
 
 // keysSummary lists the first differing keys for the summary line.
-func keysSummary(x Result) string {
+func keysSummary(x judge.Result) string {
 	if len(x.Keys) == 0 {
 		return ""
 	}
@@ -216,7 +216,7 @@ func keysSummary(x Result) string {
 }
 
 // detail is the long-output account of one result after its state.
-func detail(x Result) string {
+func detail(x judge.Result) string {
 	v := x.Verdict
 	var parts []string
 	method := string(x.Method)
@@ -224,33 +224,33 @@ func detail(x Result) string {
 		method += " (" + x.Note + ")"
 	}
 	switch v.State {
-	case Failed:
+	case judge.Failed:
 		return "error: " + errText(v.Err)
-	case Missing, Dropped:
+	case judge.Missing, judge.Dropped:
 		return v.State.String()
-	case NotCompared:
+	case judge.NotCompared:
 		return "not compared: " + v.Why
-	case Structure:
+	case judge.Structure:
 		return "structure differs: " + v.Why
-	case Incomparable:
+	case judge.Incomparable:
 		return "not comparable: " + sumsWords(x) + "; " + v.Why
 	}
 	parts = append(parts, method, sumsWords(x))
 	switch v.State {
-	case Drifted:
+	case judge.Drifted:
 		if x.Chunks > 1 {
 			parts = append(parts, fmt.Sprintf("%d of %d chunks differ", len(v.Drifted), x.Chunks))
 		}
 		if len(v.Unsettled) > 0 {
 			parts = append(parts, fmt.Sprintf("%d still changing", len(v.Unsettled)))
 		}
-	case Unsettled:
+	case judge.Unsettled:
 		if x.Chunks > 1 {
 			parts = append(parts, fmt.Sprintf("%d of %d chunks not confirmed", len(v.Unsettled), x.Chunks))
 		}
 	}
-	if v.Retries > 0 && v.State != Unsettled {
-		parts = append(parts, fmt.Sprintf("%d %s", v.Retries, plural(v.Retries, "retry", "retries")))
+	if v.Retries > 0 && v.State != judge.Unsettled {
+		parts = append(parts, fmt.Sprintf("%d %s", v.Retries, judge.Plural(v.Retries, "retry", "retries")))
 	}
 	if v.Why != "" {
 		parts = append(parts, v.Why)
@@ -276,12 +276,12 @@ func detail(x Result) string {
 }
 
 // sumsWords shows the checksums or row counts compared.
-func sumsWords(x Result) string {
+func sumsWords(x judge.Result) string {
 	v := x.Verdict
-	if x.Method == columnLists {
+	if x.Method == judge.ColumnLists {
 		return "no data compared"
 	}
-	if x.Method == ChecksumTable {
+	if x.Method == judge.ChecksumTable {
 		s, r := v.Source[0].Value, v.Replica[0].Value
 		if s == r || r == "" {
 			return "checksum " + s
@@ -294,13 +294,13 @@ func sumsWords(x Result) string {
 		chunks = fmt.Sprintf(" in %d chunks", x.Chunks)
 	}
 	if sr == rr || len(v.Replica) < len(v.Source) {
-		return fmt.Sprintf("%d %s%s", sr, plural(int(sr), "row", "rows"), chunks)
+		return fmt.Sprintf("%d %s%s", sr, judge.Plural(int(sr), "row", "rows"), chunks)
 	}
-	return fmt.Sprintf("%d %s on the source, %d on the replica%s", sr, plural(int(sr), "row", "rows"), rr, chunks)
+	return fmt.Sprintf("%d %s on the source, %d on the replica%s", sr, judge.Plural(int(sr), "row", "rows"), rr, chunks)
 }
 
 // sumRows adds up the row counts of the units.
-func sumRows(s Sums) int64 {
+func sumRows(s judge.Sums) int64 {
 	var n int64
 	keys := make([]int, 0, len(s))
 	for k := range s {

@@ -3,11 +3,11 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 )
@@ -240,7 +240,7 @@ func (c *checker) knownByID(id uint32) *node {
 // reach waits until the replica has applied the source's coordinates co,
 // hop by hop: an intermediate server first reaches co, then the next server
 // reaches what the intermediate has logged by then.
-func (l *link) reach(ctx context.Context, co Coords) (bool, string, error) {
+func (l *link) reach(ctx context.Context, co judge.Coords) (bool, string, error) {
 	if l.rt.Stopped != "" {
 		return false, l.rt.Stopped, nil
 	}
@@ -263,7 +263,7 @@ func (l *link) reach(ctx context.Context, co Coords) (bool, string, error) {
 			return false, "", err
 		}
 		if !ok {
-			h.Down.setLagging(fmt.Sprintf("%s did not reach the source's coordinates within %s", h.Down.Label, seconds(bound)))
+			h.Down.setLagging(fmt.Sprintf("%s did not reach the source's coordinates within %s", h.Down.Label, judge.Seconds(bound)))
 			return false, h.Down.laggingReason(), nil
 		}
 		if i+1 < len(l.rt.Hops) {
@@ -300,7 +300,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 		if err != nil {
 			return false, "", err
 		}
-		var got Coords
+		var got judge.Coords
 		err = srcExec(ctx, func(s sqlConn) error {
 			var err error
 			got, err = src.readCoords(ctx, s, "SELECT CONCAT_WS(',', NULLIF(@@GLOBAL.gtid_binlog_pos, ''), NULLIF(@@GLOBAL.gtid_slave_pos, ''))")
@@ -316,7 +316,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 		if target == "" {
 			return true, "", nil
 		}
-		if w, err = waitStatement(rep, src, "", Coords{GTID: target}, bound); err != nil {
+		if w, err = waitStatement(rep, src, "", judge.Coords{GTID: target}, bound); err != nil {
 			return false, "", err
 		}
 	case src.mysqlGTIDs() && rep.mysqlGTIDs():
@@ -335,7 +335,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 		if !ok {
 			return true, "", nil // the source does not replicate from the replica
 		}
-		var have Coords
+		var have judge.Coords
 		err := rep.pool.with(ctx, func(s sqlConn) error {
 			var err error
 			have, err = rep.readCoords(ctx, s, rep.ID.MasterStatusQuery())
@@ -344,7 +344,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 		if err != nil {
 			return false, "", err
 		}
-		if w, err = waitStatement(rep, src, ch.Name, Coords{File: have.File, Pos: have.Pos}, bound); err != nil {
+		if w, err = waitStatement(rep, src, ch.Name, judge.Coords{File: have.File, Pos: have.Pos}, bound); err != nil {
 			return false, "", err
 		}
 	}
@@ -352,7 +352,7 @@ func (l *link) sourceCatchUp(ctx context.Context, srcExec executor) (bool, strin
 	if err != nil || ok {
 		return ok, "", err
 	}
-	return false, fmt.Sprintf("the source did not apply the replica's own writes within %s", seconds(bound)), nil
+	return false, fmt.Sprintf("the source did not apply the replica's own writes within %s", judge.Seconds(bound)), nil
 }
 
 // runWait runs a wait statement with exec; true when the server got there.
@@ -370,9 +370,4 @@ func runWait(ctx context.Context, exec executor, w waitSpec, label string) (bool
 		return nil
 	})
 	return ok, err
-}
-
-// seconds formats a duration as seconds with one decimal.
-func seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + "s"
 }

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"strconv"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/query"
 )
@@ -21,19 +22,19 @@ func newRowsPlan(t plan.TableName, info *plan.TableInfo) *rowsPlan {
 }
 
 // Sum implements method.
-func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (Sum, error) {
+func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (judge.Sum, error) {
 	res, err := s.Query(ctx, p.SumQuery(u))
 	if err != nil {
-		return Sum{}, sumError(p.Table, n, err)
+		return judge.Sum{}, sumError(p.Table, n, err)
 	}
 	if len(res.Rows) != 1 {
-		return Sum{}, fmt.Errorf("rows checksum on %s: no row", n.where())
+		return judge.Sum{}, fmt.Errorf("rows checksum on %s: no row", n.where())
 	}
 	count, err := strconv.ParseInt(res.Text(0, 0), 10, 64)
 	if err != nil {
-		return Sum{}, fmt.Errorf("rows checksum on %s: count %q is not a number", n.where(), res.Text(0, 0))
+		return judge.Sum{}, fmt.Errorf("rows checksum on %s: count %q is not a number", n.where(), res.Text(0, 0))
 	}
-	return Sum{Rows: count, Value: res.Text(0, 1)}, nil
+	return judge.Sum{Rows: count, Value: res.Text(0, 1)}, nil
 }
 
 // planChunks splits the table along its primary key into chunks of about

@@ -3,12 +3,13 @@ package checksum
 import (
 	"context"
 	"errors"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 )
@@ -39,13 +40,13 @@ func TestParseChecksumTable(t *testing.T) {
 	n := &node{Label: "r1"}
 	tn := plan.TableName{Schema: "app", Name: "t"}
 	s, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("4239701103")}))
-	if err != nil || s != (Sum{Rows: -1, Value: "4239701103"}) {
+	if err != nil || s != (judge.Sum{Rows: -1, Value: "4239701103"}) {
 		t.Errorf("got %+v %v", s, err)
 	}
-	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), nil})); !errors.Is(err, errMissing) {
+	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), nil})); !errors.Is(err, judge.ErrMissing) {
 		t.Errorf("NULL checksum: %v, want errMissing", err)
 	}
-	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("x")})); err == nil || errors.Is(err, errMissing) {
+	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("x")})); err == nil || errors.Is(err, judge.ErrMissing) {
 		t.Errorf("garbage checksum: %v", err)
 	}
 	if _, err := parseChecksumTable(tn, n, result()); err == nil {
@@ -78,20 +79,6 @@ func TestFillMeta(t *testing.T) {
 	q := metaQueries("app", []string{"t", "o'x"})
 	if !strings.Contains(q[0], "TABLE_SCHEMA = 'app' AND TABLE_NAME IN ('t', 'o\\'x')") || !strings.Contains(q[2], "INDEX_NAME = 'PRIMARY'") {
 		t.Errorf("queries %q", q)
-	}
-}
-
-func TestColumnDifference(t *testing.T) {
-	tests := []struct{ src, rep, want string }{
-		{"id, v, n", "id, v", "columns only on the source: n"},
-		{"id, v", "id, v, extra", "columns only on the replica: extra"},
-		{"id, a", "id, b", "columns only on the source: a; only on the replica: b"},
-		{"id, v", "v, id", "columns in another order"},
-	}
-	for _, tt := range tests {
-		if got := columnDifference(tt.src, tt.rep); got != tt.want {
-			t.Errorf("columnDifference(%q, %q) = %q, want %q", tt.src, tt.rep, got, tt.want)
-		}
 	}
 }
 
@@ -129,7 +116,7 @@ func TestPlanChunksMissingTable(t *testing.T) {
 	db := fakedb.New(map[string]fakedb.Result{stmt: {Err: &mysql.MySQLError{Number: errNoSuchTable, Message: "Table 'app.gone' doesn't exist"}}})
 	src := &node{Label: "db1:3306", Source: true}
 	err := newRowsPlan(tn, info).planChunks(context.Background(), db, src, 100, info.EstRows)
-	if !errors.Is(err, errMissing) || !strings.HasPrefix(err.Error(), "app.gone on db1:3306: ") {
+	if !errors.Is(err, judge.ErrMissing) || !strings.HasPrefix(err.Error(), "app.gone on db1:3306: ") {
 		t.Errorf("planChunks error %v, want app.gone missing on db1:3306", err)
 	}
 }

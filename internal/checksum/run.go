@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"math/rand/v2"
 	"sync"
 	"time"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -17,17 +18,17 @@ import (
 
 // Options are the check's settings from the command line.
 type Options struct {
-	Replicas  []address.Addr // each replica; without a port, the source's
-	Selection Selection      // which tables
-	Method    Method         // auto, checksum-table or rows
-	Retries   int            // rounds repeated while the source changes
-	Unsettled plugin.Status  // state of a table still changing after the retries
-	Lagging   plugin.Status  // state of a replica that did not reach the source's coordinates
-	Lock      bool           // LOCK TABLES ... READ on the source during each table's comparison
-	LockWait  time.Duration  // lock_wait_timeout
-	ShowRows  int            // differing primary keys listed per table and replica
-	Parallel  int            // sessions per server, and tables compared at once
-	ChunkSize int            // rows per chunk of the rows method
+	Replicas  []address.Addr  // each replica; without a port, the source's
+	Selection judge.Selection // which tables
+	Method    judge.Method    // auto, checksum-table or rows
+	Retries   int             // rounds repeated while the source changes
+	Unsettled plugin.Status   // state of a table still changing after the retries
+	Lagging   plugin.Status   // state of a replica that did not reach the source's coordinates
+	Lock      bool            // LOCK TABLES ... READ on the source during each table's comparison
+	LockWait  time.Duration   // lock_wait_timeout
+	ShowRows  int             // differing primary keys listed per table and replica
+	Parallel  int             // sessions per server, and tables compared at once
+	ChunkSize int             // rows per chunk of the rows method
 }
 
 // Validate checks the options that flags alone cannot.
@@ -57,8 +58,8 @@ type checker struct {
 	deadline time.Time // end of the work; the verdict is printed after it
 
 	source  *node
-	links   []*link          // replicas that answered, in command-line order
-	failed  []ReplicaFailure // replicas that did not
+	links   []*link                // replicas that answered, in command-line order
+	failed  []judge.ReplicaFailure // replicas that did not
 	srcMeta map[plan.TableName]*plan.TableInfo
 	repMeta []map[plan.TableName]*plan.TableInfo // per link
 
@@ -84,29 +85,6 @@ func (c *checker) fatalErr() error {
 	return c.fatal
 }
 
-// ReplicaFailure is a replica that could not be compared at all.
-type ReplicaFailure struct {
-	Label string
-	Err   error
-}
-
-// Outcome is everything a run found, for rendering.
-type Outcome struct {
-	Replicas []ReplicaSummary // every replica compared
-	Failed   []ReplicaFailure // replicas not compared
-	Tables   []plan.TableName // tables selected on the source
-	Results  [][]Result       // per table, per compared replica
-	Elapsed  time.Duration    // wall time of the run
-	Options  Options          // the settings used
-}
-
-// ReplicaSummary describes one compared replica.
-type ReplicaSummary struct {
-	Label    string
-	Identity string // flavour and version
-	Route    string // how it gets the source's changes
-}
-
 // margin is the share of -t kept for printing the verdict.
 func margin(total time.Duration) time.Duration {
 	return min(time.Second, max(150*time.Millisecond, total/20))
@@ -128,7 +106,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 	out, err := c.run(wctx)
 	if err != nil {
 		if wctx.Err() != nil && ctx.Err() == nil {
-			return fmt.Errorf("timed out after %s while %s", seconds(time.Since(start)), r.CurrentStage())
+			return fmt.Errorf("timed out after %s while %s", judge.Seconds(time.Since(start)), r.CurrentStage())
 		}
 		// A source that cannot be reached is an outage, judged as
 		// check_repl_io and check_repl_config judge one: CRITICAL.
@@ -140,12 +118,12 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 		return err
 	}
 	out.Elapsed = time.Since(start)
-	Render(r, out)
+	Render(r, out, o)
 	return nil
 }
 
 // run connects, selects the tables and compares them.
-func (c *checker) run(ctx context.Context) (*Outcome, error) {
+func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	if err := c.connectAll(ctx); err != nil {
 		return nil, err
 	}
@@ -168,9 +146,9 @@ func (c *checker) run(ctx context.Context) (*Outcome, error) {
 	if err := c.describeTables(ctx, tables); err != nil {
 		return nil, err
 	}
-	out := &Outcome{Failed: c.failed, Tables: tables, Options: c.opts}
+	out := &judge.Outcome{Failed: c.failed, Tables: tables}
 	for _, l := range c.links {
-		out.Replicas = append(out.Replicas, ReplicaSummary{Label: l.rep.Label, Identity: l.rep.ID.String(), Route: l.rt.Note})
+		out.Replicas = append(out.Replicas, judge.ReplicaSummary{Label: l.rep.Label, Identity: l.rep.ID.String(), Route: l.rt.Note})
 	}
 	out.Results = c.compareAll(ctx, tables)
 	if err := c.fatalErr(); err != nil {
@@ -204,7 +182,7 @@ func (c *checker) connectOpts() connectOptions {
 // connectAll connects to the source and every replica at once. A replica
 // that cannot be reached is reported; the source must be reached.
 func (c *checker) connectAll(ctx context.Context) error {
-	c.r.Stage("connecting to the source %s and %d %s", c.cfg.Addr(), len(c.opts.Replicas), plural(len(c.opts.Replicas), "replica", "replicas"))
+	c.r.Stage("connecting to the source %s and %d %s", c.cfg.Addr(), len(c.opts.Replicas), judge.Plural(len(c.opts.Replicas), "replica", "replicas"))
 	cfgs := make([]mysqlconn.Config, len(c.opts.Replicas))
 	seen := map[string]bool{}
 	for i, addr := range c.opts.Replicas {
@@ -217,7 +195,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 	}
 	cctx, cancel := context.WithTimeout(ctx, c.connectBound())
 	defer cancel()
-	bound := seconds(c.connectBound())
+	bound := judge.Seconds(c.connectBound())
 	nodes := make([]*node, len(cfgs))
 	errs := make([]error, len(cfgs))
 	var srcErr error
@@ -251,12 +229,12 @@ func (c *checker) connectAll(ctx context.Context) error {
 	for i, n := range nodes {
 		switch {
 		case errs[i] != nil && cctx.Err() != nil && ctx.Err() == nil:
-			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: fmt.Errorf("did not answer within %s", bound)})
+			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: fmt.Errorf("did not answer within %s", bound)})
 		case errs[i] != nil:
-			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: errs[i]})
+			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: errs[i]})
 		case n.ServerID == c.source.ServerID:
 			n.close()
-			c.failed = append(c.failed, ReplicaFailure{Label: c.opts.Replicas[i].String(),
+			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.opts.Replicas[i].String(),
 				Err: fmt.Errorf("is the source itself (server_id %d)", n.ServerID)})
 		default:
 			c.known = append(c.known, n)
@@ -280,7 +258,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 
 // describeTables reads information_schema on every server for the tables.
 func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) error {
-	c.r.Stage("reading information_schema for %d %s", len(tables), plural(len(tables), "table", "tables"))
+	c.r.Stage("reading information_schema for %d %s", len(tables), judge.Plural(len(tables), "table", "tables"))
 	c.repMeta = make([]map[plan.TableName]*plan.TableInfo, len(c.links))
 	errs := make([]error, len(c.links)+1)
 	var wg sync.WaitGroup
@@ -314,7 +292,7 @@ func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) e
 	var metas []map[plan.TableName]*plan.TableInfo
 	for i, err := range errs[1:] {
 		if err != nil {
-			c.failed = append(c.failed, ReplicaFailure{Label: c.links[i].rep.Label, Err: err})
+			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.links[i].rep.Label, Err: err})
 			continue
 		}
 		links = append(links, c.links[i])
@@ -326,8 +304,8 @@ func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) e
 
 // compareAll compares the tables, --parallel at once, until done or the
 // deadline; tables never started are returned as not compared.
-func (c *checker) compareAll(ctx context.Context, tables []plan.TableName) [][]Result {
-	results := make([][]Result, len(tables))
+func (c *checker) compareAll(ctx context.Context, tables []plan.TableName) [][]judge.Result {
+	results := make([][]judge.Result, len(tables))
 	stop := func() bool { return c.fatalErr() != nil }
 	forEach(ctx, len(tables), c.opts.Parallel, stop, func(i int) {
 		c.r.Stage("comparing %s (%d of %d tables)", tables[i], i+1, len(tables))
@@ -341,9 +319,9 @@ func (c *checker) compareAll(ctx context.Context, tables []plan.TableName) [][]R
 	})
 	for i, res := range results {
 		if res == nil {
-			results[i] = make([]Result, len(c.links))
+			results[i] = make([]judge.Result, len(c.links))
 			for j, l := range c.links {
-				results[i][j] = Result{Table: tables[i], Replica: l.rep.Label, Verdict: Verdict{State: NotCompared, Why: "no time left"}}
+				results[i][j] = judge.Result{Table: tables[i], Replica: l.rep.Label, Verdict: judge.Verdict{State: judge.NotCompared, Why: "no time left"}}
 			}
 		}
 	}
@@ -352,9 +330,9 @@ func (c *checker) compareAll(ctx context.Context, tables []plan.TableName) [][]R
 
 // timedOut turns an error of a comparison cut by the end of the run (the
 // driver reports a cancelled statement in several ways) into "not compared".
-func timedOut(v *Verdict) {
-	if v.State == Failed {
-		v.State, v.Why, v.Err = NotCompared, "timed out", nil
+func timedOut(v *judge.Verdict) {
+	if v.State == judge.Failed {
+		v.State, v.Why, v.Err = judge.NotCompared, "timed out", nil
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
@@ -96,7 +97,7 @@ func (p *pool) open(ctx context.Context) (*sql.Conn, error) {
 // server error is closed, as the driver may have dropped it.
 func (p *pool) put(c *sql.Conn, err error) {
 	_, serverError := query.Number(err)
-	keep := err == nil || serverError || errors.Is(err, errMissing)
+	keep := err == nil || serverError || errors.Is(err, judge.ErrMissing)
 	if !keep || errors.Is(err, driver.ErrBadConn) || errors.Is(err, errSessionDone) {
 		_ = c.Raw(func(any) error { return driver.ErrBadConn })
 		c.Close()

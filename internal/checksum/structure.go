@@ -3,9 +3,10 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -26,58 +27,17 @@ func structureQuery(t plan.TableName) string {
 }
 
 // Sum implements method: the value is the column names joined by ", ".
-func (p *structurePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (Sum, error) {
+func (p *structurePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (judge.Sum, error) {
 	res, err := s.Query(ctx, structureQuery(p.table))
 	if err != nil {
-		return Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), query.Explain(err))
+		return judge.Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), query.Explain(err))
 	}
 	if len(res.Rows) == 0 {
-		return Sum{}, fmt.Errorf("%s on %s: %w", p.table, n.Label, errMissing)
+		return judge.Sum{}, fmt.Errorf("%s on %s: %w", p.table, n.Label, judge.ErrMissing)
 	}
 	names := make([]string, len(res.Rows))
 	for r := range res.Rows {
 		names[r] = res.Text(r, 0)
 	}
-	return Sum{Rows: -1, Value: strings.Join(names, ", ")}, nil
-}
-
-// columnDifference describes how two column lists differ.
-func columnDifference(src, rep string) string {
-	a, b := splitList(src), splitList(rep)
-	inA, inB := map[string]bool{}, map[string]bool{}
-	for _, x := range a {
-		inA[x] = true
-	}
-	for _, x := range b {
-		inB[x] = true
-	}
-	var onlySrc, onlyRep []string
-	for _, x := range a {
-		if !inB[x] {
-			onlySrc = append(onlySrc, x)
-		}
-	}
-	for _, x := range b {
-		if !inA[x] {
-			onlyRep = append(onlyRep, x)
-		}
-	}
-	var parts []string
-	if len(onlySrc) > 0 {
-		parts = append(parts, "only on the source: "+strings.Join(onlySrc, ", "))
-	}
-	if len(onlyRep) > 0 {
-		parts = append(parts, "only on the replica: "+strings.Join(onlyRep, ", "))
-	}
-	if len(parts) == 0 {
-		return "columns in another order"
-	}
-	return "columns " + strings.Join(parts, "; ")
-}
-
-func splitList(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, ", ")
+	return judge.Sum{Rows: -1, Value: strings.Join(names, ", ")}, nil
 }

@@ -5,26 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"sync"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/query"
 )
-
-// Result is the outcome for one table on one replica.
-type Result struct {
-	Table    plan.TableName
-	Replica  string // the replica as the user named it
-	Method   Method
-	Verdict  Verdict
-	Chunks   int       // units compared: 1 for CHECKSUM TABLE, chunks for rows
-	Keys     []KeyDiff // differing primary keys, at most --show-rows
-	MoreKeys int       // differing keys found beyond those listed
-	KeysNote string    // why keys are not (all) listed
-	Note     string    // why this method
-}
 
 // replicaOps is one replica's side of one table's comparison.
 type replicaOps struct {
@@ -35,12 +23,12 @@ type replicaOps struct {
 }
 
 // Reach implements replicaSide.
-func (o *replicaOps) Reach(ctx context.Context, co Coords) (bool, string, error) {
+func (o *replicaOps) Reach(ctx context.Context, co judge.Coords) (bool, string, error) {
 	return o.l.reach(ctx, co)
 }
 
 // Sums implements replicaSide.
-func (o *replicaOps) Sums(ctx context.Context, units []int) (Sums, error) {
+func (o *replicaOps) Sums(ctx context.Context, units []int) (judge.Sums, error) {
 	return o.c.sumUnits(ctx, o.p, o.l.rep, o.l.rep.pool.with, units)
 }
 
@@ -50,17 +38,17 @@ func (o *replicaOps) SourceCatchUp(ctx context.Context) (bool, string, error) {
 }
 
 // sumUnits computes units of p on n, up to --parallel at once.
-func (c *checker) sumUnits(ctx context.Context, p method, n *node, exec executor, units []int) (Sums, error) {
+func (c *checker) sumUnits(ctx context.Context, p method, n *node, exec executor, units []int) (judge.Sums, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	out := Sums{}
+	out := judge.Sums{}
 	var (
 		mu       sync.Mutex
 		firstErr error
 	)
 	forEach(ctx, len(units), c.opts.Parallel, nil, func(i int) {
 		u := units[i]
-		var s Sum
+		var s judge.Sum
 		err := exec(ctx, func(conn sqlConn) error {
 			var err error
 			s, err = p.Sum(ctx, n, conn, u)
@@ -70,7 +58,7 @@ func (c *checker) sumUnits(ctx context.Context, p method, n *node, exec executor
 		defer mu.Unlock()
 		if err != nil {
 			// A missing table beats the cancellations it causes.
-			if firstErr == nil || errors.Is(err, errMissing) && !errors.Is(firstErr, errMissing) {
+			if firstErr == nil || errors.Is(err, judge.ErrMissing) && !errors.Is(firstErr, judge.ErrMissing) {
 				firstErr = err
 			}
 			cancel()
@@ -88,13 +76,13 @@ func (c *checker) sumUnits(ctx context.Context, p method, n *node, exec executor
 }
 
 // sourceBatcher returns the source side of p: sums, then the coordinates.
-func (c *checker) sourceBatcher(ctx context.Context, p method, exec executor) *batcher {
-	return newBatcher(ctx, func(ctx context.Context, units []int) (Sums, Coords, error) {
+func (c *checker) sourceBatcher(ctx context.Context, p method, exec executor) *judge.Batcher {
+	return judge.NewBatcher(ctx, func(ctx context.Context, units []int) (judge.Sums, judge.Coords, error) {
 		sums, err := c.sumUnits(ctx, p, c.source, exec, units)
 		if err != nil {
-			return nil, Coords{}, err
+			return nil, judge.Coords{}, err
 		}
-		var co Coords
+		var co judge.Coords
 		err = exec(ctx, func(s sqlConn) error {
 			var err error
 			co, err = c.source.readCoords(ctx, s, c.source.binlogCoordsQuery())
@@ -108,20 +96,20 @@ func (c *checker) sourceBatcher(ctx context.Context, p method, exec executor) *b
 type group struct {
 	kind  string // "checksum-table", "rows" or "structure"
 	idx   []int  // indexes into c.links
-	opts  []settleOptions
+	opts  []judge.SettleOptions
 	notes []string
 }
 
 // compareOne compares one table on every replica.
-func (c *checker) compareOne(ctx context.Context, t plan.TableName) []Result {
-	results := make([]Result, len(c.links))
+func (c *checker) compareOne(ctx context.Context, t plan.TableName) []judge.Result {
+	results := make([]judge.Result, len(c.links))
 	for i, l := range c.links {
-		results[i] = Result{Table: t, Replica: l.rep.Label}
+		results[i] = judge.Result{Table: t, Replica: l.rep.Label}
 	}
 	st := c.srcMeta[t]
 	if st == nil {
 		for i := range results {
-			results[i].Verdict = Verdict{State: Dropped}
+			results[i].Verdict = judge.Verdict{State: judge.Dropped}
 		}
 		return results
 	}
@@ -130,7 +118,7 @@ func (c *checker) compareOne(ctx context.Context, t plan.TableName) []Result {
 		lk, err := c.lockTable(ctx, t)
 		if err != nil {
 			for i := range results {
-				results[i].Verdict = sourceFailure(err)
+				results[i].Verdict = judge.SourceFailure(err)
 			}
 			return results
 		}
@@ -138,7 +126,7 @@ func (c *checker) compareOne(ctx context.Context, t plan.TableName) []Result {
 		exec = lk.with
 	}
 	groups := map[string]*group{}
-	add := func(kind string, i int, o settleOptions, note string) {
+	add := func(kind string, i int, o judge.SettleOptions, note string) {
 		g := groups[kind]
 		if g == nil {
 			g = &group{kind: kind}
@@ -150,15 +138,15 @@ func (c *checker) compareOne(ctx context.Context, t plan.TableName) []Result {
 	}
 	for i, l := range c.links {
 		rt := c.repMeta[i][t]
-		o := settleOptions{Retries: c.opts.Retries, Backoff: c.backoff, Confirmations: 1}
+		o := judge.SettleOptions{Retries: c.opts.Retries, Backoff: c.backoff, Confirmations: 1}
 		if !st.Transactional() || rt != nil && !rt.Transactional() {
 			o.Confirmations = 2
 		}
-		if rt != nil && !sameColumnNames(st, rt) {
+		if rt != nil && !judge.SameColumnNames(st, rt) {
 			add("structure", i, o, "")
 			continue
 		}
-		ch := chooseMethod(c.opts.Method, c.source, l.rep, st, rt)
+		ch := judge.ChooseMethod(c.opts.Method, c.source.ID, l.rep.ID, st, rt)
 		o.Incomparable = ch.Incomparable
 		add(string(ch.Method), i, o, ch.Note)
 	}
@@ -175,19 +163,19 @@ func (c *checker) compareOne(ctx context.Context, t plan.TableName) []Result {
 }
 
 // runGroup compares one table on the replicas of one group.
-func (c *checker) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec executor, results []Result) {
+func (c *checker) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec executor, results []judge.Result) {
 	var p method
 	var rp *rowsPlan
 	switch g.kind {
 	case "structure":
 		p = &structurePlan{table: t}
-	case string(Rows):
+	case string(judge.Rows):
 		rp = newRowsPlan(t, st)
 		err := exec(ctx, func(s sqlConn) error { return rp.planChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
 		if err != nil {
 			for _, i := range g.idx {
-				results[i].Method = Rows
-				results[i].Verdict = sourceFailure(err)
+				results[i].Method = judge.Rows
+				results[i].Verdict = judge.SourceFailure(err)
 			}
 			return
 		}
@@ -202,33 +190,33 @@ func (c *checker) runGroup(ctx context.Context, t plan.TableName, st *plan.Table
 		p = &checksumTablePlan{table: t, quick: quick}
 	}
 	src := c.sourceBatcher(ctx, p, exec)
-	reps := make([]replicaSide, len(g.idx))
+	reps := make([]judge.ReplicaSide, len(g.idx))
 	for k, i := range g.idx {
 		reps[k] = &replicaOps{l: c.links[i], p: p, srcExec: exec, c: c}
 	}
-	vs := compareTable(ctx, src, reps, p.Units(), g.opts)
+	vs := judge.Compare(ctx, src, reps, p.Units(), g.opts)
 	var wg sync.WaitGroup
 	for k, i := range g.idx {
 		r := &results[i]
 		r.Verdict, r.Note, r.Chunks = vs[k], g.notes[k], len(p.Units())
 		switch g.kind {
 		case "structure":
-			r.Method = columnLists
-			if r.Verdict.State == Drifted {
-				r.Verdict.State = Structure
-				r.Verdict.Why = columnDifference(r.Verdict.Source[0].Value, r.Verdict.Replica[0].Value)
-			} else if r.Verdict.State == InSync {
+			r.Method = judge.ColumnLists
+			if r.Verdict.State == judge.Drifted {
+				r.Verdict.State = judge.Structure
+				r.Verdict.Why = judge.ColumnDifference(r.Verdict.Source[0].Value, r.Verdict.Replica[0].Value)
+			} else if r.Verdict.State == judge.InSync {
 				// The columns matched after all (a DDL was on its way): compare the data.
-				r.Verdict.State = NotCompared
+				r.Verdict.State = judge.NotCompared
 				r.Verdict.Why = "columns changed during the run"
 			}
 			continue
-		case string(Rows):
-			r.Method = Rows
+		case string(judge.Rows):
+			r.Method = judge.Rows
 		default:
-			r.Method = ChecksumTable
+			r.Method = judge.ChecksumTable
 		}
-		if r.Verdict.State == Drifted && c.opts.ShowRows > 0 {
+		if r.Verdict.State == judge.Drifted && c.opts.ShowRows > 0 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -258,7 +246,7 @@ func (c *checker) lockTable(ctx context.Context, t plan.TableName) (*tableLock, 
 		c.source.pool.put(conn, err)
 		switch {
 		case query.IsError(err, errNoSuchTable):
-			return nil, fmt.Errorf("%s on %s: %w", t, c.source.Label, errMissing)
+			return nil, fmt.Errorf("%s on %s: %w", t, c.source.Label, judge.ErrMissing)
 		case query.IsError(err, errDBAccess, errTableAccess):
 			var me *query.ServerError
 			errors.As(err, &me)
@@ -267,7 +255,7 @@ func (c *checker) lockTable(ctx context.Context, t plan.TableName) (*tableLock, 
 			c.setFatal(err)
 			return nil, err
 		case query.IsError(err, errLockWaitTimeout):
-			return nil, fmt.Errorf("--lock: could not lock %s on the source within --lock-wait-timeout %s", t, seconds(c.opts.LockWait))
+			return nil, fmt.Errorf("--lock: could not lock %s on the source within --lock-wait-timeout %s", t, judge.Seconds(c.opts.LockWait))
 		}
 		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, query.Explain(err))
 	}

@@ -2,11 +2,12 @@ package checksum
 
 import (
 	"context"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/fixture"
@@ -65,92 +66,43 @@ func TestRecordedVersionsChooseRows(t *testing.T) {
 	info := &plan.TableInfo{Engine: "InnoDB", RowFormat: "Dynamic", Columns: []plan.Column{{Name: "id", DataType: "int", ColumnType: "int(11)"}}}
 	tests := []struct {
 		fixture string
-		method  Method
+		method  judge.Method
 		note    string
 	}{
-		{"mariadb-10.11-show-slave-status", ChecksumTable, ""},
-		{"mysql-5.0", Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.0.95"},
-		{"mysql-5.1", Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.1.73"},
-		{"mysql-5.5", Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.5.62"},
-		{"mysql-5.6", Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.6.51"},
-		{"mysql-5.7", Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.7.44"},
-		{"percona-5.7", Rows, "versions differ: MariaDB 10.11.19 and Percona 5.7.44"},
-		{"mysql-8.0.21", Rows, "versions differ: MariaDB 10.11.19 and MySQL 8.0.21"},
-		{"mysql-8.0.22", Rows, "versions differ: MariaDB 10.11.19 and MySQL 8.0.22"},
-		{"mysql-8.4", Rows, "versions differ: MariaDB 10.11.19 and MySQL 8.4.0"},
+		{"mariadb-10.11-show-slave-status", judge.ChecksumTable, ""},
+		{"mysql-5.0", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.0.95"},
+		{"mysql-5.1", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.1.73"},
+		{"mysql-5.5", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.5.62"},
+		{"mysql-5.6", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.6.51"},
+		{"mysql-5.7", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 5.7.44"},
+		{"percona-5.7", judge.Rows, "versions differ: MariaDB 10.11.19 and Percona 5.7.44"},
+		{"mysql-8.0.21", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 8.0.21"},
+		{"mysql-8.0.22", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 8.0.22"},
+		{"mysql-8.4", judge.Rows, "versions differ: MariaDB 10.11.19 and MySQL 8.4.0"},
 	}
 	for _, tt := range tests {
 		rep := recordedNode(t, fs[tt.fixture], "OFF")
-		got := chooseMethod(Auto, src, rep, info, info)
+		got := judge.ChooseMethod(judge.Auto, src.ID, rep.ID, info, info)
 		if got.Method != tt.method || got.Note != tt.note || got.Incomparable != "" {
 			t.Errorf("%s: auto chose %+v, want %s (%q)", tt.fixture, got, tt.method, tt.note)
 		}
-		explicit := chooseMethod(ChecksumTable, src, rep, info, info)
+		explicit := judge.ChooseMethod(judge.ChecksumTable, src.ID, rep.ID, info, info)
 		wantInc := ""
 		if tt.note != "" {
 			wantInc = "CHECKSUM TABLE values differ by design: " + tt.note + "; use --method=rows"
 		}
-		if explicit.Method != ChecksumTable || explicit.Incomparable != wantInc {
+		if explicit.Method != judge.ChecksumTable || explicit.Incomparable != wantInc {
 			t.Errorf("%s: checksum-table gave %+v, want incomparable %q", tt.fixture, explicit, wantInc)
 		}
-		if r := chooseMethod(Rows, src, rep, info, info); r.Method != Rows || r.Note != "" {
+		if r := judge.ChooseMethod(judge.Rows, src.ID, rep.ID, info, info); r.Method != judge.Rows || r.Note != "" {
 			t.Errorf("%s: rows gave %+v", tt.fixture, r)
 		}
 	}
 	// Between two MySQL 8.0 patch releases CHECKSUM TABLE compares.
 	a, b := recordedNode(t, fs["mysql-8.0.21"], "OFF"), recordedNode(t, fs["mysql-8.0.22"], "OFF")
-	if got := chooseMethod(Auto, a, b, info, info); got.Method != ChecksumTable {
+	if got := judge.ChooseMethod(judge.Auto, a.ID, b.ID, info, info); got.Method != judge.ChecksumTable {
 		t.Errorf("MySQL 8.0.21 and 8.0.22: %+v, want checksum-table", got)
 	}
-}
-
-func TestChooseMethodByTable(t *testing.T) {
-	maria := &node{ID: mustParse(t, "10.11.6-MariaDB", "")}
-	base := func() *plan.TableInfo {
-		return &plan.TableInfo{Engine: "MyISAM", RowFormat: "Dynamic", Columns: []plan.Column{
-			{Name: "id", DataType: "int", ColumnType: "int(11)"},
-			{Name: "v", DataType: "varchar", ColumnType: "varchar(20)", Charset: "utf8mb4"},
-		}}
-	}
-	fixed := base()
-	fixed.RowFormat = "Fixed"
-	aria := base()
-	aria.Engine = "Aria"
-	wider := base()
-	wider.Columns[1].ColumnType = "varchar(30)"
-	latin := base()
-	latin.Columns[1].Charset = "latin1"
-	tests := []struct {
-		name string
-		rt   *plan.TableInfo
-		want Method
-		note string
-	}{
-		{"same", base(), ChecksumTable, ""},
-		{"missing on the replica", nil, ChecksumTable, ""},
-		{"row format", fixed, Rows, "row formats differ: Dynamic and Fixed"},
-		{"engine", aria, Rows, "engines differ: MyISAM and Aria"},
-		{"column type", wider, Rows, "column definitions differ"},
-		{"charset", latin, Rows, "column definitions differ"},
-	}
-	for _, tt := range tests {
-		got := chooseMethod(Auto, maria, maria, base(), tt.rt)
-		if got.Method != tt.want || got.Note != tt.note {
-			t.Errorf("%s: %+v, want %s %q", tt.name, got, tt.want, tt.note)
-		}
-	}
-	if !sameColumnNames(base(), wider) || sameColumnNames(base(), &plan.TableInfo{Columns: base().Columns[:1]}) {
-		t.Error("sameColumnNames")
-	}
-}
-
-func mustParse(t *testing.T, v, c string) server.Identity {
-	t.Helper()
-	id, err := server.Parse(v, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
 }
 
 // TestStatementsByVersion: every statement whose spelling depends on the
@@ -165,14 +117,14 @@ func TestStatementsByVersion(t *testing.T) {
 	my57g := recordedNode(t, fs["mysql-5.7"], "ON")
 	my56g := recordedNode(t, fs["mysql-5.6"], "ON")
 	my50 := recordedNode(t, fs["mysql-5.0"], "")
-	gtidCo := Coords{GTID: "1-1-7,2-11-3,0-2-9"}
-	setCo := Coords{GTID: "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"}
-	posCo := Coords{File: "binlog.000042", Pos: 1234}
+	gtidCo := judge.Coords{GTID: "1-1-7,2-11-3,0-2-9"}
+	setCo := judge.Coords{GTID: "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"}
+	posCo := judge.Coords{File: "binlog.000042", Pos: 1234}
 	tests := []struct {
 		name     string
 		up, down *node
 		channel  string
-		co       Coords
+		co       judge.Coords
 		timeout  time.Duration
 		want     string
 		kind     waitKind
@@ -180,7 +132,7 @@ func TestStatementsByVersion(t *testing.T) {
 		{"MariaDB: GTID wait without the replica's own GTIDs", m1, maria, "", gtidCo, 1500 * time.Millisecond,
 			"SELECT MASTER_GTID_WAIT('1-1-7,0-2-9', 1.500)", waitMariaGTID},
 		{"MariaDB: only look", m1, maria, "", gtidCo, 0, "SELECT MASTER_GTID_WAIT('1-1-7,0-2-9', 0.000)", waitMariaGTID},
-		{"MariaDB: nothing to wait for", m1, maria, "", Coords{GTID: "2-11-3"}, time.Second, "", waitNone},
+		{"MariaDB: nothing to wait for", m1, maria, "", judge.Coords{GTID: "2-11-3"}, time.Second, "", waitNone},
 		{"MySQL 8.4 GTID", my84, my84, "", setCo, 1200 * time.Millisecond,
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5', 2)", waitExecutedGTID},
 		{"MySQL 5.7 GTID, zero timeout is 1s", my57g, my57g, "", setCo, 0,
@@ -202,10 +154,10 @@ func TestStatementsByVersion(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want %q kind %d", tt.name, w, err, tt.want, tt.kind)
 		}
 	}
-	if _, err := waitStatement(my80, my80, "", Coords{}, time.Second); err == nil {
+	if _, err := waitStatement(my80, my80, "", judge.Coords{}, time.Second); err == nil {
 		t.Error("waiting without coordinates: no error")
 	}
-	if _, err := waitStatement(m1, maria, "", Coords{GTID: "bad"}, time.Second); err == nil {
+	if _, err := waitStatement(m1, maria, "", judge.Coords{GTID: "bad"}, time.Second); err == nil {
 		t.Error("bad GTID position: no error")
 	}
 
@@ -282,4 +234,13 @@ func TestSessionSetup(t *testing.T) {
 	if strings.Contains(old, "READ ONLY") || strings.Contains(old, "max_execution_time") {
 		t.Errorf("MySQL 5.1 cannot run %q", old)
 	}
+}
+
+func mustParse(t *testing.T, v, c string) server.Identity {
+	t.Helper()
+	id, err := server.Parse(v, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -1,4 +1,4 @@
-package checksum
+package judge
 
 import (
 	"context"
@@ -6,11 +6,11 @@ import (
 	"sync"
 )
 
-// batcher serves Fresh requests of several replicas with as few source
+// Batcher serves Fresh requests of several replicas with as few source
 // checksums as possible: every request is answered by a computation that
 // started after the request was made, and requests waiting together share
 // one computation over the union of their units.
-type batcher struct {
+type Batcher struct {
 	ctx     context.Context // bounds the computations
 	compute func(ctx context.Context, units []int) (Sums, Coords, error)
 
@@ -27,13 +27,13 @@ type freshRequest struct {
 	err    error
 }
 
-// newBatcher returns a batcher running compute within ctx.
-func newBatcher(ctx context.Context, compute func(ctx context.Context, units []int) (Sums, Coords, error)) *batcher {
-	return &batcher{ctx: ctx, compute: compute}
+// NewBatcher returns a Batcher running compute within ctx.
+func NewBatcher(ctx context.Context, compute func(ctx context.Context, units []int) (Sums, Coords, error)) *Batcher {
+	return &Batcher{ctx: ctx, compute: compute}
 }
 
-// Fresh implements sourceSide.
-func (b *batcher) Fresh(ctx context.Context, units []int) (Sums, Coords, error) {
+// Fresh implements SourceSide.
+func (b *Batcher) Fresh(ctx context.Context, units []int) (Sums, Coords, error) {
 	req := &freshRequest{units: units, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, req)
@@ -51,7 +51,7 @@ func (b *batcher) Fresh(ctx context.Context, units []int) (Sums, Coords, error) 
 }
 
 // loop computes batches until the queue is empty.
-func (b *batcher) loop() {
+func (b *Batcher) loop() {
 	for {
 		b.mu.Lock()
 		batch := b.queue

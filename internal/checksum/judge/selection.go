@@ -1,9 +1,10 @@
-package checksum
+package judge
 
 import (
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
+
+	"github.com/replmon/replmon/internal/checksum/plan"
 )
 
 // Selection chooses the tables to compare from -d, --table and --exclude.

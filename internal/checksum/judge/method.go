@@ -1,9 +1,11 @@
-package checksum
+package judge
 
 import (
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
+
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/server"
 )
 
 // Method is how a table's contents are summed.
@@ -16,16 +18,16 @@ const (
 	Rows          Method = "rows"           // a hash of the rows computed by the server, by chunk
 )
 
-// columnLists is the comparison made first when a table's columns differ
+// ColumnLists is the comparison made first when a table's columns differ
 // between the servers: of the column lists, not the data (no --method
 // value chooses it).
-const columnLists Method = "column lists"
+const ColumnLists Method = "column lists"
 
 // Methods lists the values of --method.
 var Methods = []string{string(Auto), string(ChecksumTable), string(Rows)}
 
-// choice is the method chosen for one table on one replica.
-type choice struct {
+// Choice is the method chosen for one table on one replica.
+type Choice struct {
 	Method Method
 	// Incomparable, with ChecksumTable asked for explicitly, says why a
 	// difference between the two CHECKSUM TABLE values means nothing.
@@ -34,33 +36,34 @@ type choice struct {
 	Note string
 }
 
-// chooseMethod picks the method for one table: CHECKSUM TABLE only between
-// servers of one flavour and major.minor version holding the table with the
-// same engine, row format and column types, since its value depends on all
-// of them; the rows method otherwise. rep is nil when the table is not on
-// the replica (the comparison then confirms that).
-func chooseMethod(asked Method, src, rep *node, st, rt *plan.TableInfo) choice {
+// ChooseMethod picks the method for one table between the servers src and
+// rep: CHECKSUM TABLE only between servers of one flavour and major.minor
+// version holding the table with the same engine, row format and column
+// types, since its value depends on all of them; the rows method
+// otherwise. rt is nil when the table is not on the replica (the
+// comparison then confirms that).
+func ChooseMethod(asked Method, src, rep server.Identity, st, rt *plan.TableInfo) Choice {
 	why := checksumTableMismatch(src, rep, st, rt)
 	switch asked {
 	case Rows:
-		return choice{Method: Rows}
+		return Choice{Method: Rows}
 	case ChecksumTable:
 		if why != "" {
-			return choice{Method: ChecksumTable, Incomparable: "CHECKSUM TABLE values differ by design: " + why + "; use --method=rows"}
+			return Choice{Method: ChecksumTable, Incomparable: "CHECKSUM TABLE values differ by design: " + why + "; use --method=rows"}
 		}
-		return choice{Method: ChecksumTable}
+		return Choice{Method: ChecksumTable}
 	}
 	if why != "" {
-		return choice{Method: Rows, Note: why}
+		return Choice{Method: Rows, Note: why}
 	}
-	return choice{Method: ChecksumTable}
+	return Choice{Method: ChecksumTable}
 }
 
 // checksumTableMismatch says why CHECKSUM TABLE values of the two servers
 // cannot be compared, or "" when they can.
-func checksumTableMismatch(src, rep *node, st, rt *plan.TableInfo) string {
-	if !src.ID.SameFamily(rep.ID) {
-		return fmt.Sprintf("versions differ: %s and %s", src.ID, rep.ID)
+func checksumTableMismatch(src, rep server.Identity, st, rt *plan.TableInfo) string {
+	if !src.SameFamily(rep) {
+		return fmt.Sprintf("versions differ: %s and %s", src, rep)
 	}
 	if rt == nil {
 		return ""
@@ -76,9 +79,9 @@ func checksumTableMismatch(src, rep *node, st, rt *plan.TableInfo) string {
 	return ""
 }
 
-// sameColumnNames reports whether both tables have the same columns in the
+// SameColumnNames reports whether both tables have the same columns in the
 // same order; when not, the rows method cannot compare them.
-func sameColumnNames(st, rt *plan.TableInfo) bool {
+func SameColumnNames(st, rt *plan.TableInfo) bool {
 	a, b := st.ColumnNames(), rt.ColumnNames()
 	if len(a) != len(b) {
 		return false

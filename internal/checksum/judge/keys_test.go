@@ -1,16 +1,17 @@
-package checksum
+package judge
 
 import (
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
+
+	"github.com/replmon/replmon/internal/checksum/plan"
 )
 
-func rowsOf(pairs ...string) map[string]keyRow {
-	out := map[string]keyRow{}
+func rowsOf(pairs ...string) map[string]KeyRow {
+	out := map[string]KeyRow{}
 	for i := 0; i < len(pairs); i += 2 {
 		k := []string{pairs[i]}
-		out[keyID(k)] = keyRow{key: k, hash: pairs[i+1]}
+		out[KeyID(k)] = KeyRow{Key: k, Hash: pairs[i+1]}
 	}
 	return out
 }
@@ -18,28 +19,28 @@ func rowsOf(pairs ...string) map[string]keyRow {
 func TestDiffRows(t *testing.T) {
 	src := rowsOf("1", "a", "2", "b", "10", "c", "3", "d")
 	rep := rowsOf("1", "a", "2", "X", "4", "e", "10", "c")
-	got := diffRows(src, rep)
+	got := DiffRows(src, rep)
 	var words []string
 	for _, d := range got {
-		words = append(words, d.key[0]+" "+d.kind.String())
+		words = append(words, d.Key[0]+" "+d.Kind.String())
 	}
 	want := "2 differs, 3 only on the source, 4 only on the replica"
 	if strings.Join(words, ", ") != want {
-		t.Errorf("diffRows = %q, want %q", strings.Join(words, ", "), want)
+		t.Errorf("DiffRows = %q, want %q", strings.Join(words, ", "), want)
 	}
 	// Key 2 changed on the source between the two reads: not confirmed;
 	// key 3 was deleted there meanwhile: not confirmed either.
 	after := rowsOf("1", "a", "2", "b2", "10", "c")
-	conf := confirmedDiffs(got, src, after)
-	if len(conf) != 1 || conf[0].key[0] != "4" {
+	conf := ConfirmedDiffs(got, src, after)
+	if len(conf) != 1 || conf[0].Key[0] != "4" {
 		t.Errorf("confirmed %v, want only key 4", conf)
 	}
-	again := diffRows(src, rowsOf("1", "a", "2", "X", "3", "d", "10", "c"))
-	if both := sameDiffs(got, again); len(both) != 1 || both[0].key[0] != "2" {
+	again := DiffRows(src, rowsOf("1", "a", "2", "X", "3", "d", "10", "c"))
+	if both := SameDiffs(got, again); len(both) != 1 || both[0].Key[0] != "2" {
 		t.Errorf("found twice: %v, want only key 2", both)
 	}
-	if keyID([]string{"a:b", "c"}) == keyID([]string{"a", "b:c"}) {
-		t.Error("keyID is ambiguous")
+	if KeyID([]string{"a:b", "c"}) == KeyID([]string{"a", "b:c"}) {
+		t.Error("KeyID is ambiguous")
 	}
 }
 
@@ -63,8 +64,8 @@ func TestFormatKey(t *testing.T) {
 		{[]plan.Column{bin}, []string{strings.Repeat("\x00", 30)}, "h=0x" + strings.Repeat("00", 20) + "..."},
 	}
 	for _, tt := range tests {
-		if got := formatKey(tt.pk, tt.vals); got != tt.want {
-			t.Errorf("formatKey(%v) = %q, want %q", tt.vals, got, tt.want)
+		if got := FormatKey(tt.pk, tt.vals); got != tt.want {
+			t.Errorf("FormatKey(%v) = %q, want %q", tt.vals, got, tt.want)
 		}
 	}
 	if OnlyReplica.String() != "only on the replica" || OnlySource.String() != "only on the source" || Different.String() != "differs" {

@@ -1,4 +1,4 @@
-package checksum
+package judge
 
 import (
 	"context"
@@ -104,7 +104,7 @@ func TestSettle(t *testing.T) {
 		name      string
 		src       *fakeSource
 		rep       *fakeReplica
-		opts      settleOptions
+		opts      SettleOptions
 		want      State
 		drifted   []int
 		unsettled []int
@@ -135,7 +135,7 @@ func TestSettle(t *testing.T) {
 			name: "source changing on every round: unsettled after the retries",
 			src:  &fakeSource{script: []Sums{sums("a1"), sums("a2"), sums("a3"), sums("a4"), sums("a5"), sums("a6"), sums("a7"), sums("a8")}},
 			rep:  &fakeReplica{sums: []Sums{sums("old")}},
-			opts: settleOptions{Retries: 3},
+			opts: SettleOptions{Retries: 3},
 			want: Unsettled, unsettled: []int{0}, retries: 3, srcCalls: 8, repCalls: 5,
 			why: "still changing on the source after 3 retries",
 		},
@@ -150,14 +150,14 @@ func TestSettle(t *testing.T) {
 			name: "source settles on the second round, replica then equal",
 			src:  &fakeSource{script: []Sums{sums("a1"), sums("a2"), sums("a3")}},
 			rep:  &fakeReplica{sums: []Sums{sums("a0"), sums("a0"), sums("a3")}},
-			opts: settleOptions{Retries: 3},
+			opts: SettleOptions{Retries: 3},
 			want: InSync, retries: 1, srcCalls: 3, repCalls: 3,
 		},
 		{
 			name: "one chunk drifted while another keeps changing",
 			src:  &fakeSource{script: []Sums{sums("h1", "c"), sums("h2", "c"), sums("h3", "c"), sums("h4", "c"), sums("h5", "c")}},
 			rep:  &fakeReplica{sums: []Sums{sums("h0", "X")}},
-			opts: settleOptions{Retries: 1},
+			opts: SettleOptions{Retries: 1},
 			want: Drifted, drifted: []int{1}, unsettled: []int{0}, retries: 1, srcCalls: 4, repCalls: 3,
 			why: "still changing on the source after 1 retry",
 		},
@@ -165,21 +165,21 @@ func TestSettle(t *testing.T) {
 			name: "non-transactional table: a difference must hold two rounds",
 			src:  &fakeSource{script: []Sums{sums("a")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}},
-			opts: settleOptions{Confirmations: 2},
+			opts: SettleOptions{Confirmations: 2},
 			want: Drifted, drifted: []int{0}, srcCalls: 3, repCalls: 3,
 		},
 		{
 			name: "non-transactional table: gone on the second round",
 			src:  &fakeSource{script: []Sums{sums("a")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X"), sums("X"), sums("a")}},
-			opts: settleOptions{Confirmations: 2},
+			opts: SettleOptions{Confirmations: 2},
 			want: InSync, srcCalls: 2, repCalls: 3,
 		},
 		{
 			name: "non-transactional table: source changes between the confirmations",
 			src:  &fakeSource{script: []Sums{sums("a"), sums("a"), sums("b"), sums("b"), sums("b")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}},
-			opts: settleOptions{Confirmations: 2, Retries: 2},
+			opts: SettleOptions{Confirmations: 2, Retries: 2},
 			want: Drifted, drifted: []int{0}, retries: 1, srcCalls: 6, repCalls: 5,
 		},
 		{
@@ -199,25 +199,25 @@ func TestSettle(t *testing.T) {
 		{
 			name: "table missing on the replica, confirmed after reaching the coordinates",
 			src:  &fakeSource{script: []Sums{sums("a")}},
-			rep:  &fakeReplica{sums: []Sums{sums("a")}, sumErrs: map[int]error{0: errMissing, 1: errMissing}},
+			rep:  &fakeReplica{sums: []Sums{sums("a")}, sumErrs: map[int]error{0: ErrMissing, 1: ErrMissing}},
 			want: Missing, srcCalls: 1, repCalls: 2,
 		},
 		{
 			name: "table not yet created on the replica, then there",
 			src:  &fakeSource{script: []Sums{sums("a")}},
-			rep:  &fakeReplica{sums: []Sums{sums("a")}, sumErrs: map[int]error{0: errMissing}},
+			rep:  &fakeReplica{sums: []Sums{sums("a")}, sumErrs: map[int]error{0: ErrMissing}},
 			want: InSync, srcCalls: 1, repCalls: 2,
 		},
 		{
 			name: "table missing on a lagging replica: lagging",
 			src:  &fakeSource{script: []Sums{sums("a")}},
-			rep:  &fakeReplica{sums: []Sums{sums("a")}, sumErrs: map[int]error{0: errMissing}, reach: []bool{false}},
+			rep:  &fakeReplica{sums: []Sums{sums("a")}, sumErrs: map[int]error{0: ErrMissing}, reach: []bool{false}},
 			want: Lagging, srcCalls: 1, repCalls: 1,
 			why: "did not reach the source's position within 1s",
 		},
 		{
 			name: "table dropped on the source while confirming",
-			src:  &fakeSource{script: []Sums{sums("a")}, errs: map[int]error{1: fmt.Errorf("x: %w", errMissing)}},
+			src:  &fakeSource{script: []Sums{sums("a")}, errs: map[int]error{1: fmt.Errorf("x: %w", ErrMissing)}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}},
 			want: Dropped, srcCalls: 2, repCalls: 2,
 		},
@@ -231,14 +231,14 @@ func TestSettle(t *testing.T) {
 			name: "checksums not comparable across versions",
 			src:  &fakeSource{script: []Sums{sums("a")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}},
-			opts: settleOptions{Incomparable: "MariaDB 10.11.6 and MySQL 8.0.36"},
+			opts: SettleOptions{Incomparable: "MariaDB 10.11.6 and MySQL 8.0.36"},
 			want: Incomparable, srcCalls: 1, repCalls: 1, why: "MariaDB 10.11.6 and MySQL 8.0.36",
 		},
 		{
 			name: "equal checksums across versions still prove sync",
 			src:  &fakeSource{script: []Sums{sums("a")}},
 			rep:  &fakeReplica{sums: []Sums{sums("a")}},
-			opts: settleOptions{Incomparable: "MariaDB 10.11.6 and MySQL 8.0.36"},
+			opts: SettleOptions{Incomparable: "MariaDB 10.11.6 and MySQL 8.0.36"},
 			want: InSync, srcCalls: 1, repCalls: 1,
 		},
 	}
@@ -248,7 +248,7 @@ func TestSettle(t *testing.T) {
 			for i := range units {
 				units[i] = i
 			}
-			vs := compareTable(context.Background(), tt.src, []replicaSide{tt.rep}, units, []settleOptions{tt.opts})
+			vs := Compare(context.Background(), tt.src, []ReplicaSide{tt.rep}, units, []SettleOptions{tt.opts})
 			v := vs[0]
 			if v.State != tt.want || !slices.Equal(v.Drifted, tt.drifted) || !slices.Equal(v.Unsettled, tt.unsettled) ||
 				v.Retries != tt.retries || v.Why != tt.why {
@@ -273,9 +273,9 @@ func TestSettle(t *testing.T) {
 }
 
 func TestCompareTableSourceFailure(t *testing.T) {
-	src := &fakeSource{script: []Sums{sums("a")}, errs: map[int]error{0: errMissing}}
-	reps := []replicaSide{&fakeReplica{sums: []Sums{sums("a")}}, &fakeReplica{sums: []Sums{sums("b")}}}
-	vs := compareTable(context.Background(), src, reps, []int{0}, make([]settleOptions, 2))
+	src := &fakeSource{script: []Sums{sums("a")}, errs: map[int]error{0: ErrMissing}}
+	reps := []ReplicaSide{&fakeReplica{sums: []Sums{sums("a")}}, &fakeReplica{sums: []Sums{sums("b")}}}
+	vs := Compare(context.Background(), src, reps, []int{0}, make([]SettleOptions, 2))
 	for i, v := range vs {
 		if v.State != Dropped {
 			t.Errorf("replica %d: %v, want dropped", i, v.State)
@@ -283,7 +283,7 @@ func TestCompareTableSourceFailure(t *testing.T) {
 	}
 	boom := errors.New("boom")
 	src = &fakeSource{script: []Sums{sums("a")}, errs: map[int]error{0: boom}}
-	vs = compareTable(context.Background(), src, reps[:1], []int{0}, make([]settleOptions, 1))
+	vs = Compare(context.Background(), src, reps[:1], []int{0}, make([]SettleOptions, 1))
 	if vs[0].State != Failed || !errors.Is(vs[0].Err, boom) {
 		t.Errorf("got %v %v, want error boom", vs[0].State, vs[0].Err)
 	}
@@ -447,11 +447,11 @@ func TestWritesInFlightNeverDrift(t *testing.T) {
 	if testing.Short() {
 		runs = 10
 	}
-	opts := settleOptions{Retries: 3, Backoff: func(int) time.Duration { return time.Millisecond }}
+	opts := SettleOptions{Retries: 3, Backoff: func(int) time.Duration { return time.Millisecond }}
 	unsettled := 0
 	for i := 0; i < runs; i++ {
-		src := newBatcher(context.Background(), w.Fresh)
-		vs := compareTable(context.Background(), src, []replicaSide{clean, dirty}, []int{0, 1, 2, 3}, []settleOptions{opts, opts})
+		src := NewBatcher(context.Background(), w.Fresh)
+		vs := Compare(context.Background(), src, []ReplicaSide{clean, dirty}, []int{0, 1, 2, 3}, []SettleOptions{opts, opts})
 		if vs[0].State == Drifted || len(vs[0].Drifted) > 0 {
 			t.Fatalf("run %d: clean replica reported drifted: %+v", i, vs[0])
 		}
@@ -469,7 +469,7 @@ func TestBatcherSharesComputations(t *testing.T) {
 	var mu sync.Mutex
 	var batches [][]int
 	release := make(chan struct{})
-	b := newBatcher(context.Background(), func(_ context.Context, units []int) (Sums, Coords, error) {
+	b := NewBatcher(context.Background(), func(_ context.Context, units []int) (Sums, Coords, error) {
 		mu.Lock()
 		batches = append(batches, slices.Clone(units))
 		first := len(batches) == 1

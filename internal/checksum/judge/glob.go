@@ -1,4 +1,4 @@
-package checksum
+package judge
 
 import (
 	"errors"

@@ -1,15 +1,13 @@
-package checksum
+package judge
 
 import (
-	"context"
 	"fmt"
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/replmon/replmon/internal/query"
+	"github.com/replmon/replmon/internal/checksum/plan"
 )
 
 // DiffKind says how one row differs.
@@ -40,31 +38,14 @@ type KeyDiff struct {
 	Kind DiffKind
 }
 
-// keyRow is one row of a keysQuery: its key values and its hash.
-type keyRow struct {
-	key  []string
-	hash string
+// KeyRow is one row read by a keys statement: its key values and its hash.
+type KeyRow struct {
+	Key  []string
+	Hash string
 }
 
-// readKeyRows runs a keysQuery with nk key columns.
-func readKeyRows(ctx context.Context, q query.Runner, stmt string, nk int) (map[string]keyRow, error) {
-	res, err := q.Query(ctx, stmt)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]keyRow, len(res.Rows))
-	for r := range res.Rows {
-		kr := keyRow{key: make([]string, nk), hash: res.Text(r, nk)}
-		for i := range kr.key {
-			kr.key[i] = res.Text(r, i)
-		}
-		out[keyID(kr.key)] = kr
-	}
-	return out, nil
-}
-
-// keyID joins key values unambiguously.
-func keyID(vals []string) string {
+// KeyID joins key values unambiguously.
+func KeyID(vals []string) string {
 	var b strings.Builder
 	for _, v := range vals {
 		b.WriteString(strconv.Itoa(len(v)))
@@ -74,31 +55,31 @@ func keyID(vals []string) string {
 	return b.String()
 }
 
-// rowDiff is one differing key with its raw values.
-type rowDiff struct {
-	id   string
-	key  []string
-	kind DiffKind
+// RowDiff is one differing key with its raw values.
+type RowDiff struct {
+	ID   string // KeyID of Key
+	Key  []string
+	Kind DiffKind
 }
 
-// diffRows compares source and replica rows of one chunk.
-func diffRows(src, rep map[string]keyRow) []rowDiff {
-	var out []rowDiff
+// DiffRows compares source and replica rows of one chunk.
+func DiffRows(src, rep map[string]KeyRow) []RowDiff {
+	var out []RowDiff
 	for id, s := range src {
 		r, ok := rep[id]
 		switch {
 		case !ok:
-			out = append(out, rowDiff{id, s.key, OnlySource})
-		case r.hash != s.hash:
-			out = append(out, rowDiff{id, s.key, Different})
+			out = append(out, RowDiff{id, s.Key, OnlySource})
+		case r.Hash != s.Hash:
+			out = append(out, RowDiff{id, s.Key, Different})
 		}
 	}
 	for id, r := range rep {
 		if _, ok := src[id]; !ok {
-			out = append(out, rowDiff{id, r.key, OnlyReplica})
+			out = append(out, RowDiff{id, r.Key, OnlyReplica})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return lessKey(out[i].key, out[j].key) })
+	sort.Slice(out, func(i, j int) bool { return lessKey(out[i].Key, out[j].Key) })
 	return out
 }
 
@@ -118,22 +99,37 @@ func lessKey(a, b []string) bool {
 	return false
 }
 
-// confirmedDiffs keeps the differences whose source row did not change
+// ConfirmedDiffs keeps the differences whose source row did not change
 // between the two reads of the source.
-func confirmedDiffs(diffs []rowDiff, before, after map[string]keyRow) []rowDiff {
-	var out []rowDiff
+func ConfirmedDiffs(diffs []RowDiff, before, after map[string]KeyRow) []RowDiff {
+	var out []RowDiff
 	for _, d := range diffs {
-		b, inB := before[d.id]
-		a, inA := after[d.id]
-		if inA == inB && a.hash == b.hash {
+		b, inB := before[d.ID]
+		a, inA := after[d.ID]
+		if inA == inB && a.Hash == b.Hash {
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
-// formatKey writes a primary key for people: id=5, or (a,b)=(1,'x').
-func formatKey(pk []plan.Column, vals []string) string {
+// SameDiffs keeps the differences of a found again, alike, in b.
+func SameDiffs(a, b []RowDiff) []RowDiff {
+	again := map[string]DiffKind{}
+	for _, d := range b {
+		again[d.ID] = d.Kind
+	}
+	var out []RowDiff
+	for _, d := range a {
+		if k, ok := again[d.ID]; ok && k == d.Kind {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// FormatKey writes a primary key for people: id=5, or (a,b)=(1,'x').
+func FormatKey(pk []plan.Column, vals []string) string {
 	if len(pk) == 1 {
 		return pk[0].Name + "=" + formatValue(pk[0], vals[0])
 	}

@@ -1,9 +1,10 @@
-package checksum
+package judge
 
 import (
-	"github.com/replmon/replmon/internal/checksum/plan"
 	"strings"
 	"testing"
+
+	"github.com/replmon/replmon/internal/checksum/plan"
 )
 
 func TestSelectionMatch(t *testing.T) {
