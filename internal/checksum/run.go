@@ -11,6 +11,7 @@ import (
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/render"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -85,6 +86,12 @@ func (c *checker) fatalErr() error {
 	return c.fatal
 }
 
+// failure is a replica that could not be compared because of err.
+func failure(label string, err error) judge.ReplicaFailure {
+	var down unreachableError
+	return judge.ReplicaFailure{Label: label, Err: err, Unreachable: errors.As(err, &down)}
+}
+
 // margin is the share of -t kept for printing the verdict.
 func margin(total time.Duration) time.Duration {
 	return min(time.Second, max(150*time.Millisecond, total/20))
@@ -118,7 +125,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 		return err
 	}
 	out.Elapsed = time.Since(start)
-	Render(r, out, o)
+	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging})
 	return nil
 }
 
@@ -229,13 +236,12 @@ func (c *checker) connectAll(ctx context.Context) error {
 	for i, n := range nodes {
 		switch {
 		case errs[i] != nil && cctx.Err() != nil && ctx.Err() == nil:
-			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: fmt.Errorf("did not answer within %s", bound)})
+			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("did not answer within %s", bound)))
 		case errs[i] != nil:
-			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.opts.Replicas[i].String(), Err: errs[i]})
+			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), errs[i]))
 		case n.ServerID == c.source.ServerID:
 			n.close()
-			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.opts.Replicas[i].String(),
-				Err: fmt.Errorf("is the source itself (server_id %d)", n.ServerID)})
+			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("is the source itself (server_id %d)", n.ServerID)))
 		default:
 			c.known = append(c.known, n)
 			c.links = append(c.links, &link{c: c, src: c.source, rep: n})
@@ -292,7 +298,7 @@ func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) e
 	var metas []map[plan.TableName]*plan.TableInfo
 	for i, err := range errs[1:] {
 		if err != nil {
-			c.failed = append(c.failed, judge.ReplicaFailure{Label: c.links[i].rep.Label, Err: err})
+			c.failed = append(c.failed, failure(c.links[i].rep.Label, err))
 			continue
 		}
 		links = append(links, c.links[i])

@@ -21,8 +21,9 @@ type Result struct {
 
 // ReplicaFailure is a replica that could not be compared at all.
 type ReplicaFailure struct {
-	Label string
-	Err   error
+	Label       string
+	Err         error
+	Unreachable bool // it refused or failed the connection or the login: an outage
 }
 
 // Outcome is everything a run found, for rendering.

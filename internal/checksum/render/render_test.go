@@ -1,12 +1,12 @@
-package checksum
+package render
 
 import (
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/plugin"
@@ -14,8 +14,7 @@ import (
 )
 
 func defaultOptions() Options {
-	return Options{Replicas: []address.Addr{address.TCP("r1", 0), address.TCP("r2", 0)}, Method: judge.Auto, Retries: 3, Unsettled: plugin.WARNING,
-		Lagging: plugin.WARNING, LockWait: 2 * time.Second, ShowRows: 10, Parallel: 2, ChunkSize: 10000}
+	return Options{Unsettled: plugin.WARNING, Lagging: plugin.WARNING}
 }
 
 func ct(v string) judge.Sums          { return judge.Sums{0: {Rows: -1, Value: v}} }
@@ -124,7 +123,7 @@ func TestRenderGolden(t *testing.T) {
 			if r.Status() != tt.status {
 				t.Errorf("status %v, want %v", r.Status(), tt.status)
 			}
-			clitest.Golden(t, filepath.Join("testdata", "render", tt.name+".txt"), r.Render("REPL_CHECKSUM"))
+			clitest.Golden(t, filepath.Join("testdata", "golden", tt.name+".txt"), r.Render("REPL_CHECKSUM"))
 		})
 	}
 }
@@ -140,5 +139,19 @@ func TestStatusMapping(t *testing.T) {
 		if got := status(s, o); got != w {
 			t.Errorf("status(%v) = %v, want %v", s, got, w)
 		}
+	}
+}
+
+// A replica that refused the connection is an outage, named as unreachable.
+func TestUnreachableReplica(t *testing.T) {
+	out := judge.Outcome{Replicas: replicas()[:1], Tables: []plan.TableName{tUsers},
+		Failed: []judge.ReplicaFailure{{Label: "r3", Err: errors.New("connection refused"), Unreachable: true}},
+		Results: [][]judge.Result{{{Table: tUsers, Replica: "r1", Method: judge.ChecksumTable, Chunks: 1,
+			Verdict: judge.Verdict{State: judge.InSync, Source: ct("1"), Replica: ct("1")}}}}}
+	r := plugin.NewReport(nil, 0)
+	Render(r, &out, defaultOptions())
+	got := r.Render("REPL_CHECKSUM")
+	if r.Status() != plugin.CRITICAL || !strings.Contains(got, "unreachable: replica r3: connection refused") {
+		t.Errorf("status %v, output\n%s\nwant CRITICAL naming r3 unreachable", r.Status(), got)
 	}
 }

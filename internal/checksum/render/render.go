@@ -1,7 +1,11 @@
-package checksum
+// Package render writes check_repl_checksum's outcome as plugin output:
+// the summary line naming what drifted, is missing, unsettled or lagging,
+// one long-output line per table and replica, and perfdata under labels
+// that do not depend on the servers. It is pure: it takes the outcome the
+// judge (../judge) decided, table by table, and writes a plugin.Report.
+package render
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -13,6 +17,13 @@ import (
 
 // maxNamed bounds the items the summary line names per kind of problem.
 const maxNamed = 3
+
+// Options are the states the command line gives to findings that are not
+// definitive.
+type Options struct {
+	Unsettled plugin.Status // a table still changing after the retries (--unsettled)
+	Lagging   plugin.Status // a replica that did not reach the source's coordinates (--lagging)
+}
 
 // status is the plugin state of one result.
 func status(s judge.State, o Options) plugin.Status {
@@ -61,8 +72,7 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 		// (CRITICAL, as check_repl_io says of it); other failures leave
 		// the comparison undecided.
 		p, st := byTitle["errors"], plugin.UNKNOWN
-		var down unreachableError
-		if errors.As(f.Err, &down) {
+		if f.Unreachable {
 			p, st = byTitle["unreachable"], plugin.CRITICAL
 		}
 		p.items = append(p.items, fmt.Sprintf("replica %s: %v", f.Label, f.Err))
