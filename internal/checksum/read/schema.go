@@ -1,4 +1,4 @@
-package checksum
+package read
 
 import (
 	"context"
@@ -17,8 +17,8 @@ const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema
 	"WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema', 'sys') " +
 	"ORDER BY TABLE_SCHEMA, TABLE_NAME"
 
-// listTables returns the tables of q that sel selects.
-func listTables(ctx context.Context, q query.Runner, sel judge.Selection) ([]plan.TableName, error) {
+// ListTables returns the tables of q that sel selects.
+func ListTables(ctx context.Context, q query.Runner, sel judge.Selection) ([]plan.TableName, error) {
 	res, err := q.Query(ctx, listTablesQuery)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", query.Explain(err))
@@ -54,9 +54,9 @@ func metaQueries(schema string, names []string) [3]string {
 	}
 }
 
-// loadMeta describes the given tables on q; a table that does not exist
+// LoadMeta describes the given tables on q; a table that does not exist
 // there is absent from the map.
-func loadMeta(ctx context.Context, q query.Runner, tables []plan.TableName) (map[plan.TableName]*plan.TableInfo, error) {
+func LoadMeta(ctx context.Context, q query.Runner, tables []plan.TableName) (map[plan.TableName]*plan.TableInfo, error) {
 	bySchema := map[string][]string{}
 	for _, t := range tables {
 		bySchema[t.Schema] = append(bySchema[t.Schema], t.Name)

@@ -1,4 +1,4 @@
-package checksum
+package read
 
 import (
 	"context"
@@ -7,8 +7,9 @@ import (
 	"github.com/replmon/replmon/internal/query"
 )
 
-// readKeyRows runs a keysQuery with nk key columns.
-func readKeyRows(ctx context.Context, q query.Runner, stmt string, nk int) (map[string]judge.KeyRow, error) {
+// KeyRows runs stmt, a keys statement of the rows method (plan.Rows
+// KeysQuery) with nk key columns, and returns its rows by judge.KeyID.
+func KeyRows(ctx context.Context, q query.Runner, stmt string, nk int) (map[string]judge.KeyRow, error) {
 	res, err := q.Query(ctx, stmt)
 	if err != nil {
 		return nil, err

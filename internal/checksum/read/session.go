@@ -1,4 +1,4 @@
-package checksum
+package read
 
 import (
 	"context"
@@ -110,14 +110,12 @@ func (p *pool) put(c *sql.Conn, err error) {
 // errSessionDone marks a session that must be closed, not reused.
 var errSessionDone = errors.New("session closed")
 
-// sqlConn is one session.
-type sqlConn = query.Session
-
-// executor runs f on a session: a pool's, or the one holding a table lock.
-type executor func(ctx context.Context, f func(s sqlConn) error) error
+// Exec runs f on one session of a server: a pool's (Node.With), or the one
+// holding a table lock (TableLock.With).
+type Exec func(ctx context.Context, f func(s query.Session) error) error
 
 // with runs f on a session.
-func (p *pool) with(ctx context.Context, f func(s sqlConn) error) error {
+func (p *pool) with(ctx context.Context, f func(s query.Session) error) error {
 	c, err := p.get(ctx)
 	if err != nil {
 		return err
@@ -150,15 +148,3 @@ func (p *pool) close() {
 	case <-time.After(200 * time.Millisecond):
 	}
 }
-
-// Server error numbers interpreted here.
-const (
-	errNoSuchTable     = 1146 // ER_NO_SUCH_TABLE
-	errBadField        = 1054 // ER_BAD_FIELD_ERROR
-	errLockWaitTimeout = 1205 // ER_LOCK_WAIT_TIMEOUT
-	errDBAccess        = 1044 // ER_DBACCESS_DENIED_ERROR
-	errTableAccess     = 1142 // ER_TABLEACCESS_DENIED_ERROR
-	errStatementTime   = 1969 // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
-	errExecutionTime   = 3024 // ER_QUERY_TIMEOUT (MySQL max_execution_time)
-	errUnknownDB       = 1049 // ER_BAD_DB_ERROR
-)

@@ -1,4 +1,4 @@
-package checksum
+package read
 
 import (
 	"context"
@@ -16,10 +16,10 @@ import (
 // recordedNode identifies a server from a recorded fixture (its @@version,
 // @@version_comment and replica status, as that version answers) served by
 // a fake server, through the same code as a real run.
-func recordedNode(t *testing.T, f fixture.Fixture, gtidMode string) *node {
+func recordedNode(t *testing.T, f fixture.Fixture, gtidMode string) *Node {
 	t.Helper()
 	script := f.Script()
-	n := &node{Label: f.Name()}
+	n := &Node{Label: f.Name()}
 	row := []*string{str("2"), str("1"), str("1")}
 	if strings.Contains(factsQuery(f.Identity), "gtid_mode") {
 		row = append(row, str("3e11fa47-71ca-11e1-9e33-c80aa9429562"), str(gtidMode))
@@ -42,7 +42,7 @@ func str(s string) *string { return &s }
 
 func loadFixtures(t *testing.T) map[string]fixture.Fixture {
 	t.Helper()
-	fs, err := fixture.LoadDir("../../testdata/replica_status")
+	fs, err := fixture.LoadDir("../../../testdata/replica_status")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestStatementsByVersion(t *testing.T) {
 	fs := loadFixtures(t)
 	maria := recordedNode(t, fs["mariadb-10.11"], "")
 	maria.ServerID = 11
-	m1 := &node{Label: "m1", ID: maria.ID, ServerID: 1}
+	m1 := &Node{Label: "m1", ID: maria.ID, ServerID: 1}
 	my84 := recordedNode(t, fs["mysql-8.4"], "ON")
 	my80 := recordedNode(t, fs["mysql-8.0.22"], "OFF")
 	my57g := recordedNode(t, fs["mysql-5.7"], "ON")
@@ -122,7 +122,7 @@ func TestStatementsByVersion(t *testing.T) {
 	posCo := judge.Coords{File: "binlog.000042", Pos: 1234}
 	tests := []struct {
 		name     string
-		up, down *node
+		up, down *Node
 		channel  string
 		co       judge.Coords
 		timeout  time.Duration
@@ -162,7 +162,7 @@ func TestStatementsByVersion(t *testing.T) {
 	}
 
 	coordsTests := []struct {
-		n               *node
+		n               *Node
 		binlog, applied string
 		facts           string
 	}{
@@ -176,10 +176,10 @@ func TestStatementsByVersion(t *testing.T) {
 			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates"},
 	}
 	for _, tt := range coordsTests {
-		if got := tt.n.binlogCoordsQuery(); got != tt.binlog {
+		if got := binlogCoordsQuery(tt.n); got != tt.binlog {
 			t.Errorf("%s: binlog coordinates %q, want %q", tt.n.Label, got, tt.binlog)
 		}
-		if got := tt.n.appliedCoordsQuery(); got != tt.applied {
+		if got := appliedCoordsQuery(tt.n); got != tt.applied {
 			t.Errorf("%s: applied coordinates %q, want %q", tt.n.Label, got, tt.applied)
 		}
 		if got := factsQuery(tt.n.ID); got != tt.facts {
@@ -188,51 +188,6 @@ func TestStatementsByVersion(t *testing.T) {
 	}
 	if my84.ID.MasterStatusQuery() != "SHOW BINARY LOG STATUS" || !my84.GTIDMode || my84.UUID == "" || !my84.LogSlaveUpdates {
 		t.Errorf("MySQL 8.4 facts: %+v", my84)
-	}
-}
-
-func TestWaitAnswers(t *testing.T) {
-	tests := []struct {
-		kind  waitKind
-		value string
-		null  bool
-		want  bool
-	}{
-		{waitMariaGTID, "0", false, true},
-		{waitMariaGTID, "-1", false, false},
-		{waitExecutedGTID, "0", false, true},
-		{waitExecutedGTID, "1", false, false},
-		{waitPosition, "12", false, true},
-		{waitPosition, "0", false, true},
-		{waitPosition, "-1", false, false},
-		{waitPosition, "", true, false},
-		{waitPosition, "x", false, false},
-	}
-	for _, tt := range tests {
-		if got := (waitSpec{Kind: tt.kind}).reached(tt.value, tt.null); got != tt.want {
-			t.Errorf("kind %d answer %q null %v: reached %v", tt.kind, tt.value, tt.null, got)
-		}
-	}
-}
-
-func TestSessionSetup(t *testing.T) {
-	deadline := time.Now().Add(5 * time.Second)
-	maria := strings.Join(sessionSetup(mustParse(t, "10.11.6-MariaDB", ""), 2*time.Second, deadline), "; ")
-	for _, want := range []string{"SET SESSION sql_mode = ''", "SET SESSION lock_wait_timeout = 2",
-		"SET SESSION max_statement_time = ", "SET SESSION TRANSACTION READ ONLY"} {
-		if !strings.Contains(maria, want) {
-			t.Errorf("MariaDB session setup %q lacks %q", maria, want)
-		}
-	}
-	my := strings.Join(sessionSetup(mustParse(t, "8.0.36", ""), 1500*time.Millisecond, deadline), "; ")
-	for _, want := range []string{"SET SESSION lock_wait_timeout = 2", "SET SESSION max_execution_time = ", "SET SESSION TRANSACTION READ ONLY"} {
-		if !strings.Contains(my, want) {
-			t.Errorf("MySQL session setup %q lacks %q", my, want)
-		}
-	}
-	old := strings.Join(sessionSetup(mustParse(t, "5.1.73", ""), time.Second, deadline), "; ")
-	if strings.Contains(old, "READ ONLY") || strings.Contains(old, "max_execution_time") {
-		t.Errorf("MySQL 5.1 cannot run %q", old)
 	}
 }
 

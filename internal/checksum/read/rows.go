@@ -1,4 +1,4 @@
-package checksum
+package read
 
 import (
 	"context"
@@ -11,19 +11,20 @@ import (
 	"github.com/replmon/replmon/internal/query"
 )
 
-// rowsPlan sums a table with the rows method: the statements of plan.Rows,
-// run chunk by chunk.
-type rowsPlan struct{ *plan.Rows }
+// Rows is the rows method: a hash of the rows computed by the server,
+// independent of version and storage format, chunk by chunk of the primary
+// key (the statements of plan.Rows).
+type Rows struct{ *plan.Rows }
 
-// newRowsPlan builds the rows plan of a table from its description on the
-// source; chunks are added by planChunks.
-func newRowsPlan(t plan.TableName, info *plan.TableInfo) *rowsPlan {
-	return &rowsPlan{plan.NewRows(t, info)}
+// NewRows builds the rows method of a table from its description on the
+// source, as one chunk; PlanChunks cuts it.
+func NewRows(t plan.TableName, info *plan.TableInfo) *Rows {
+	return &Rows{plan.NewRows(t, info)}
 }
 
-// Sum implements method.
-func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (judge.Sum, error) {
-	res, err := s.Query(ctx, p.SumQuery(u))
+// Sum implements Method: the row count and hash of chunk u.
+func (p *Rows) Sum(ctx context.Context, n *Node, q query.Runner, u int) (judge.Sum, error) {
+	res, err := q.Query(ctx, p.SumQuery(u))
 	if err != nil {
 		return judge.Sum{}, sumError(p.Table, n, err)
 	}
@@ -37,12 +38,12 @@ func (p *rowsPlan) Sum(ctx context.Context, n *node, s sqlConn, u int) (judge.Su
 	return judge.Sum{Rows: count, Value: res.Text(0, 1)}, nil
 }
 
-// planChunks splits the table along its primary key into chunks of about
-// size rows, reading the key on q, a session of the source src. A single integer key is
-// split by value between its MIN and MAX; any other key is walked, one
-// statement per chunk. Without a primary key, or when the table is small,
-// the table is one chunk.
-func (p *rowsPlan) planChunks(ctx context.Context, q query.Runner, src *node, size int, estRows int64) error {
+// PlanChunks splits the table along its primary key into chunks of about
+// size rows, reading the key on q, a session of the source src. A single
+// integer key is split by value between its MIN and MAX; any other key is
+// walked, one statement per chunk. Without a primary key, or when the
+// table is small, the table is one chunk.
+func (p *Rows) PlanChunks(ctx context.Context, q query.Runner, src *Node, size int, estRows int64) error {
 	p.Chunks = []plan.Chunk{{}}
 	if len(p.PK) == 0 || size <= 0 {
 		return nil
@@ -57,7 +58,7 @@ func (p *rowsPlan) planChunks(ctx context.Context, q query.Runner, src *node, si
 }
 
 // splitByValue splits a single integer key into equal value ranges.
-func (p *rowsPlan) splitByValue(ctx context.Context, q query.Runner, src *node, size int, estRows int64) error {
+func (p *Rows) splitByValue(ctx context.Context, q query.Runner, src *Node, size int, estRows int64) error {
 	res, err := q.Query(ctx, p.RangeQuery())
 	if err != nil {
 		return sumError(p.Table, src, err)
@@ -75,7 +76,7 @@ func (p *rowsPlan) splitByValue(ctx context.Context, q query.Runner, src *node, 
 }
 
 // walk finds chunk boundaries by reading every size-th key.
-func (p *rowsPlan) walk(ctx context.Context, q query.Runner, src *node, size int) error {
+func (p *Rows) walk(ctx context.Context, q query.Runner, src *Node, size int) error {
 	var bounds [][]string
 	var last []string
 	for len(bounds) < plan.MaxChunks {

@@ -1,4 +1,4 @@
-package checksum
+package read
 
 import (
 	"context"
@@ -10,15 +10,15 @@ import (
 	"github.com/replmon/replmon/internal/query"
 )
 
-// structurePlan "sums" a table by its column names, so that a replica whose
+// Structure "sums" a table by its column names, so that a replica whose
 // columns differ from the source's is confirmed the same way as data drift
 // (a DDL statement still on its way is not a difference).
-type structurePlan struct {
-	table plan.TableName
+type Structure struct {
+	Table plan.TableName
 }
 
-// Units implements method.
-func (p *structurePlan) Units() []int { return []int{0} }
+// Units implements Method: one unit.
+func (p *Structure) Units() []int { return []int{0} }
 
 // structureQuery lists a table's column names in order.
 func structureQuery(t plan.TableName) string {
@@ -26,14 +26,14 @@ func structureQuery(t plan.TableName) string {
 		" AND TABLE_NAME = " + plan.QuoteString(t.Name) + " ORDER BY ORDINAL_POSITION"
 }
 
-// Sum implements method: the value is the column names joined by ", ".
-func (p *structurePlan) Sum(ctx context.Context, n *node, s sqlConn, _ int) (judge.Sum, error) {
-	res, err := s.Query(ctx, structureQuery(p.table))
+// Sum implements Method: the value is the column names joined by ", ".
+func (p *Structure) Sum(ctx context.Context, n *Node, q query.Runner, _ int) (judge.Sum, error) {
+	res, err := q.Query(ctx, structureQuery(p.Table))
 	if err != nil {
 		return judge.Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), query.Explain(err))
 	}
 	if len(res.Rows) == 0 {
-		return judge.Sum{}, fmt.Errorf("%s on %s: %w", p.table, n.Label, judge.ErrMissing)
+		return judge.Sum{}, fmt.Errorf("%s on %s: %w", p.Table, n.Label, judge.ErrMissing)
 	}
 	names := make([]string, len(res.Rows))
 	for r := range res.Rows {

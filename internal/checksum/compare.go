@@ -1,0 +1,230 @@
+package checksum
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/query"
+)
+
+// comparer compares the selected tables between the source and the
+// replicas that answered: every table on every replica, grouped by the
+// method chosen for each replica, through the judge's engine.
+type comparer struct {
+	opts     Options
+	r        *plugin.Report
+	deadline time.Time // end of the work
+	source   *read.Node
+	links    []*read.Link
+	srcMeta  map[plan.TableName]*plan.TableInfo   // the source's tables
+	repMeta  []map[plan.TableName]*plan.TableInfo // each link's tables
+
+	mu    sync.Mutex
+	fatal error // an error that makes every further comparison pointless
+}
+
+// setFatal records the first error that ends the run.
+func (c *comparer) setFatal(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fatal == nil {
+		c.fatal = err
+	}
+}
+
+// fatalErr returns the error that ends the run, if any.
+func (c *comparer) fatalErr() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fatal
+}
+
+// all compares the tables, --parallel at once, until done, the deadline
+// or a fatal error; tables never started are returned as not compared.
+func (c *comparer) all(ctx context.Context, tables []plan.TableName) [][]judge.Result {
+	results := make([][]judge.Result, len(tables))
+	stop := func() bool { return c.fatalErr() != nil }
+	forEach(ctx, len(tables), c.opts.Parallel, stop, func(i int) {
+		c.r.Stage("comparing %s (%d of %d tables)", tables[i], i+1, len(tables))
+		res := c.table(ctx, tables[i])
+		if ctx.Err() != nil {
+			for j := range res {
+				timedOut(&res[j].Verdict)
+			}
+		}
+		results[i] = res // each call writes its own index
+	})
+	for i, res := range results {
+		if res == nil {
+			results[i] = make([]judge.Result, len(c.links))
+			for j, l := range c.links {
+				results[i][j] = judge.Result{Table: tables[i], Replica: l.Rep.Label, Verdict: judge.Verdict{State: judge.NotCompared, Why: "no time left"}}
+			}
+		}
+	}
+	return results
+}
+
+// timedOut turns an error of a comparison cut by the end of the run (the
+// driver reports a cancelled statement in several ways) into "not compared".
+func timedOut(v *judge.Verdict) {
+	if v.State == judge.Failed {
+		v.State, v.Why, v.Err = judge.NotCompared, "timed out", nil
+	}
+}
+
+// backoff is the pause before retry n: 50ms doubling, with jitter, within
+// a tenth of the time left.
+func (c *comparer) backoff(n int) time.Duration {
+	d := 50 * time.Millisecond << min(n-1, 6)
+	d += time.Duration(rand.Int64N(int64(d)/2 + 1))
+	return min(d, time.Until(c.deadline)/10)
+}
+
+// group is the replicas of one table compared with one method.
+type group struct {
+	kind  string // "checksum-table", "rows" or "structure"
+	idx   []int  // indexes into c.links
+	opts  []judge.SettleOptions
+	notes []string
+}
+
+// table compares one table on every replica.
+func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
+	results := make([]judge.Result, len(c.links))
+	for i, l := range c.links {
+		results[i] = judge.Result{Table: t, Replica: l.Rep.Label}
+	}
+	st := c.srcMeta[t]
+	if st == nil {
+		for i := range results {
+			results[i].Verdict = judge.Verdict{State: judge.Dropped}
+		}
+		return results
+	}
+	exec := read.Exec(c.source.With)
+	if c.opts.Lock {
+		lk, err := read.LockTable(ctx, c.source, t, c.opts.LockWait)
+		if err != nil {
+			var refused *read.LockRefusedError
+			if errors.As(err, &refused) {
+				c.setFatal(err)
+			}
+			for i := range results {
+				results[i].Verdict = judge.SourceFailure(err)
+			}
+			return results
+		}
+		defer lk.Release()
+		exec = lk.With
+	}
+	groups := map[string]*group{}
+	add := func(kind string, i int, o judge.SettleOptions, note string) {
+		g := groups[kind]
+		if g == nil {
+			g = &group{kind: kind}
+			groups[kind] = g
+		}
+		g.idx = append(g.idx, i)
+		g.opts = append(g.opts, o)
+		g.notes = append(g.notes, note)
+	}
+	for i, l := range c.links {
+		rt := c.repMeta[i][t]
+		o := judge.SettleOptions{Retries: c.opts.Retries, Backoff: c.backoff, Confirmations: 1}
+		if !st.Transactional() || rt != nil && !rt.Transactional() {
+			o.Confirmations = 2
+		}
+		if rt != nil && !judge.SameColumnNames(st, rt) {
+			add("structure", i, o, "")
+			continue
+		}
+		ch := judge.ChooseMethod(c.opts.Method, c.source.ID, l.Rep.ID, st, rt)
+		o.Incomparable = ch.Incomparable
+		add(string(ch.Method), i, o, ch.Note)
+	}
+	var wg sync.WaitGroup
+	for _, g := range groups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.runGroup(ctx, t, st, g, exec, results)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+// runGroup compares one table on the replicas of one group.
+func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec read.Exec, results []judge.Result) {
+	var m read.Method
+	var rows *read.Rows
+	switch g.kind {
+	case "structure":
+		m = &read.Structure{Table: t}
+	case string(judge.Rows):
+		rows = read.NewRows(t, st)
+		err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
+		if err != nil {
+			for _, i := range g.idx {
+				results[i].Method = judge.Rows
+				results[i].Verdict = judge.SourceFailure(err)
+			}
+			return
+		}
+		m = rows
+	default:
+		quick := map[*read.Node]bool{c.source: st.LiveChecksum()}
+		for _, i := range g.idx {
+			if rt := c.repMeta[i][t]; rt != nil {
+				quick[c.links[i].Rep] = rt.LiveChecksum()
+			}
+		}
+		m = &read.ChecksumTable{Table: t, Quick: quick}
+	}
+	src := sourceSide(ctx, c.opts.Parallel, m, c.source, exec)
+	reps := make([]judge.ReplicaSide, len(g.idx))
+	for k, i := range g.idx {
+		reps[k] = &replicaSide{link: c.links[i], m: m, srcExec: exec, parallel: c.opts.Parallel}
+	}
+	vs := judge.Compare(ctx, src, reps, m.Units(), g.opts)
+	var wg sync.WaitGroup
+	for k, i := range g.idx {
+		r := &results[i]
+		r.Verdict, r.Note, r.Chunks = vs[k], g.notes[k], len(m.Units())
+		switch g.kind {
+		case "structure":
+			r.Method = judge.ColumnLists
+			if r.Verdict.State == judge.Drifted {
+				r.Verdict.State = judge.Structure
+				r.Verdict.Why = judge.ColumnDifference(r.Verdict.Source[0].Value, r.Verdict.Replica[0].Value)
+			} else if r.Verdict.State == judge.InSync {
+				// The columns matched after all (a DDL was on its way): compare the data.
+				r.Verdict.State = judge.NotCompared
+				r.Verdict.Why = "columns changed during the run"
+			}
+			continue
+		case string(judge.Rows):
+			r.Method = judge.Rows
+		default:
+			r.Method = judge.ChecksumTable
+		}
+		if r.Verdict.State == judge.Drifted && c.opts.ShowRows > 0 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
+					chunkSize: c.opts.ChunkSize, limit: c.opts.ShowRows, deadline: c.deadline}
+				kl.list(ctx, t, st, rows, g.opts[k], r)
+			}()
+		}
+	}
+	wg.Wait()
+}

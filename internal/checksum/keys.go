@@ -1,0 +1,143 @@
+package checksum
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/query"
+)
+
+// minNarrowTime is the least time left for listing differing keys.
+const minNarrowTime = 500 * time.Millisecond
+
+// keyLister narrows a confirmed difference of one table on one replica
+// down to primary keys (--show-rows).
+type keyLister struct {
+	source    *read.Node
+	link      *read.Link
+	exec      read.Exec // statements on the source (the locked session under --lock)
+	parallel  int       // sessions per server
+	chunkSize int       // rows per chunk of the rows method
+	limit     int       // keys listed at most
+	deadline  time.Time // end of the work
+}
+
+// list narrows a confirmed difference down to primary keys, the way the
+// seed's sdiff of two dumps did: chunks found different by their hashes are
+// read row by row (key and row hash) on both sides, and a key is listed
+// only when its source row held still across the comparison. rows is the
+// table's rows method when it found the drift; after CHECKSUM TABLE, the
+// chunks are found with the rows method first.
+func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
+	if len(st.PK) == 0 {
+		r.KeysNote = "no primary key: differing rows cannot be listed"
+		return
+	}
+	if time.Until(k.deadline) < minNarrowTime {
+		r.KeysNote = "no time left to list the differing keys"
+		return
+	}
+	chunks := r.Verdict.Drifted
+	if rows == nil {
+		rows = read.NewRows(t, st)
+		if err := k.exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, k.source, k.chunkSize, st.EstRows) }); err != nil {
+			r.KeysNote = "keys not listed: " + err.Error()
+			return
+		}
+		rep := &replicaSide{link: k.link, m: rows, srcExec: k.exec, parallel: k.parallel}
+		vs := judge.Compare(ctx, sourceSide(ctx, k.parallel, rows, k.source, k.exec), []judge.ReplicaSide{rep}, rows.Units(),
+			[]judge.SettleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
+		if vs[0].State != judge.Drifted {
+			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
+			return
+		}
+		chunks = vs[0].Drifted
+	}
+	for n, u := range chunks {
+		if len(r.Keys) >= k.limit {
+			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, judge.Plural(len(chunks)-n, "chunk", "chunks"))
+			return
+		}
+		var diffs []judge.RowDiff
+		for round := range max(1, o.Confirmations) {
+			d, note, err := k.chunkDiffs(ctx, rows, u)
+			if err != nil {
+				r.KeysNote = "keys not listed: " + err.Error()
+				return
+			}
+			if note != "" {
+				r.KeysNote = note
+				return
+			}
+			if round == 0 {
+				diffs = d
+			} else {
+				diffs = judge.SameDiffs(diffs, d)
+			}
+		}
+		for _, d := range diffs {
+			if len(r.Keys) < k.limit {
+				r.Keys = append(r.Keys, judge.KeyDiff{Key: judge.FormatKey(rows.PK, d.Key), Kind: d.Kind})
+			} else {
+				r.MoreKeys++
+			}
+		}
+	}
+}
+
+// chunkDiffs lists the confirmed differing rows of chunk u: source rows,
+// the replica at the source's coordinates, the source again.
+func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]judge.RowDiff, string, error) {
+	q := rows.KeysQuery(u)
+	nk := len(rows.PK)
+	l := k.link
+	var before, after, rep map[string]judge.KeyRow
+	var co judge.Coords
+	err := k.exec(ctx, func(s query.Session) error {
+		var err error
+		if before, err = read.KeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
+		}
+		co, err = read.BinlogCoords(ctx, s, k.source)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	ok, why, err := l.Reach(ctx, co)
+	if err != nil || !ok {
+		return nil, "keys not listed: " + why, err
+	}
+	err = l.Rep.With(ctx, func(s query.Session) error {
+		var err error
+		if rep, err = read.KeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on %s: %w", rows.Table, l.Rep.Label, query.Explain(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	diffs := judge.DiffRows(before, rep)
+	if len(diffs) == 0 {
+		return nil, "", nil
+	}
+	if ok, why, err = l.SourceCatchUp(ctx, k.exec); err != nil || !ok {
+		return nil, "keys not listed: " + why, err
+	}
+	err = k.exec(ctx, func(s query.Session) error {
+		var err error
+		if after, err = read.KeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return judge.ConfirmedDiffs(diffs, before, after), "", nil
+}
