@@ -166,7 +166,6 @@ const maxLines = 1500
 // pendingSplit are the plugins whose packages are still waiting to be
 // split into read, judge and render (issue 14): remove each when it is.
 var pendingSplit = map[string]bool{
-	"checksum":    true,
 	"configcheck": true,
 }
 
