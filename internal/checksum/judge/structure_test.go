@@ -11,7 +11,7 @@ func TestColumnDifference(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := ColumnDifference(tt.src, tt.rep); got != tt.want {
-			t.Errorf("columnDifference(%q, %q) = %q, want %q", tt.src, tt.rep, got, tt.want)
+			t.Errorf("ColumnDifference(%q, %q) = %q, want %q", tt.src, tt.rep, got, tt.want)
 		}
 	}
 }

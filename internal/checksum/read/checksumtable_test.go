@@ -16,7 +16,7 @@ func TestParseChecksumTable(t *testing.T) {
 		t.Errorf("got %+v %v", s, err)
 	}
 	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), nil})); !errors.Is(err, judge.ErrMissing) {
-		t.Errorf("NULL checksum: %v, want errMissing", err)
+		t.Errorf("NULL checksum: %v, want judge.ErrMissing", err)
 	}
 	if _, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("x")})); err == nil || errors.Is(err, judge.ErrMissing) {
 		t.Errorf("garbage checksum: %v", err)

@@ -23,6 +23,6 @@ func TestPlanChunksMissingTable(t *testing.T) {
 	src := &Node{Label: "db1:3306", Source: true}
 	err := NewRows(tn, info).PlanChunks(context.Background(), db, src, 100, info.EstRows)
 	if !errors.Is(err, judge.ErrMissing) || !strings.HasPrefix(err.Error(), "app.gone on db1:3306: ") {
-		t.Errorf("planChunks error %v, want app.gone missing on db1:3306", err)
+		t.Errorf("PlanChunks error %v, want app.gone missing on db1:3306", err)
 	}
 }
