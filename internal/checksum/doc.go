@@ -3,6 +3,24 @@
 // replicas, the other master of a ring) and reports only differences it
 // has confirmed, while writes keep flowing.
 //
+// The check reads, judges and renders in packages of their own:
+//
+//   - read talks to the servers: sessions, identities and replication
+//     facts, routes through intermediate servers, coordinates and waits,
+//     information_schema, and one Method per way of summing a table
+//     (CHECKSUM TABLE, the rows method, the column list);
+//   - judge is pure: the comparison engine that settles a difference
+//     (below), the choice of method, the selection of tables, and the
+//     differences of rows and columns;
+//   - render is pure: the plugin output of the outcome;
+//   - plan is pure: the tables and the text of the statements.
+//
+// This package wires them: the flags and options (plugin.go, options.go),
+// the run (run.go), the comparison of every table on every replica
+// through the judge's engine (compare.go, with the engine's sides made
+// from the reader in sides.go), and the listing of differing keys
+// (keys.go).
+//
 // # Writes in flight
 //
 // A table is split into units: the whole table for CHECKSUM TABLE, or chunks

@@ -3,168 +3,141 @@ package checksum
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
-	"unicode/utf8"
+	"time"
 
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/read"
 	"github.com/replmon/replmon/internal/query"
 )
 
-// DiffKind says how one row differs.
-type DiffKind int
+// minNarrowTime is the least time left for listing differing keys.
+const minNarrowTime = 500 * time.Millisecond
 
-// The ways a row can differ.
-const (
-	Different   DiffKind = iota // on both sides with other values
-	OnlySource                  // on the source only
-	OnlyReplica                 // on the replica only
-)
+// keyLister narrows a confirmed difference of one table on one replica
+// down to primary keys (--show-rows).
+type keyLister struct {
+	source    *read.Node
+	link      *read.Link
+	exec      read.Exec // statements on the source (the locked session under --lock)
+	parallel  int       // sessions per server
+	chunkSize int       // rows per chunk of the rows method
+	limit     int       // keys listed at most
+	deadline  time.Time // end of the work
+}
 
-// String returns the kind as the long output shows it.
-func (k DiffKind) String() string {
-	switch k {
-	case OnlySource:
-		return "only on the source"
-	case OnlyReplica:
-		return "only on the replica"
-	default:
-		return "differs"
+// list narrows a confirmed difference down to primary keys, the way the
+// seed's sdiff of two dumps did: chunks found different by their hashes are
+// read row by row (key and row hash) on both sides, and a key is listed
+// only when its source row held still across the comparison. rows is the
+// table's rows method when it found the drift; after CHECKSUM TABLE, the
+// chunks are found with the rows method first.
+func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
+	if len(st.PK) == 0 {
+		r.KeysNote = "no primary key: differing rows cannot be listed"
+		return
+	}
+	if time.Until(k.deadline) < minNarrowTime {
+		r.KeysNote = "no time left to list the differing keys"
+		return
+	}
+	chunks := r.Verdict.Drifted
+	if rows == nil {
+		rows = read.NewRows(t, st)
+		if err := k.exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, k.source, k.chunkSize, st.EstRows) }); err != nil {
+			r.KeysNote = "keys not listed: " + err.Error()
+			return
+		}
+		rep := &replicaSide{link: k.link, m: rows, srcExec: k.exec, parallel: k.parallel}
+		vs := judge.Compare(ctx, sourceSide(ctx, k.parallel, rows, k.source, k.exec), []judge.ReplicaSide{rep}, rows.Units(),
+			[]judge.SettleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
+		if vs[0].State != judge.Drifted {
+			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
+			return
+		}
+		chunks = vs[0].Drifted
+	}
+	for n, u := range chunks {
+		if len(r.Keys) >= k.limit {
+			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, judge.Plural(len(chunks)-n, "chunk", "chunks"))
+			return
+		}
+		var diffs []judge.RowDiff
+		for round := range max(1, o.Confirmations) {
+			d, note, err := k.chunkDiffs(ctx, rows, u)
+			if err != nil {
+				r.KeysNote = "keys not listed: " + err.Error()
+				return
+			}
+			if note != "" {
+				r.KeysNote = note
+				return
+			}
+			if round == 0 {
+				diffs = d
+			} else {
+				diffs = judge.SameDiffs(diffs, d)
+			}
+		}
+		for _, d := range diffs {
+			if len(r.Keys) < k.limit {
+				r.Keys = append(r.Keys, judge.KeyDiff{Key: judge.FormatKey(rows.PK, d.Key), Kind: d.Kind})
+			} else {
+				r.MoreKeys++
+			}
+		}
 	}
 }
 
-// KeyDiff is one primary key whose row differs.
-type KeyDiff struct {
-	Key  string // formatted, e.g. "id=5" or "(a,b)=(1,'x')"
-	Kind DiffKind
-}
-
-// keyRow is one row of a keysQuery: its key values and its hash.
-type keyRow struct {
-	key  []string
-	hash string
-}
-
-// readKeyRows runs a keysQuery with nk key columns.
-func readKeyRows(ctx context.Context, q query.Runner, stmt string, nk int) (map[string]keyRow, error) {
-	rows, _, err := queryRows(ctx, q, stmt)
+// chunkDiffs lists the confirmed differing rows of chunk u: source rows,
+// the replica at the source's coordinates, the source again.
+func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]judge.RowDiff, string, error) {
+	q := rows.KeysQuery(u)
+	nk := len(rows.PK)
+	l := k.link
+	var before, after, rep map[string]judge.KeyRow
+	var co judge.Coords
+	err := k.exec(ctx, func(s query.Session) error {
+		var err error
+		if before, err = read.KeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
+		}
+		co, err = read.BinlogCoords(ctx, s, k.source)
+		return err
+	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := make(map[string]keyRow, len(rows))
-	for _, r := range rows {
-		kr := keyRow{key: r[:nk], hash: r[nk]}
-		out[keyID(kr.key)] = kr
+	ok, why, err := l.Reach(ctx, co)
+	if err != nil || !ok {
+		return nil, "keys not listed: " + why, err
 	}
-	return out, nil
-}
-
-// keyID joins key values unambiguously.
-func keyID(vals []string) string {
-	var b strings.Builder
-	for _, v := range vals {
-		b.WriteString(strconv.Itoa(len(v)))
-		b.WriteByte(':')
-		b.WriteString(v)
-	}
-	return b.String()
-}
-
-// rowDiff is one differing key with its raw values.
-type rowDiff struct {
-	id   string
-	key  []string
-	kind DiffKind
-}
-
-// diffRows compares source and replica rows of one chunk.
-func diffRows(src, rep map[string]keyRow) []rowDiff {
-	var out []rowDiff
-	for id, s := range src {
-		r, ok := rep[id]
-		switch {
-		case !ok:
-			out = append(out, rowDiff{id, s.key, OnlySource})
-		case r.hash != s.hash:
-			out = append(out, rowDiff{id, s.key, Different})
+	err = l.Rep.With(ctx, func(s query.Session) error {
+		var err error
+		if rep, err = read.KeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on %s: %w", rows.Table, l.Rep.Label, query.Explain(err))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	for id, r := range rep {
-		if _, ok := src[id]; !ok {
-			out = append(out, rowDiff{id, r.key, OnlyReplica})
+	diffs := judge.DiffRows(before, rep)
+	if len(diffs) == 0 {
+		return nil, "", nil
+	}
+	if ok, why, err = l.SourceCatchUp(ctx, k.exec); err != nil || !ok {
+		return nil, "keys not listed: " + why, err
+	}
+	err = k.exec(ctx, func(s query.Session) error {
+		var err error
+		if after, err = read.KeyRows(ctx, s, q, nk); err != nil {
+			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	sort.Slice(out, func(i, j int) bool { return lessKey(out[i].key, out[j].key) })
-	return out
-}
-
-// lessKey orders keys numerically where both values are numbers.
-func lessKey(a, b []string) bool {
-	for i := range a {
-		if a[i] == b[i] {
-			continue
-		}
-		x, errX := strconv.ParseFloat(a[i], 64)
-		y, errY := strconv.ParseFloat(b[i], 64)
-		if errX == nil && errY == nil && x != y {
-			return x < y
-		}
-		return a[i] < b[i]
-	}
-	return false
-}
-
-// confirmedDiffs keeps the differences whose source row did not change
-// between the two reads of the source.
-func confirmedDiffs(diffs []rowDiff, before, after map[string]keyRow) []rowDiff {
-	var out []rowDiff
-	for _, d := range diffs {
-		b, inB := before[d.id]
-		a, inA := after[d.id]
-		if inA == inB && a.hash == b.hash {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// formatKey writes a primary key for people: id=5, or (a,b)=(1,'x').
-func formatKey(pk []column, vals []string) string {
-	if len(pk) == 1 {
-		return pk[0].Name + "=" + formatValue(pk[0], vals[0])
-	}
-	names := make([]string, len(pk))
-	vs := make([]string, len(pk))
-	for i, c := range pk {
-		names[i] = c.Name
-		vs[i] = formatValue(c, vals[i])
-	}
-	return "(" + strings.Join(names, ",") + ")=(" + strings.Join(vs, ",") + ")"
-}
-
-// formatValue writes one key value: numbers bare, text quoted and cut at
-// 40 characters, bytes that are not text in hex.
-func formatValue(c column, v string) string {
-	if numericTypes[c.DataType] && isPlainNumber(v) {
-		return v
-	}
-	if !utf8.ValidString(v) || binaryTypes[c.DataType] && strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		h := fmt.Sprintf("0x%X", v)
-		if len(h) > 42 {
-			h = h[:42] + "..."
-		}
-		return h
-	}
-	r := []rune(v)
-	cut := ""
-	if len(r) > 40 {
-		r, cut = r[:40], "..."
-	}
-	s := strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, string(r))
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'" + cut
+	return judge.ConfirmedDiffs(diffs, before, after), "", nil
 }

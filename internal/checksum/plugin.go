@@ -7,6 +7,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -32,7 +33,7 @@ func setup(app *kingpin.Application) cli.Check {
 	var conn mysqlconn.Flags
 	conn.Register(app)
 	var o Options
-	method := string(Auto)
+	method := string(judge.Auto)
 	unsettled := &plugin.StatusValue{Status: plugin.WARNING}
 	lagging := &plugin.StatusValue{Status: plugin.WARNING}
 	var lockWait float64
@@ -49,7 +50,7 @@ func setup(app *kingpin.Application) cli.Check {
 	app.Flag("method", "checksum-table (CHECKSUM TABLE, QUICK where the table keeps a live checksum; only between the same "+
 		"flavour, major.minor version and row format), rows (a version-independent hash of the rows, chunked along "+
 		"the primary key), or auto: checksum-table where comparable, rows otherwise.").
-		Default(string(Auto)).EnumVar(&method, Methods...)
+		Default(string(judge.Auto)).EnumVar(&method, judge.Methods...)
 	app.Flag("retries", "Times a table is compared again while writes change it on the source.").
 		Default("3").IntVar(&o.Retries)
 	app.Flag("unsettled", "State of a table still changing after the retries: ok, warning, critical or unknown.").
@@ -71,7 +72,7 @@ func setup(app *kingpin.Application) cli.Check {
 
 	validate := func() error {
 		o.Replicas = replicas.Addrs
-		o.Method = Method(method)
+		o.Method = judge.Method(method)
 		o.Unsettled, o.Lagging = unsettled.Status, lagging.Status
 		o.LockWait = time.Duration(lockWait * float64(time.Second))
 		return o.Validate()

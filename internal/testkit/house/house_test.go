@@ -123,9 +123,6 @@ func TestJudgesArePure(t *testing.T) {
 	}
 	sort.Strings(pure)
 	for _, plugin := range []string{"iocheck", "checksum", "configcheck"} {
-		if pendingSplit[plugin] {
-			continue
-		}
 		for _, part := range []string{"judge", "render"} {
 			if pkgs["internal/"+plugin+"/"+part] == nil {
 				t.Errorf("internal/%s/%s is missing: every plugin reads, judges and renders in its own packages", plugin, part)
@@ -163,15 +160,9 @@ func TestJudgesArePure(t *testing.T) {
 // holds more than one responsibility.
 const maxLines = 1500
 
-// pendingSplit are the plugins whose packages are still waiting to be
-// split into read, judge and render (issue 14): remove each when it is.
-var pendingSplit = map[string]bool{
-	"checksum": true,
-}
-
 func TestNoRoomTooBig(t *testing.T) {
 	for dir, p := range loadPackages(t) {
-		if product(dir) && p.lines > maxLines && !pendingSplit[strings.TrimPrefix(dir, "internal/")] {
+		if product(dir) && p.lines > maxLines {
 			t.Errorf("%s has %d lines of code (at most %d): split it by responsibility", dir, p.lines, maxLines)
 		}
 	}

@@ -4,7 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/replmon/replmon/internal/checksum"
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 )
 
 // selectable reports whether a table of this schema can be selected by
@@ -35,8 +36,8 @@ func FuzzTablePattern(f *testing.F) {
 		f.Add(s[0], s[1], s[2])
 	}
 	f.Fuzz(func(t *testing.T, pattern, schema, table string) {
-		tn := checksum.TableName{Schema: schema, Name: table}
-		for _, sel := range []checksum.Selection{{Tables: []string{pattern}}, {Databases: []string{pattern}}, {Exclude: []string{pattern}}} {
+		tn := plan.TableName{Schema: schema, Name: table}
+		for _, sel := range []judge.Selection{{Tables: []string{pattern}}, {Databases: []string{pattern}}, {Exclude: []string{pattern}}} {
 			if err := sel.Validate(); err != nil {
 				if msg := err.Error(); msg == "" || strings.ContainsAny(msg, "\r\n") {
 					t.Fatalf("Validate(%+v): error %q is not one line", sel, msg)
@@ -52,24 +53,24 @@ func FuzzTablePattern(f *testing.F) {
 		// A literal pattern names exactly its table.
 		if !strings.ContainsAny(schema+table, "*?[\\") && !strings.Contains(schema, ".") {
 			literal := schema + "." + table
-			if sel := (checksum.Selection{Tables: []string{literal}}); sel.Validate() == nil && !sel.Match(tn) {
+			if sel := (judge.Selection{Tables: []string{literal}}); sel.Validate() == nil && !sel.Match(tn) {
 				t.Fatalf("--table %q does not select %s", literal, tn)
 			}
-			sel := checksum.Selection{Tables: []string{literal}, Exclude: []string{literal}}
+			sel := judge.Selection{Tables: []string{literal}, Exclude: []string{literal}}
 			if sel.Validate() == nil && sel.Match(tn) {
 				t.Fatalf("--exclude %q does not win over --table %q", literal, literal)
 			}
-			if other := (checksum.TableName{Schema: schema, Name: table + "x"}); (checksum.Selection{Tables: []string{literal}}).Match(other) {
+			if other := (plan.TableName{Schema: schema, Name: table + "x"}); (judge.Selection{Tables: []string{literal}}).Match(other) {
 				t.Fatalf("--table %q selects %s too", literal, other)
 			}
 		}
 		// "*" stands for any name.
 		if !strings.ContainsAny(schema, "*?[\\.") {
-			sel := checksum.Selection{Tables: []string{schema + ".*"}}
+			sel := judge.Selection{Tables: []string{schema + ".*"}}
 			check(t, sel.Validate() != nil || sel.Match(tn),
 				"--table %q does not select %s", schema+".*", tn)
 			if schema != "mysql" { // mysql only when named literally
-				sel = checksum.Selection{Databases: []string{"*"}}
+				sel = judge.Selection{Databases: []string{"*"}}
 				check(t, sel.Match(tn), "--database '*' does not select %s", tn)
 			}
 		}

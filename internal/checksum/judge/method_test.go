@@ -1,0 +1,57 @@
+package judge
+
+import (
+	"testing"
+
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/server"
+)
+
+func TestChooseMethodByTable(t *testing.T) {
+	maria := mustParse(t, "10.11.6-MariaDB", "")
+	base := func() *plan.TableInfo {
+		return &plan.TableInfo{Engine: "MyISAM", RowFormat: "Dynamic", Columns: []plan.Column{
+			{Name: "id", DataType: "int", ColumnType: "int(11)"},
+			{Name: "v", DataType: "varchar", ColumnType: "varchar(20)", Charset: "utf8mb4"},
+		}}
+	}
+	fixed := base()
+	fixed.RowFormat = "Fixed"
+	aria := base()
+	aria.Engine = "Aria"
+	wider := base()
+	wider.Columns[1].ColumnType = "varchar(30)"
+	latin := base()
+	latin.Columns[1].Charset = "latin1"
+	tests := []struct {
+		name string
+		rt   *plan.TableInfo
+		want Method
+		note string
+	}{
+		{"same", base(), ChecksumTable, ""},
+		{"missing on the replica", nil, ChecksumTable, ""},
+		{"row format", fixed, Rows, "row formats differ: Dynamic and Fixed"},
+		{"engine", aria, Rows, "engines differ: MyISAM and Aria"},
+		{"column type", wider, Rows, "column definitions differ"},
+		{"charset", latin, Rows, "column definitions differ"},
+	}
+	for _, tt := range tests {
+		got := ChooseMethod(Auto, maria, maria, base(), tt.rt)
+		if got.Method != tt.want || got.Note != tt.note {
+			t.Errorf("%s: %+v, want %s %q", tt.name, got, tt.want, tt.note)
+		}
+	}
+	if !SameColumnNames(base(), wider) || SameColumnNames(base(), &plan.TableInfo{Columns: base().Columns[:1]}) {
+		t.Error("sameColumnNames")
+	}
+}
+
+func mustParse(t *testing.T, v, c string) server.Identity {
+	t.Helper()
+	id, err := server.Parse(v, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

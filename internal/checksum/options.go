@@ -1,0 +1,45 @@
+package checksum
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/plugin"
+)
+
+// Options are the check's settings from the command line.
+type Options struct {
+	Replicas  []address.Addr  // each replica; without a port, the source's
+	Selection judge.Selection // which tables
+	Method    judge.Method    // auto, checksum-table or rows
+	Retries   int             // rounds repeated while the source changes
+	Unsettled plugin.Status   // state of a table still changing after the retries
+	Lagging   plugin.Status   // state of a replica that did not reach the source's coordinates
+	Lock      bool            // LOCK TABLES ... READ on the source during each table's comparison
+	LockWait  time.Duration   // lock_wait_timeout
+	ShowRows  int             // differing primary keys listed per table and replica
+	Parallel  int             // sessions per server, and tables compared at once
+	ChunkSize int             // rows per chunk of the rows method
+}
+
+// Validate checks the options that flags alone cannot.
+func (o Options) Validate() error {
+	switch {
+	case len(o.Replicas) == 0:
+		return errors.New("no replica given: name at least one with --replica HOST[:PORT]")
+	case o.Retries < 0:
+		return fmt.Errorf("--retries must be 0 or more, not %d", o.Retries)
+	case o.Parallel < 1:
+		return fmt.Errorf("--parallel must be at least 1, not %d", o.Parallel)
+	case o.ShowRows < 0:
+		return fmt.Errorf("--show-rows must be 0 or more, not %d", o.ShowRows)
+	case o.ChunkSize < 1:
+		return fmt.Errorf("--chunk-size must be at least 1, not %d", o.ChunkSize)
+	case o.LockWait <= 0:
+		return fmt.Errorf("--lock-wait-timeout must be positive")
+	}
+	return o.Selection.Validate()
+}

@@ -1,0 +1,56 @@
+package plan
+
+import "testing"
+
+func testTable() *TableInfo {
+	return &TableInfo{
+		EstRows: 1000,
+		Columns: []Column{
+			{Name: "a", DataType: "int", ColumnType: "int(11)"},
+			{Name: "b", DataType: "varchar", ColumnType: "varchar(10)", Charset: "latin1"},
+			{Name: "c", DataType: "bit", ColumnType: "bit(3)"},
+			{Name: "d", DataType: "varbinary", ColumnType: "varbinary(8)", Charset: ""},
+			{Name: "e", DataType: "int", ColumnType: "int(11)", Virtual: true},
+		},
+		PK: []string{"a", "b"},
+	}
+}
+
+func TestRowsPlanStatements(t *testing.T) {
+	p := NewRows(TableName{"app", "t"}, testTable())
+	wantHash := "CAST(CONV(LEFT(SHA1(CONCAT_WS('#', `a`, CONVERT(`b` USING utf8mb4), CAST(`c` AS UNSIGNED), `d`, " +
+		"CONCAT(ISNULL(`a`), ISNULL(`b`), ISNULL(`c`), ISNULL(`d`)))), 16), 16, 10) AS UNSIGNED)"
+	if p.hash != wantHash {
+		t.Errorf("hash\n got %s\nwant %s", p.hash, wantHash)
+	}
+	if got := p.SumQuery(0); got != "SELECT COUNT(*), COALESCE(BIT_XOR("+wantHash+"), 0) FROM `app`.`t`" {
+		t.Errorf("one chunk: %s", got)
+	}
+	p.Chunks = []Chunk{{Hi: []string{"5", "x"}}, {Lo: []string{"5", "x"}, Hi: []string{"9", "it's"}}, {Lo: []string{"9", "it's"}}}
+	if got := p.where(0); got != " WHERE (`a` < 5 OR (`a` = 5 AND `b` <= 'x'))" {
+		t.Errorf("first chunk: %s", got)
+	}
+	if got := p.where(1); got != " WHERE (`a` > 5 OR (`a` = 5 AND `b` > 'x')) AND (`a` < 9 OR (`a` = 9 AND `b` <= 'it\\'s'))" {
+		t.Errorf("middle chunk: %s", got)
+	}
+	if got := p.KeysQuery(2); got != "SELECT `a`, `b`, "+wantHash+" FROM `app`.`t` FORCE INDEX (PRIMARY) WHERE (`a` > 9 OR (`a` = 9 AND `b` > 'it\\'s')) ORDER BY `a`, `b`" {
+		t.Errorf("keys of the last chunk: %s", got)
+	}
+	if got := p.Units(); len(got) != 3 || got[2] != 2 {
+		t.Errorf("units %v", got)
+	}
+	three := []Column{{Name: "x", DataType: "int"}, {Name: "y", DataType: "int"}, {Name: "z", DataType: "date"}}
+	if got := keyCompare(three, []string{"1", "2", "2024-01-01"}, ">"); got != "(`x` > 1 OR (`x` = 1 AND (`y` > 2 OR (`y` = 2 AND `z` > '2024-01-01'))))" {
+		t.Errorf("three columns: %s", got)
+	}
+	noPK := testTable()
+	noPK.PK = nil
+	if p := NewRows(TableName{"app", "t"}, noPK); p.PK != nil {
+		t.Errorf("a table without primary key got key %v", p.PK)
+	}
+	badPK := testTable()
+	badPK.PK = []string{"a", "gone"}
+	if p := NewRows(TableName{"app", "t"}, badPK); p.PK != nil {
+		t.Errorf("a key naming an unknown column kept %v", p.PK)
+	}
+}

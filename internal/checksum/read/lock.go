@@ -1,0 +1,79 @@
+package read
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/mysqlconn"
+	"github.com/replmon/replmon/internal/query"
+)
+
+// TableLock is a source session holding LOCK TABLES ... READ on one table
+// (--lock): writers of the table stall while it is compared.
+type TableLock struct {
+	src  *Node
+	mu   sync.Mutex
+	conn *sql.Conn
+}
+
+// LockRefusedError is LOCK TABLES refused for want of the privilege: every
+// further table would be refused alike.
+type LockRefusedError struct{ msg string }
+
+// Error names the privilege, the grant that gives it and the server's refusal.
+func (e *LockRefusedError) Error() string { return e.msg }
+
+// LockTable takes LOCK TABLES t READ on a session of the source src,
+// waiting at most lockWait (the session's lock_wait_timeout). A table that
+// does not exist gives judge.ErrMissing, a missing privilege a
+// *LockRefusedError.
+func LockTable(ctx context.Context, src *Node, t plan.TableName, lockWait time.Duration) (*TableLock, error) {
+	conn, err := src.pool.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = mysqlconn.SQL(conn).Exec(ctx, "LOCK TABLES "+plan.QuoteTable(t)+" READ")
+	if err != nil {
+		src.pool.put(conn, err)
+		switch {
+		case query.IsError(err, errNoSuchTable):
+			return nil, fmt.Errorf("%s on %s: %w", t, src.Label, judge.ErrMissing)
+		case query.IsError(err, errDBAccess, errTableAccess):
+			var me *query.ServerError
+			errors.As(err, &me)
+			return nil, &LockRefusedError{fmt.Sprintf("--lock needs the LOCK TABLES privilege on the source %s (GRANT LOCK TABLES ON %s.* TO the monitoring account): "+
+				"LOCK TABLES %s READ was refused with error %d: %s", src.Label, plan.QuoteIdent(t.Schema), plan.QuoteTable(t), me.Number, me.Message)}
+		case query.IsError(err, errLockWaitTimeout):
+			return nil, fmt.Errorf("--lock: could not lock %s on the source within --lock-wait-timeout %s", t, judge.Seconds(lockWait))
+		}
+		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, query.Explain(err))
+	}
+	return &TableLock{src: src, conn: conn}, nil
+}
+
+// With runs f on the locked session, one statement sequence at a time.
+func (l *TableLock) With(ctx context.Context, f func(s query.Session) error) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return f(mysqlconn.SQL(l.conn))
+}
+
+// Release unlocks the table and returns the session.
+func (l *TableLock) Release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := mysqlconn.SQL(l.conn).Exec(ctx, "UNLOCK TABLES"); err != nil {
+		// Closing the session is what releases the lock now.
+		l.src.pool.put(l.conn, fmt.Errorf("UNLOCK TABLES: %w", errSessionDone))
+		return
+	}
+	l.src.pool.put(l.conn, nil)
+}

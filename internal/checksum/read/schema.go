@@ -1,0 +1,112 @@
+package read
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/query"
+)
+
+// listTablesQuery lists every base table outside the system schemas.
+const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES " +
+	"WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema', 'sys') " +
+	"ORDER BY TABLE_SCHEMA, TABLE_NAME"
+
+// ListTables returns the tables of q that sel selects.
+func ListTables(ctx context.Context, q query.Runner, sel judge.Selection) ([]plan.TableName, error) {
+	res, err := q.Query(ctx, listTablesQuery)
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", query.Explain(err))
+	}
+	var out []plan.TableName
+	for r := range res.Rows {
+		t := plan.TableName{Schema: res.Text(r, 0), Name: res.Text(r, 1)}
+		if sel.Match(t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// metaBatch bounds the table names of one information_schema query.
+const metaBatch = 200
+
+// metaQueries returns the three statements describing the named tables of
+// one schema: tables, columns and primary keys.
+func metaQueries(schema string, names []string) [3]string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = plan.QuoteString(n)
+	}
+	where := "TABLE_SCHEMA = " + plan.QuoteString(schema) + " AND TABLE_NAME IN (" + strings.Join(quoted, ", ") + ")"
+	return [3]string{
+		"SELECT TABLE_NAME, COALESCE(ENGINE, ''), COALESCE(ROW_FORMAT, ''), COALESCE(CREATE_OPTIONS, ''), COALESCE(TABLE_ROWS, 0) " +
+			"FROM information_schema.TABLES WHERE " + where,
+		"SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_SET_NAME, ''), COALESCE(EXTRA, '') " +
+			"FROM information_schema.COLUMNS WHERE " + where + " ORDER BY TABLE_NAME, ORDINAL_POSITION",
+		"SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE " + where +
+			" AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX",
+	}
+}
+
+// LoadMeta describes the given tables on q; a table that does not exist
+// there is absent from the map.
+func LoadMeta(ctx context.Context, q query.Runner, tables []plan.TableName) (map[plan.TableName]*plan.TableInfo, error) {
+	bySchema := map[string][]string{}
+	for _, t := range tables {
+		bySchema[t.Schema] = append(bySchema[t.Schema], t.Name)
+	}
+	schemas := make([]string, 0, len(bySchema))
+	for s := range bySchema {
+		schemas = append(schemas, s)
+	}
+	sort.Strings(schemas)
+	out := map[plan.TableName]*plan.TableInfo{}
+	for _, schema := range schemas {
+		names := bySchema[schema]
+		for start := 0; start < len(names); start += metaBatch {
+			qs := metaQueries(schema, names[start:min(start+metaBatch, len(names))])
+			var res [3]*query.Result
+			for i, stmt := range qs {
+				var err error
+				if res[i], err = q.Query(ctx, stmt); err != nil {
+					return nil, fmt.Errorf("reading information_schema: %w", query.Explain(err))
+				}
+			}
+			fillMeta(out, schema, res)
+		}
+	}
+	return out, nil
+}
+
+// fillMeta adds the answers of metaQueries to out.
+func fillMeta(out map[plan.TableName]*plan.TableInfo, schema string, res [3]*query.Result) {
+	tables, columns, keys := res[0], res[1], res[2]
+	for r := range tables.Rows {
+		est, _ := strconv.ParseInt(tables.Text(r, 4), 10, 64)
+		out[plan.TableName{Schema: schema, Name: tables.Text(r, 0)}] = &plan.TableInfo{
+			Engine: tables.Text(r, 1), RowFormat: tables.Text(r, 2), Options: tables.Text(r, 3), EstRows: est,
+		}
+	}
+	for r := range columns.Rows {
+		t := out[plan.TableName{Schema: schema, Name: columns.Text(r, 0)}]
+		if t == nil {
+			continue // dropped between the two statements
+		}
+		extra := strings.ToUpper(columns.Text(r, 5))
+		t.Columns = append(t.Columns, plan.Column{
+			Name: columns.Text(r, 1), DataType: strings.ToLower(columns.Text(r, 2)), ColumnType: columns.Text(r, 3),
+			Charset: columns.Text(r, 4), Virtual: strings.Contains(extra, "VIRTUAL"),
+		})
+	}
+	for r := range keys.Rows {
+		if t := out[plan.TableName{Schema: schema, Name: keys.Text(r, 0)}]; t != nil {
+			t.PK = append(t.PK, keys.Text(r, 1))
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package render
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/testkit/clitest"
+)
+
+func defaultOptions() Options {
+	return Options{Unsettled: plugin.WARNING, Lagging: plugin.WARNING, Unreachable: plugin.CRITICAL}
+}
+
+func ct(v string) judge.Sums          { return judge.Sums{0: {Rows: -1, Value: v}} }
+func rs(n int64, v string) judge.Sums { return judge.Sums{0: {Rows: n, Value: v}} }
+
+var (
+	tUsers  = plan.TableName{Schema: "app", Name: "users"}
+	tOrders = plan.TableName{Schema: "app", Name: "orders"}
+	tHot    = plan.TableName{Schema: "app", Name: "hot"}
+)
+
+func replicas() []judge.ReplicaSummary {
+	return []judge.ReplicaSummary{
+		{Label: "r1", Identity: "MariaDB 10.11.19", Route: "replicates from the source"},
+		{Label: "r2", Identity: "MariaDB 10.11.19", Route: "replicates from the source through m2; m2 has log_slave_updates=OFF: what it applies from its sources never reaches this replica"},
+	}
+}
+
+func TestRenderGolden(t *testing.T) {
+	inSync := func(tb plan.TableName, rep string) judge.Result {
+		return judge.Result{Table: tb, Replica: rep, Method: judge.ChecksumTable, Chunks: 1,
+			Verdict: judge.Verdict{State: judge.InSync, Source: ct("4239701103"), Replica: ct("4239701103")}}
+	}
+	tests := []struct {
+		name   string
+		out    judge.Outcome
+		status plugin.Status
+	}{
+		{
+			name:   "ok",
+			status: plugin.OK,
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+				Results: [][]judge.Result{
+					{inSync(tUsers, "r1"), inSync(tUsers, "r2")},
+					{
+						{Table: tOrders, Replica: "r1", Method: judge.Rows, Chunks: 3,
+							Verdict: judge.Verdict{State: judge.InSync, Source: judge.Sums{0: {Rows: 600, Value: "1"}, 1: {Rows: 600, Value: "2"}, 2: {Rows: 12, Value: "3"}}, Replica: judge.Sums{0: {Rows: 600, Value: "1"}, 1: {Rows: 600, Value: "2"}, 2: {Rows: 12, Value: "3"}}},
+							Note:    "versions differ: MariaDB 10.11.19 and MySQL 8.0.36"},
+						{Table: tOrders, Replica: "r2", Method: judge.Rows, Chunks: 1, Verdict: judge.Verdict{State: judge.InSync, Retries: 1, Source: rs(1212, "9"), Replica: rs(1212, "9")}},
+					},
+				}},
+		},
+		{
+			name:   "drift",
+			status: plugin.CRITICAL,
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+				Results: [][]judge.Result{
+					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: judge.ChecksumTable, Chunks: 1,
+						Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{0}, Source: ct("4239701103"), Replica: ct("972628272")},
+						Keys:    []judge.KeyDiff{{Key: "id=21", Kind: judge.OnlySource}, {Key: "id=23", Kind: judge.OnlySource}, {Key: "id=25", Kind: judge.OnlySource}, {Key: "id=4", Kind: judge.Different}}, MoreKeys: 2}},
+					{
+						{Table: tOrders, Replica: "r1", Method: judge.Rows, Chunks: 4,
+							Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{2}, Unsettled: []int{0}, Retries: 3, Why: "still changing on the source after 3 retries",
+								Source: judge.Sums{0: {Rows: 10, Value: "1"}, 1: {Rows: 10, Value: "2"}, 2: {Rows: 10, Value: "3"}, 3: {Rows: 5, Value: "4"}}, Replica: judge.Sums{0: {Rows: 10, Value: "1"}, 1: {Rows: 10, Value: "2"}, 2: {Rows: 9, Value: "7"}, 3: {Rows: 5, Value: "4"}}},
+							Keys: []judge.KeyDiff{{Key: "id=5", Kind: judge.OnlySource}}},
+						{Table: tOrders, Replica: "r2", Method: judge.Rows, Chunks: 1,
+							Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{0}, Source: rs(5, "1"), Replica: rs(5, "2")}, KeysNote: "no primary key: differing rows cannot be listed"},
+					},
+				}},
+		},
+		{
+			name:   "unsettled-lagging",
+			status: plugin.WARNING,
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tHot},
+				Results: [][]judge.Result{
+					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: judge.ChecksumTable, Chunks: 1,
+						Verdict: judge.Verdict{State: judge.Lagging, Source: ct("1"), Replica: ct("2"), Why: "r2 did not reach the source's coordinates within 3.0s"}}},
+					{
+						{Table: tHot, Replica: "r1", Method: judge.Rows, Chunks: 1,
+							Verdict: judge.Verdict{State: judge.Unsettled, Unsettled: []int{0}, Retries: 3, Why: "still changing on the source after 3 retries", Source: rs(200, "1"), Replica: rs(200, "2")}},
+						{Table: tHot, Replica: "r2", Method: judge.Rows, Chunks: 1,
+							Verdict: judge.Verdict{State: judge.Lagging, Source: rs(200, "1"), Replica: rs(199, "2"), Why: "replication is stopped on r2 (SQL thread not running)"}},
+					},
+				}},
+		},
+		{
+			name:   "errors",
+			status: plugin.CRITICAL,
+			out: judge.Outcome{Replicas: replicas()[:1], Tables: []plan.TableName{tUsers, tOrders, tHot, {Schema: "app", Name: "gone"}},
+				Failed: []judge.ReplicaFailure{{Label: "r3", Err: errors.New("did not answer within 3.0s")}},
+				Results: [][]judge.Result{
+					{{Table: tUsers, Replica: "r1", Method: judge.ChecksumTable, Verdict: judge.Verdict{State: judge.Missing}}},
+					{{Table: tOrders, Replica: "r1", Method: judge.Rows, Verdict: judge.Verdict{State: judge.Structure, Why: "columns only on the source: n"}}},
+					{{Table: tHot, Replica: "r1", Method: judge.ChecksumTable, Chunks: 1, Verdict: judge.Verdict{State: judge.Incomparable, Source: ct("1"), Replica: ct("2"),
+						Why: "CHECKSUM TABLE values differ by design: versions differ: MariaDB 10.11.19 and MySQL 8.0.36; use --method=rows"}}},
+					{{Table: plan.TableName{Schema: "app", Name: "gone"}, Replica: "r1", Verdict: judge.Verdict{State: judge.Dropped}}},
+				}},
+		},
+		{
+			name:   "timeout",
+			status: plugin.UNKNOWN,
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+				Results: [][]judge.Result{
+					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: judge.ChecksumTable,
+						Verdict: judge.Verdict{State: judge.Failed, Err: errors.New("checksum on r2: access denied (error 1142): SELECT command denied")}}},
+					{{Table: tOrders, Replica: "r1", Verdict: judge.Verdict{State: judge.NotCompared, Why: "no time left"}},
+						{Table: tOrders, Replica: "r2", Verdict: judge.Verdict{State: judge.NotCompared, Why: "timed out"}}},
+				}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.out.Elapsed = 1234567 * time.Microsecond
+			r := plugin.NewReport(nil, 0)
+			Render(r, &tt.out, defaultOptions())
+			if r.Status() != tt.status {
+				t.Errorf("status %v, want %v", r.Status(), tt.status)
+			}
+			clitest.Golden(t, filepath.Join("testdata", "golden", tt.name+".txt"), r.Render("REPL_CHECKSUM"))
+		})
+	}
+}
+
+func TestStatusMapping(t *testing.T) {
+	o := defaultOptions()
+	o.Unsettled, o.Lagging = plugin.CRITICAL, plugin.OK
+	want := map[judge.State]plugin.Status{
+		judge.InSync: plugin.OK, judge.Dropped: plugin.OK, judge.Drifted: plugin.CRITICAL, judge.Missing: plugin.CRITICAL, judge.Structure: plugin.CRITICAL,
+		judge.Unsettled: plugin.CRITICAL, judge.Lagging: plugin.OK, judge.Incomparable: plugin.UNKNOWN, judge.Failed: plugin.UNKNOWN, judge.NotCompared: plugin.UNKNOWN,
+	}
+	for s, w := range want {
+		if got := status(s, o); got != w {
+			t.Errorf("status(%v) = %v, want %v", s, got, w)
+		}
+	}
+}
+
+// A replica that refused the connection is an outage, named as unreachable.
+func TestUnreachableReplica(t *testing.T) {
+	out := judge.Outcome{Replicas: replicas()[:1], Tables: []plan.TableName{tUsers},
+		Failed: []judge.ReplicaFailure{{Label: "r3", Err: errors.New("connection refused"), Unreachable: true}},
+		Results: [][]judge.Result{{{Table: tUsers, Replica: "r1", Method: judge.ChecksumTable, Chunks: 1,
+			Verdict: judge.Verdict{State: judge.InSync, Source: ct("1"), Replica: ct("1")}}}}}
+	r := plugin.NewReport(nil, 0)
+	Render(r, &out, defaultOptions())
+	got := r.Render("REPL_CHECKSUM")
+	if r.Status() != plugin.CRITICAL || !strings.Contains(got, "unreachable: replica r3: connection refused") {
+		t.Errorf("status %v, output\n%s\nwant CRITICAL naming r3 unreachable", r.Status(), got)
+	}
+}

@@ -1,0 +1,97 @@
+package checksum
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/query"
+)
+
+// The judge's engine sees the servers through two sides: the source
+// (sums, then coordinates, shared by the replicas through a judge.Batcher)
+// and each replica (sums and the waits in both directions). They are made
+// here from the reader.
+
+// sourceSide returns the source side of one table's comparison: sums with
+// m on src through exec, then the coordinates src has logged, read through
+// exec too.
+func sourceSide(ctx context.Context, parallel int, m read.Method, src *read.Node, exec read.Exec) *judge.Batcher {
+	return judge.NewBatcher(ctx, func(ctx context.Context, units []int) (judge.Sums, judge.Coords, error) {
+		sums, err := sumUnits(ctx, parallel, m, src, exec, units)
+		if err != nil {
+			return nil, judge.Coords{}, err
+		}
+		var co judge.Coords
+		err = exec(ctx, func(s query.Session) error {
+			var err error
+			co, err = read.BinlogCoords(ctx, s, src)
+			return err
+		})
+		return sums, co, err
+	})
+}
+
+// replicaSide is one replica's side of one table's comparison.
+type replicaSide struct {
+	link     *read.Link
+	m        read.Method
+	srcExec  read.Exec // statements on the source (the locked session under --lock)
+	parallel int
+}
+
+// Reach implements judge.ReplicaSide.
+func (o *replicaSide) Reach(ctx context.Context, co judge.Coords) (bool, string, error) {
+	return o.link.Reach(ctx, co)
+}
+
+// Sums implements judge.ReplicaSide.
+func (o *replicaSide) Sums(ctx context.Context, units []int) (judge.Sums, error) {
+	return sumUnits(ctx, o.parallel, o.m, o.link.Rep, o.link.Rep.With, units)
+}
+
+// SourceCatchUp implements judge.ReplicaSide.
+func (o *replicaSide) SourceCatchUp(ctx context.Context) (bool, string, error) {
+	return o.link.SourceCatchUp(ctx, o.srcExec)
+}
+
+// sumUnits computes units with m on n, up to parallel at once; the first
+// error stops the others.
+func sumUnits(ctx context.Context, parallel int, m read.Method, n *read.Node, exec read.Exec, units []int) (judge.Sums, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := judge.Sums{}
+	var (
+		mu       sync.Mutex
+		firstErr error
+	)
+	forEach(ctx, len(units), parallel, nil, func(i int) {
+		u := units[i]
+		var s judge.Sum
+		err := exec(ctx, func(q query.Session) error {
+			var err error
+			s, err = m.Sum(ctx, n, q, u)
+			return err
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			// A missing table beats the cancellations it causes.
+			if firstErr == nil || errors.Is(err, judge.ErrMissing) && !errors.Is(firstErr, judge.ErrMissing) {
+				firstErr = err
+			}
+			cancel()
+			return
+		}
+		out[u] = s
+	})
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
