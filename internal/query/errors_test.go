@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
-
 )
 
 func myErr(n uint16, msg string) *ServerError {
