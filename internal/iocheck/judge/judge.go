@@ -34,14 +34,6 @@ type Verdict struct {
 	Missing   bool // a channel asked for with --channel that the server does not have
 }
 
-// healthyIOStates are the IO thread states of a replica that is connected and current.
-var healthyIOStates = []string{
-	"waiting for master to send event",
-	"waiting for source to send event",
-	"queueing master event to the relay log",
-	"queueing source event to the relay log",
-}
-
 // Evaluate judges the channels. It returns one verdict per judged channel,
 // plus one per requested channel that does not exist; a server with no
 // channel at all yields a single verdict with an empty Channel and
@@ -92,7 +84,7 @@ func judge(c replica.Channel, opts Options) Verdict {
 	case replica.Absent:
 		add(plugin.UNKNOWN, "IO thread state not reported")
 	case replica.Running:
-		if s, why := ioStateVerdict(c.IOState); s != plugin.OK {
+		if s, why := ioStateVerdict(c); s != plugin.OK {
 			add(s, "%s", why)
 		}
 	}
@@ -139,23 +131,27 @@ func judge(c replica.Channel, opts Options) Verdict {
 	return v
 }
 
-// ioStateVerdict judges the IO thread's state text while the thread runs.
-func ioStateVerdict(state string) (plugin.Status, string) {
-	low := strings.ToLower(strings.TrimSpace(state))
-	for _, h := range healthyIOStates {
-		if low == h {
-			return plugin.OK, ""
-		}
-	}
+// ioStateVerdict judges the IO thread's own words while the thread runs.
+// Only states that mean trouble change the verdict: the connection to the
+// source failed ("Connecting to ...", "Reconnecting after a failed ...",
+// "Waiting to reconnect after a failed ..."), or relay_log_space_limit is
+// reached ("Waiting for the slave SQL thread to free enough relay log
+// space", MySQL 8.0.26+ "... replica SQL thread to free relay log space").
+// Every other state (waiting for events, the short steps after a connect,
+// queueing an event, a lock or table state while writing the relay log or
+// its repository) is a healthy thread caught at work: OK, and shown in the
+// long output.
+func ioStateVerdict(c replica.Channel) (plugin.Status, string) {
+	low := strings.ToLower(strings.TrimSpace(c.IOState))
 	switch {
 	case strings.Contains(low, "reconnect"):
-		return plugin.CRITICAL, fmt.Sprintf("IO thread is %q", state)
-	case strings.Contains(low, "free enough relay log space"):
+		return plugin.CRITICAL, fmt.Sprintf("IO thread is %q", c.IOState)
+	case strings.HasPrefix(low, "connecting to "):
+		return plugin.CRITICAL, fmt.Sprintf("IO thread is %q%s", c.IOState, errorSuffix(c.LastIOErrno, c.LastIOError))
+	case strings.Contains(low, "relay log space"):
 		return plugin.WARNING, "IO thread waits for relay log space (relay_log_space_limit reached)"
-	case low == "":
-		return plugin.WARNING, "IO thread running with no state"
 	}
-	return plugin.WARNING, fmt.Sprintf("IO thread is %q, not waiting for events", state)
+	return plugin.OK, ""
 }
 
 // summaryErrorLen bounds a server error message in the summary line; the
