@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +252,12 @@ func TestReplicaScenarios(t *testing.T) {
 				if !strings.Contains(res.Stdout, "(configured delay 60s)") {
 					t.Errorf("long output should show the configured delay: %s", res.Stdout)
 				}
-				expect(t, c.run(r1, "-w", "2", "-c", "4", "--subtract-delay"), 0, "REPL_IO OK", "(configured delay 60s)")
+				sub := c.run(r1, "-w", "2", "-c", "4", "--subtract-delay")
+				expect(t, sub, 0, "REPL_IO OK", "(configured delay 60s, ", "s beyond it)", " sql_delay=60s;;;0")
+				// The judged value carries the thresholds, the raw lag none.
+				if !regexp.MustCompile(` lag=[0-9]+s;;;0 .* lag_beyond_delay=[0-9]s;2;4;0 `).MatchString(sub.Summary()) {
+					t.Errorf("--subtract-delay perfdata: %s", sub.Summary())
+				}
 			}
 			time.Sleep(300 * time.Millisecond)
 		}

@@ -112,3 +112,35 @@ func TestPerfdataLabelsStable(t *testing.T) {
 		}
 	}
 }
+
+// optionCases are recorded result sets judged with other options than the
+// defaults; each output is kept in testdata/golden/<fixture>--<name>.txt.
+var optionCases = []struct {
+	fixture, name string
+	opts          func(*judge.Options)
+}{
+	{"scenario-delayed", "subtract-delay", func(o *judge.Options) { o.SubtractDelay = true }},
+}
+
+// TestGoldenOptions replays fixtures through Check with the options of
+// optionCases and compares the exact output with its golden file.
+func TestGoldenOptions(t *testing.T) {
+	dir := filepath.Join(clitest.Root(t), "testdata", "replica_status")
+	for _, oc := range optionCases {
+		t.Run(oc.fixture+"--"+oc.name, func(t *testing.T) {
+			fx, err := fixture.LoadFixture(filepath.Join(dir, oc.fixture+".json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			db := fakeServer(fx).DB()
+			defer db.Close()
+			opts := defaults()
+			oc.opts(&opts)
+			r := plugin.NewReport(nil, 0)
+			if err := Check(context.Background(), r, mysqlconn.SQL(db), "db1:3306", opts); err != nil {
+				r.Add(plugin.UNKNOWN, "%s", err)
+			}
+			clitest.Golden(t, filepath.Join("testdata", "golden", oc.fixture+"--"+oc.name+".txt"), r.Render("REPL_IO"))
+		})
+	}
+}

@@ -63,7 +63,10 @@ func lagWords(v judge.Verdict) string {
 		return "lag unknown"
 	}
 	s := fmt.Sprintf("lag %ds", v.Lag.Seconds)
-	if v.Channel.SQLDelay > 0 {
+	switch {
+	case v.Channel.SQLDelay > 0 && v.JudgedLag.Known && v.JudgedLag.Seconds != v.Lag.Seconds:
+		s += fmt.Sprintf(" (configured delay %ds, %ds beyond it)", v.Channel.SQLDelay, v.JudgedLag.Seconds)
+	case v.Channel.SQLDelay > 0:
 		s += fmt.Sprintf(" (configured delay %ds)", v.Channel.SQLDelay)
 	}
 	return s
@@ -115,26 +118,40 @@ func running(s replica.ThreadState) float64 {
 
 // perfdata gives a channel's metrics under labels that do not depend on
 // the server's version: lag, io_running, sql_running, read_exec_distance
-// and relay_log_space, suffixed with "_<channel>" for named channels.
+// and relay_log_space, suffixed with "_<channel>" for named channels. The
+// thresholds go with the value -w/-c judge: lag (Seconds_Behind_Master),
+// or with --subtract-delay lag_beyond_delay (lag minus SQL_Delay), which
+// then comes with sql_delay, the configured delay.
 func perfdata(v judge.Verdict, opts judge.Options) []plugin.Perf {
 	c := v.Channel
 	suffix := ""
 	if c.Name != "" {
 		suffix = "_" + c.Name
 	}
-	lag := math.NaN()
+	lag, beyond := math.NaN(), math.NaN()
 	if v.Lag.Known {
 		lag = float64(v.Lag.Seconds)
+		beyond = float64(max(0, v.Lag.Seconds-c.SQLDelay))
 	}
 	dist := math.NaN()
 	if d, ok := c.PositionDistance(); ok {
 		dist = float64(d)
 	}
-	return []plugin.Perf{
-		{Label: "lag" + suffix, Value: lag, Unit: "s", Warn: opts.Warn, Crit: opts.Crit, Min: plugin.Float(0)},
+	lagPerf := plugin.Perf{Label: "lag" + suffix, Value: lag, Unit: "s", Min: plugin.Float(0)}
+	if !opts.SubtractDelay {
+		lagPerf.Warn, lagPerf.Crit = opts.Warn, opts.Crit
+	}
+	out := []plugin.Perf{
+		lagPerf,
 		{Label: "io_running" + suffix, Value: running(c.IO), Min: plugin.Float(0), Max: plugin.Float(1)},
 		{Label: "sql_running" + suffix, Value: running(c.SQL), Min: plugin.Float(0), Max: plugin.Float(1)},
 		{Label: "read_exec_distance" + suffix, Value: dist, Unit: "B", Min: plugin.Float(0)},
 		{Label: "relay_log_space" + suffix, Value: float64(c.RelayLogSpace), Unit: "B", Min: plugin.Float(0)},
 	}
+	if opts.SubtractDelay {
+		out = append(out,
+			plugin.Perf{Label: "lag_beyond_delay" + suffix, Value: beyond, Unit: "s", Warn: opts.Warn, Crit: opts.Crit, Min: plugin.Float(0)},
+			plugin.Perf{Label: "sql_delay" + suffix, Value: float64(c.SQLDelay), Unit: "s", Min: plugin.Float(0)})
+	}
+	return out
 }
