@@ -3,6 +3,7 @@ package iocheck
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -37,13 +38,29 @@ func TestGolden(t *testing.T) {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
-			// The statement chosen from the version is the recorded one, and
-			// a fallback is only taken after a syntax error.
-			queries := srv.Queries()
-			if last := queries[len(queries)-1]; last != fx.Statement {
-				t.Errorf("last statement %q, want %q (sent: %q)", last, fx.Statement, queries)
-			}
+			// The statement chosen from the version is the recorded one, a
+			// fallback is only taken after a syntax error, and nothing but
+			// the recorded further statements follows it.
+			checkStatements(t, fx, srv.Queries())
 		})
+	}
+}
+
+// checkStatements requires the recorded replica status statement among
+// the queries sent, followed by exactly the fixture's further statements.
+func checkStatements(t *testing.T, fx fixture.Fixture, queries []string) {
+	t.Helper()
+	at := -1
+	for i, q := range queries {
+		if q == fx.Statement {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatalf("%q never sent (sent: %q)", fx.Statement, queries)
+	}
+	if got, want := queries[at+1:], fx.AnswerStatements(); !reflect.DeepEqual(got, want) && (len(got) > 0 || len(want) > 0) {
+		t.Errorf("after %q sent %q, want %q", fx.Statement, got, want)
 	}
 }
 
@@ -75,10 +92,7 @@ func TestGoldenOverTheWire(t *testing.T) {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", fx.Name()+".txt"), r.Render("REPL_IO"))
-			queries := srv.Queries()
-			if last := queries[len(queries)-1]; last != fx.Statement {
-				t.Errorf("last statement %q, want %q (sent: %q)", last, fx.Statement, queries)
-			}
+			checkStatements(t, fx, srv.Queries())
 		})
 	}
 }
@@ -100,7 +114,7 @@ func TestPerfdataLabelsStable(t *testing.T) {
 			continue
 		}
 		r := plugin.NewReport(nil, 0)
-		render.Render(r, judge.Evaluate(chans, defaults()), defaults())
+		render.Render(r, judge.Judge(judge.Facts{Channels: chans}, defaults()), defaults())
 		out := r.Render("X")
 		_, perf, _ := strings.Cut(strings.SplitN(out, "\n", 2)[0], " | ")
 		var labels []string

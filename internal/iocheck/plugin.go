@@ -6,6 +6,7 @@ package iocheck
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -86,6 +87,39 @@ func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, o
 		return err
 	}
 	r.Debugf(1, "%s returned %d channel(s)", stmt, len(chans))
-	render.Render(r, judge.Evaluate(chans, opts), opts)
+	facts := judge.Facts{Channels: chans}
+	if needWorkers(judge.Judged(chans, opts)) {
+		if facts.Workers, err = readWorkers(ctx, r, q, id, addr); err != nil {
+			return err
+		}
+	}
+	render.Render(r, judge.Judge(facts, opts), opts)
 	return nil
+}
+
+// needWorkers reports whether a channel's SQL thread stopped with the
+// multi-threaded applier's coordinator message, which hides the failing
+// worker's own error.
+func needWorkers(chans []replica.Channel) bool {
+	for _, c := range chans {
+		if _, ok := c.CoordinatorStopped(); ok && c.SQL == replica.Stopped {
+			return true
+		}
+	}
+	return false
+}
+
+// readWorkers reads the applier workers' errors where the server keeps
+// them. Only the deadline is an error: any other failure is a fact the
+// verdict reports.
+func readWorkers(ctx context.Context, r *plugin.Report, q query.Runner, id server.Identity, addr string) (judge.Workers, error) {
+	if stmt := id.ApplierWorkerErrorsQuery(); stmt != "" {
+		r.Stage("reading the applier workers' errors on %s", addr)
+	}
+	ws, stmt, err := replica.ReadWorkerErrors(ctx, q, id)
+	if err != nil && ctx.Err() != nil {
+		return judge.Workers{}, fmt.Errorf("%s: %w", stmt, err)
+	}
+	r.Debugf(1, "%s: %d worker error(s), %v", stmt, len(ws), err)
+	return judge.Workers{Statement: stmt, Errors: ws, Err: err}, nil
 }

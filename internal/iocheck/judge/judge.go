@@ -22,6 +22,17 @@ type Options struct {
 	SubtractDelay bool              // judge lag minus the configured SQL_Delay
 }
 
+// Facts are what was read from the checked server.
+type Facts struct {
+	Channels []replica.Channel // every replication channel, in the server's order
+	Workers  Workers           // the applier workers' errors, where they were read
+}
+
+// Result is the judgement of everything read from the server.
+type Result struct {
+	Channels []Verdict // one per judged channel (see Evaluate)
+}
+
 // Verdict is the judgement of one channel.
 type Verdict struct {
 	Channel  replica.Channel
@@ -32,6 +43,16 @@ type Verdict struct {
 	// SubtractDelay); Known is false when there is no lag to judge.
 	JudgedLag replica.Lag
 	Missing   bool // a channel asked for with --channel that the server does not have
+	// Workers are the errors of the channel's applier workers when its SQL
+	// thread stopped with the multi-threaded coordinator's message, and
+	// WorkerNote says why they are missing when they could not be read.
+	Workers    []replica.WorkerError
+	WorkerNote string
+}
+
+// Judge judges every fact read from the server.
+func Judge(f Facts, opts Options) Result {
+	return Result{Channels: evaluate(f, opts)}
 }
 
 // Evaluate judges the channels. It returns one verdict per judged channel,
@@ -39,13 +60,35 @@ type Verdict struct {
 // channel at all yields a single verdict with an empty Channel and
 // opts.NotReplica as its state.
 func Evaluate(channels []replica.Channel, opts Options) []Verdict {
+	return evaluate(Facts{Channels: channels}, opts)
+}
+
+// Judged returns the channels Evaluate judges: every channel, or those
+// named with --channel.
+func Judged(channels []replica.Channel, opts Options) []replica.Channel {
+	if len(opts.Channels) == 0 {
+		return channels
+	}
+	var out []replica.Channel
+	for _, want := range opts.Channels {
+		for _, c := range channels {
+			if strings.EqualFold(c.Name, want) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func evaluate(f Facts, opts Options) []Verdict {
+	channels := f.Channels
 	if len(channels) == 0 {
 		return []Verdict{{Status: opts.NotReplica, Problems: []string{"not a replica (no replication channel configured)"}, Missing: true}}
 	}
 	var out []Verdict
 	if len(opts.Channels) == 0 {
 		for _, c := range channels {
-			out = append(out, judge(c, opts))
+			out = append(out, judge(c, f, opts))
 		}
 		return out
 	}
@@ -53,7 +96,7 @@ func Evaluate(channels []replica.Channel, opts Options) []Verdict {
 		found := false
 		for _, c := range channels {
 			if strings.EqualFold(c.Name, want) {
-				out = append(out, judge(c, opts))
+				out = append(out, judge(c, f, opts))
 				found = true
 			}
 		}
@@ -69,7 +112,7 @@ func Evaluate(channels []replica.Channel, opts Options) []Verdict {
 	return out
 }
 
-func judge(c replica.Channel, opts Options) Verdict {
+func judge(c replica.Channel, f Facts, opts Options) Verdict {
 	v := Verdict{Channel: c, Status: plugin.OK, Lag: c.Lag}
 	add := func(s plugin.Status, format string, args ...any) {
 		v.Problems = append(v.Problems, fmt.Sprintf(format, args...))
@@ -90,6 +133,13 @@ func judge(c replica.Channel, opts Options) Verdict {
 	}
 	switch c.SQL {
 	case replica.Stopped:
+		if worker, ok := c.CoordinatorStopped(); ok && f.Workers.Statement != "" {
+			v.Workers, v.WorkerNote = workerErrors(c, f.Workers)
+			if w, ok := failingWorker(v.Workers, worker); ok {
+				add(plugin.CRITICAL, "SQL thread stopped (worker %d, %s", w.WorkerID, strings.TrimPrefix(errorSuffix(w.Errno, w.Cause()), " ("))
+				break
+			}
+		}
 		if c.LastSQLErrno != 0 || c.LastSQLError != "" {
 			add(plugin.CRITICAL, "SQL thread stopped%s", errorSuffix(c.LastSQLErrno, c.LastSQLError))
 		} else if c.LastErrno != 0 {

@@ -15,7 +15,8 @@ import (
 )
 
 // Render turns verdicts into the plugin's summary, long output and perfdata.
-func Render(r *plugin.Report, vs []judge.Verdict, opts judge.Options) {
+func Render(r *plugin.Report, res judge.Result, opts judge.Options) {
+	vs := res.Channels
 	if len(vs) == 1 && vs[0].Missing && vs[0].Channel.Name == "" {
 		r.Add(vs[0].Status, "%s", vs[0].Problems[0])
 		return
@@ -91,10 +92,28 @@ func longLine(v judge.Verdict) string {
 	} else if c.LastErrno != 0 {
 		parts = append(parts, fullError("last error", c.LastErrno, c.LastError))
 	}
+	for _, w := range v.Workers {
+		parts = append(parts, workerError(w))
+	}
+	if v.WorkerNote != "" {
+		parts = append(parts, v.WorkerNote)
+	}
 	if c.SSLAllowed != "" {
 		parts = append(parts, "SSL "+strings.ToLower(c.SSLAllowed))
 	}
 	return fmt.Sprintf("%s %s: %s", v.Status, channelName(v), strings.Join(parts, ", "))
+}
+
+// workerError is the whole error of one applier worker, for the long output.
+func workerError(w replica.WorkerError) string {
+	s := fmt.Sprintf("worker %d error %d", w.WorkerID, w.Errno)
+	if w.Time != "" {
+		s += " at " + w.Time
+	}
+	if w.Transaction != "" && !strings.Contains(w.Message, w.Transaction) {
+		s += fmt.Sprintf(" in transaction '%s'", w.Transaction)
+	}
+	return s + ": " + w.Message
 }
 
 // fullError formats "what N: message" with the whole message, for the long output.

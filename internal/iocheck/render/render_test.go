@@ -27,7 +27,7 @@ func TestRenderSummaryNamesWorstChannel(t *testing.T) {
 	chans[1].SourcePort = 3307
 	r := plugin.NewReport(nil, 0)
 	opts := defaults()
-	Render(r, judge.Evaluate(chans, opts), opts)
+	Render(r, judge.Judge(judge.Facts{Channels: chans}, opts), opts)
 	out := r.Render("REPL_IO")
 	want := "REPL_IO WARNING - channel 'site2' (from 127.0.0.1:3307): lag 120s (warning 60) |"
 	if !strings.HasPrefix(out, want) {
@@ -54,7 +54,7 @@ func TestRenderSubtractDelayPerfdata(t *testing.T) {
 	opts := defaults()
 	opts.SubtractDelay = true
 	r := plugin.NewReport(nil, 0)
-	Render(r, judge.Evaluate([]replica.Channel{delayed, named, unknown}, opts), opts)
+	Render(r, judge.Judge(judge.Facts{Channels: []replica.Channel{delayed, named, unknown}}, opts), opts)
 	out := r.Render("REPL_IO")
 	summary := strings.SplitN(out, "\n", 2)[0]
 	for _, p := range []string{
@@ -72,7 +72,7 @@ func TestRenderSubtractDelayPerfdata(t *testing.T) {
 
 	// Without --subtract-delay nothing changes: lag is judged and carries the thresholds.
 	r = plugin.NewReport(nil, 0)
-	Render(r, judge.Evaluate([]replica.Channel{delayed}, defaults()), defaults())
+	Render(r, judge.Judge(judge.Facts{Channels: []replica.Channel{delayed}}, defaults()), defaults())
 	if out := r.Render("REPL_IO"); !strings.Contains(out, " lag=3650s;60;300;0 ") || strings.Contains(out, "lag_beyond_delay") || strings.Contains(out, "sql_delay") {
 		t.Errorf("without --subtract-delay: %s", out)
 	}
