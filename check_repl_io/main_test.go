@@ -330,6 +330,14 @@ func TestBadArguments(t *testing.T) {
 		"expected argument for flag '--channel'":                {"--channel"},
 		"timeout \"-3\" must be positive":                       {"--timeout=-3"},
 		"--expect-source: invalid server address \"db1:99999\"": {"--expect-source", "db1:99999"},
+		"heartbeat table \"heartbeat\": want DB.TABLE":          {"--heartbeat", "heartbeat"},
+		"--heartbeat-origin needs --heartbeat DB.TABLE":         {"--heartbeat-origin", "1"},
+		"--heartbeat-utc needs --heartbeat DB.TABLE":            {"--heartbeat-utc"},
+		"--heartbeat-max-age needs --heartbeat DB.TABLE":        {"--heartbeat-max-age", "2h"},
+		"--heartbeat-origin 0: a server_id is 1 to 4294967295":  {"--heartbeat", "hb.t", "--heartbeat-origin", "0"},
+		"--heartbeat-origin: \"two\" is not a whole number":     {"--heartbeat", "hb.t", "--heartbeat-origin", "two"},
+		"\"0s\" must be positive":                               {"--heartbeat", "hb.t", "--heartbeat-max-age", "0s"},
+		"\"soon\" is neither seconds nor a duration":            {"--heartbeat", "hb.t", "--heartbeat-max-age", "soon"},
 	}
 	for want, args := range cases {
 		res := clitest.Run(t, bin, nil, args...)

@@ -12,6 +12,7 @@ import (
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/fakeserver"
 	"github.com/replmon/replmon/internal/testkit/fixture"
 )
@@ -127,14 +128,18 @@ func TestPerfdataLabelsStable(t *testing.T) {
 	}
 }
 
-// optionCases are recorded result sets judged with other options than the
-// defaults; each output is kept in testdata/golden/<fixture>--<name>.txt.
-var optionCases = []struct {
+// optionCase is a recorded result set judged with other options than the
+// defaults, with the answers to the further statements those options
+// send; its output is kept in testdata/golden/<fixture>--<name>.txt.
+type optionCase struct {
 	fixture, name string
 	opts          func(*judge.Options)
-}{
-	{"scenario-delayed", "subtract-delay", func(o *judge.Options) { o.SubtractDelay = true }},
+	extra         map[string]fakedb.Result
 }
+
+var optionCases = append([]optionCase{
+	{"scenario-delayed", "subtract-delay", func(o *judge.Options) { o.SubtractDelay = true }, nil},
+}, heartbeatCases...)
 
 // TestGoldenOptions replays fixtures through Check with the options of
 // optionCases and compares the exact output with its golden file.
@@ -146,7 +151,12 @@ func TestGoldenOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db := fakeServer(fx).DB()
+			script := fx.Script()
+			for stmt, res := range oc.extra {
+				script[stmt] = res
+			}
+			srv := fakedb.New(script)
+			db := srv.DB()
 			defer db.Close()
 			opts := defaults()
 			oc.opts(&opts)
@@ -155,6 +165,13 @@ func TestGoldenOptions(t *testing.T) {
 				r.Add(plugin.UNKNOWN, "%s", err)
 			}
 			clitest.Golden(t, filepath.Join("testdata", "golden", oc.fixture+"--"+oc.name+".txt"), r.Render("REPL_IO"))
+			// Every further statement these options send is answered: none
+			// falls into the fake server's syntax error.
+			for _, q := range srv.Queries() {
+				if _, ok := script[q]; !ok {
+					t.Errorf("unanswered statement %q", q)
+				}
+			}
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/cli"
+	"github.com/replmon/replmon/internal/heartbeat"
 	"github.com/replmon/replmon/internal/iocheck/judge"
 	"github.com/replmon/replmon/internal/iocheck/render"
 	"github.com/replmon/replmon/internal/mysqlconn"
@@ -27,8 +28,9 @@ func Plugin() cli.Plugin {
 		Name:  "check_repl_io",
 		Label: "REPL_IO",
 		Help: "Checks that a MySQL/MariaDB replica replicates: IO and SQL threads running, " +
-			"IO thread waiting for events from its source, no replication error, lag within " +
-			"the thresholds — for every replication channel (MariaDB connection) of the server.",
+			"IO thread connected to its source, no replication error, lag within " +
+			"the thresholds — for every replication channel (MariaDB connection) of the server; " +
+			"optionally the true lag from each master through every hop, read from a pt-heartbeat table.",
 		Setup: setup,
 	}
 }
@@ -49,6 +51,35 @@ func setup(app *kingpin.Application) cli.Check {
 		PlaceHolder("HOST:PORT").SetValue(expect)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
 	app.Flag("subtract-delay", "Judge lag minus the channel's configured delay (MASTER_DELAY / SQL_Delay).").BoolVar(&opts.SubtractDelay)
+	var originSet, utcSet, ageSet bool
+	app.Flag("heartbeat", "Judge lag from this pt-heartbeat table, read on the server: the age of each originating master's row, "+
+		"through every hop in between. -w/-c then judge that heartbeat lag (perfdata heartbeat_lag_<server_id>); Seconds_Behind_Master is only shown.").
+		PlaceHolder("DB.TABLE").SetValue(tableValue{&opts.Heartbeat})
+	app.Flag("heartbeat-origin", "With --heartbeat, judge the heartbeat of the master with this server_id; repeatable. "+
+		"Default: every master with a row, except this server and rows older than --heartbeat-max-age.").
+		PlaceHolder("SERVER_ID").IsSetByUser(&originSet).Int64ListVar(&opts.HeartbeatOrigins)
+	app.Flag("heartbeat-utc", "With --heartbeat, the table's timestamps are UTC (pt-heartbeat --utc).").IsSetByUser(&utcSet).BoolVar(&opts.HeartbeatUTC)
+	app.Flag("heartbeat-max-age", "With --heartbeat and no --heartbeat-origin, rows older than this (seconds, or a duration such as 36h) "+
+		"are masters that are gone: ignored and listed.").Default("24h").IsSetByUser(&ageSet).SetValue(ageValue{&opts.HeartbeatMaxAge})
+
+	validate := func() error {
+		if opts.Heartbeat == nil {
+			for _, f := range []struct {
+				name string
+				set  bool
+			}{{"--heartbeat-origin", originSet}, {"--heartbeat-utc", utcSet}, {"--heartbeat-max-age", ageSet}} {
+				if f.set {
+					return fmt.Errorf("%s needs --heartbeat DB.TABLE", f.name)
+				}
+			}
+		}
+		for _, id := range opts.HeartbeatOrigins {
+			if id < 1 || id > 1<<32-1 {
+				return fmt.Errorf("--heartbeat-origin %d: a server_id is 1 to 4294967295", id)
+			}
+		}
+		return nil
+	}
 
 	run := func(ctx context.Context, r *plugin.Report) error {
 		opts.NotReplica = notReplica.Status
@@ -69,7 +100,7 @@ func setup(app *kingpin.Application) cli.Check {
 		defer db.Close()
 		return Check(ctx, r, mysqlconn.SQL(db), cfg.Addr(), opts)
 	}
-	return cli.Check{Run: run}
+	return cli.Check{Validate: validate, Run: run}
 }
 
 // Check identifies the server behind q, reads every replication channel
@@ -87,11 +118,20 @@ func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, o
 		return err
 	}
 	r.Debugf(1, "%s returned %d channel(s)", stmt, len(chans))
-	facts := judge.Facts{Channels: chans}
+	facts := judge.Facts{Server: addr, Channels: chans}
 	if needWorkers(judge.Judged(chans, opts)) {
 		if facts.Workers, err = readWorkers(ctx, r, q, id, addr); err != nil {
 			return err
 		}
+	}
+	if opts.Heartbeat != nil && len(chans) > 0 {
+		r.Stage("reading the heartbeat table %s on %s", opts.Heartbeat, addr)
+		rows, stmt, err := heartbeat.Read(ctx, q, id, *opts.Heartbeat, opts.HeartbeatUTC)
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+		r.Debugf(1, "%s: %d row(s), %v", stmt, len(rows.Beats), err)
+		facts.Heartbeat = judge.Heartbeat{Rows: rows, Err: err}
 	}
 	render.Render(r, judge.Judge(facts, opts), opts)
 	return nil

@@ -6,8 +6,10 @@ package judge
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/heartbeat"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/replica"
 )
@@ -20,17 +22,30 @@ type Options struct {
 	ExpectSource  address.Addr      // the source every judged channel must replicate from (zero: any)
 	RequireSSL    bool              // the replication link must use SSL
 	SubtractDelay bool              // judge lag minus the configured SQL_Delay
+	// Heartbeat, when set, is the pt-heartbeat table whose lag -w/-c judge
+	// instead of Seconds_Behind_Master; HeartbeatOrigins are the server_ids
+	// judged (empty: every origin with a row but this server's own),
+	// HeartbeatUTC says pt-heartbeat writes UTC, and HeartbeatMaxAge is the
+	// age beyond which an origin not asked for is taken as gone.
+	Heartbeat        *heartbeat.Table
+	HeartbeatOrigins []int64
+	HeartbeatUTC     bool
+	HeartbeatMaxAge  time.Duration
 }
 
 // Facts are what was read from the checked server.
 type Facts struct {
-	Channels []replica.Channel // every replication channel, in the server's order
-	Workers  Workers           // the applier workers' errors, where they were read
+	Server    string            // the checked server, as findings name it ("db1:3306")
+	Channels  []replica.Channel // every replication channel, in the server's order
+	Workers   Workers           // the applier workers' errors, where they were read
+	Heartbeat Heartbeat         // the heartbeat table, with Options.Heartbeat
 }
 
 // Result is the judgement of everything read from the server.
 type Result struct {
-	Channels []Verdict // one per judged channel (see Evaluate)
+	Server    string
+	Channels  []Verdict         // one per judged channel (see Evaluate)
+	Heartbeat *HeartbeatVerdict // with Options.Heartbeat on a replica
 }
 
 // Verdict is the judgement of one channel.
@@ -52,7 +67,11 @@ type Verdict struct {
 
 // Judge judges every fact read from the server.
 func Judge(f Facts, opts Options) Result {
-	return Result{Channels: evaluate(f, opts)}
+	res := Result{Server: f.Server, Channels: evaluate(f, opts)}
+	if opts.Heartbeat != nil && len(f.Channels) > 0 {
+		res.Heartbeat = judgeHeartbeat(f, opts)
+	}
+	return res
 }
 
 // Evaluate judges the channels. It returns one verdict per judged channel,
@@ -164,7 +183,7 @@ func judge(c replica.Channel, f Facts, opts Options) Verdict {
 		add(plugin.CRITICAL, "replication link %s", how)
 	}
 
-	if c.IO == replica.Running && c.SQL == replica.Running {
+	if c.IO == replica.Running && c.SQL == replica.Running && opts.Heartbeat == nil {
 		v.JudgedLag = c.Lag
 		if c.Lag.Known && opts.SubtractDelay && c.SQLDelay > 0 {
 			v.JudgedLag.Seconds = max(0, c.Lag.Seconds-c.SQLDelay)

@@ -30,7 +30,10 @@ func Render(r *plugin.Report, res judge.Result, opts judge.Options) {
 			r.Perf(perfdata(v, opts)...)
 		}
 	}
-	r.Add(plugin.OK, "%s", okSummary(vs))
+	if res.Heartbeat != nil {
+		renderHeartbeat(r, res, opts)
+	}
+	r.Add(plugin.OK, "%s", okSummary(vs, res.Heartbeat))
 }
 
 // channelLabel names a channel: "default channel" or "channel 'x'".
@@ -50,7 +53,13 @@ func channelName(v judge.Verdict) string {
 	return fmt.Sprintf("%s (from %s)", name, judge.SourceAddr(v.Channel))
 }
 
-func okSummary(vs []judge.Verdict) string {
+func okSummary(vs []judge.Verdict, hb *judge.HeartbeatVerdict) string {
+	if words := heartbeatWords(hb); words != "" {
+		if len(vs) == 1 {
+			return fmt.Sprintf("%s: replicating, %s (Seconds_Behind_Master %s)", channelName(vs[0]), words, strings.TrimPrefix(lagWords(vs[0]), "lag "))
+		}
+		return fmt.Sprintf("%d channels replicating, %s", len(vs), words)
+	}
 	if len(vs) == 1 {
 		return fmt.Sprintf("%s: replicating, %s", channelName(vs[0]), lagWords(vs[0]))
 	}
@@ -140,7 +149,8 @@ func running(s replica.ThreadState) float64 {
 // and relay_log_space, suffixed with "_<channel>" for named channels. The
 // thresholds go with the value -w/-c judge: lag (Seconds_Behind_Master),
 // or with --subtract-delay lag_beyond_delay (lag minus SQL_Delay), which
-// then comes with sql_delay, the configured delay.
+// then comes with sql_delay, the configured delay; with --heartbeat they
+// go with the heartbeat lags instead (heartbeat.go).
 func perfdata(v judge.Verdict, opts judge.Options) []plugin.Perf {
 	c := v.Channel
 	suffix := ""
@@ -157,7 +167,12 @@ func perfdata(v judge.Verdict, opts judge.Options) []plugin.Perf {
 		dist = float64(d)
 	}
 	lagPerf := plugin.Perf{Label: "lag" + suffix, Value: lag, Unit: "s", Min: plugin.Float(0)}
-	if !opts.SubtractDelay {
+	beyondPerf := plugin.Perf{Label: "lag_beyond_delay" + suffix, Value: beyond, Unit: "s", Min: plugin.Float(0)}
+	switch {
+	case opts.Heartbeat != nil: // -w/-c judge the heartbeat lag
+	case opts.SubtractDelay:
+		beyondPerf.Warn, beyondPerf.Crit = opts.Warn, opts.Crit
+	default:
 		lagPerf.Warn, lagPerf.Crit = opts.Warn, opts.Crit
 	}
 	out := []plugin.Perf{
@@ -168,8 +183,7 @@ func perfdata(v judge.Verdict, opts judge.Options) []plugin.Perf {
 		{Label: "relay_log_space" + suffix, Value: float64(c.RelayLogSpace), Unit: "B", Min: plugin.Float(0)},
 	}
 	if opts.SubtractDelay {
-		out = append(out,
-			plugin.Perf{Label: "lag_beyond_delay" + suffix, Value: beyond, Unit: "s", Warn: opts.Warn, Crit: opts.Crit, Min: plugin.Float(0)},
+		out = append(out, beyondPerf,
 			plugin.Perf{Label: "sql_delay" + suffix, Value: float64(c.SQLDelay), Unit: "s", Min: plugin.Float(0)})
 	}
 	return out
