@@ -139,6 +139,12 @@ type optionCase struct {
 
 var optionCases = append([]optionCase{
 	{"scenario-delayed", "subtract-delay", func(o *judge.Options) { o.SubtractDelay = true }, nil},
+	{"scenario-sql-stopped-by-mysqldump", "during-backup-warning", func(o *judge.Options) { o.DuringBackup = plugin.WARNING }, nil},
+	{"scenario-sql-stopped-mysqldump-sleeping", "during-backup-warning", func(o *judge.Options) { o.DuringBackup = plugin.WARNING }, nil},
+	{"scenario-sql-stopped-by-mysqldump", "during-backup-ok", func(o *judge.Options) { o.DuringBackup = plugin.OK }, nil},
+	{"scenario-sql-stopped", "during-backup-warning", func(o *judge.Options) { o.DuringBackup = plugin.WARNING }, nil},
+	// A DBA's own account named as a backup account: its idle session counts.
+	{"scenario-sql-stopped", "backup-user", func(o *judge.Options) { o.DuringBackup = plugin.WARNING; o.BackupUsers = []string{"dba"} }, nil},
 }, heartbeatCases...)
 
 // TestGoldenOptions replays fixtures through Check with the options of

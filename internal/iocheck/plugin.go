@@ -11,6 +11,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/backup"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/heartbeat"
 	"github.com/replmon/replmon/internal/iocheck/judge"
@@ -51,6 +52,13 @@ func setup(app *kingpin.Application) cli.Check {
 		PlaceHolder("HOST:PORT").SetValue(expect)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
 	app.Flag("subtract-delay", "Judge lag minus the channel's configured delay (MASTER_DELAY / SQL_Delay).").BoolVar(&opts.SubtractDelay)
+	duringBackup := &plugin.StatusValue{Status: plugin.CRITICAL}
+	app.Flag("during-backup", "State of a channel whose SQL thread a running backup stopped on purpose (mysqldump --dump-slave, "+
+		"mariabackup or xtrabackup --safe-slave-backup, seen in the processlist): ok, warning, critical or unknown. "+
+		"The backup session is named in the long output whatever the state; seeing other sessions needs the PROCESS privilege.").
+		Default("critical").SetValue(duringBackup)
+	app.Flag("backup-user", "Sessions of this account are backups (mariabackup names itself in no statement while it copies files); repeatable.").
+		PlaceHolder("USER").StringsVar(&opts.BackupUsers)
 	var originSet, utcSet, ageSet bool
 	app.Flag("heartbeat", "Judge lag from this pt-heartbeat table, read on the server: the age of each originating master's row, "+
 		"through every hop in between. -w/-c then judge that heartbeat lag (perfdata heartbeat_lag_<server_id>); Seconds_Behind_Master is only shown.").
@@ -83,6 +91,7 @@ func setup(app *kingpin.Application) cli.Check {
 
 	run := func(ctx context.Context, r *plugin.Report) error {
 		opts.NotReplica = notReplica.Status
+		opts.DuringBackup = duringBackup.Status
 		opts.ExpectSource = expect.Addr
 		cfg, err := conn.ResolveFor(r)
 		if err != nil {
@@ -124,6 +133,15 @@ func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, o
 			return err
 		}
 	}
+	if needBackup(judge.Judged(chans, opts)) {
+		r.Stage("looking for a backup session in the processlist of %s", addr)
+		s, err := backup.Read(ctx, q, id, opts.BackupUsers)
+		if err != nil && ctx.Err() != nil {
+			return err
+		}
+		r.Debugf(1, "backup sessions: %+v, %v", s, err)
+		facts.Backup = judge.Backup{Read: true, Sessions: s, Err: err}
+	}
 	if opts.Heartbeat != nil && len(chans) > 0 {
 		r.Stage("reading the heartbeat table %s on %s", opts.Heartbeat, addr)
 		rows, stmt, err := heartbeat.Read(ctx, q, id, *opts.Heartbeat, opts.HeartbeatUTC)
@@ -143,6 +161,17 @@ func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, o
 func needWorkers(chans []replica.Channel) bool {
 	for _, c := range chans {
 		if _, ok := c.CoordinatorStopped(); ok && c.SQL == replica.Stopped {
+			return true
+		}
+	}
+	return false
+}
+
+// needBackup reports whether a channel's SQL thread is stopped the way a
+// backup stops it (judge.StoppedLikeByBackup).
+func needBackup(chans []replica.Channel) bool {
+	for _, c := range chans {
+		if judge.StoppedLikeByBackup(c) {
 			return true
 		}
 	}

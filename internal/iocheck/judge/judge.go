@@ -31,6 +31,12 @@ type Options struct {
 	HeartbeatOrigins []int64
 	HeartbeatUTC     bool
 	HeartbeatMaxAge  time.Duration
+	// DuringBackup is the state of a channel whose SQL thread a running
+	// backup stopped on purpose (--during-backup; CRITICAL keeps the state
+	// of any stopped thread), and BackupUsers the accounts whose sessions
+	// are backups (--backup-user).
+	DuringBackup plugin.Status
+	BackupUsers  []string
 }
 
 // Facts are what was read from the checked server.
@@ -39,6 +45,7 @@ type Facts struct {
 	Channels  []replica.Channel // every replication channel, in the server's order
 	Workers   Workers           // the applier workers' errors, where they were read
 	Heartbeat Heartbeat         // the heartbeat table, with Options.Heartbeat
+	Backup    Backup            // backup sessions, when a SQL thread is stopped without error
 }
 
 // Result is the judgement of everything read from the server.
@@ -63,6 +70,9 @@ type Verdict struct {
 	// WorkerNote says why they are missing when they could not be read.
 	Workers    []replica.WorkerError
 	WorkerNote string
+	// BackupNote names the backup that stopped the SQL thread, or says
+	// why none could be looked for, when the thread stopped without error.
+	BackupNote string
 }
 
 // Judge judges every fact read from the server.
@@ -164,7 +174,11 @@ func judge(c replica.Channel, f Facts, opts Options) Verdict {
 		} else if c.LastErrno != 0 {
 			add(plugin.CRITICAL, "SQL thread stopped%s", errorSuffix(c.LastErrno, c.LastError))
 		} else {
-			add(plugin.CRITICAL, "SQL thread stopped")
+			st, problem, note := stoppedWithoutError(f.Backup, opts)
+			v.BackupNote = note
+			if st != plugin.OK {
+				add(st, "%s", problem)
+			}
 		}
 	case replica.Absent:
 		add(plugin.UNKNOWN, "SQL thread state not reported")

@@ -60,6 +60,9 @@ func okSummary(vs []judge.Verdict, hb *judge.HeartbeatVerdict) string {
 		}
 		return fmt.Sprintf("%d channels replicating, %s", len(vs), words)
 	}
+	if len(vs) == 1 && vs[0].Channel.SQL == replica.Stopped {
+		return fmt.Sprintf("%s: SQL thread %s", channelName(vs[0]), vs[0].BackupNote) // --during-backup=ok
+	}
 	if len(vs) == 1 {
 		return fmt.Sprintf("%s: replicating, %s", channelName(vs[0]), lagWords(vs[0]))
 	}
@@ -106,6 +109,9 @@ func longLine(v judge.Verdict) string {
 	}
 	if v.WorkerNote != "" {
 		parts = append(parts, v.WorkerNote)
+	}
+	if v.BackupNote != "" {
+		parts = append(parts, v.BackupNote)
 	}
 	if c.SSLAllowed != "" {
 		parts = append(parts, "SSL "+strings.ToLower(c.SSLAllowed))

@@ -19,7 +19,7 @@ func healthy(name string, lag int64) replica.Channel {
 }
 
 func defaults() judge.Options {
-	return judge.Options{Warn: plugin.MustThreshold("60"), Crit: plugin.MustThreshold("300"), NotReplica: plugin.CRITICAL}
+	return judge.Options{Warn: plugin.MustThreshold("60"), Crit: plugin.MustThreshold("300"), NotReplica: plugin.CRITICAL, DuringBackup: plugin.CRITICAL}
 }
 
 func TestRenderSummaryNamesWorstChannel(t *testing.T) {
