@@ -1,11 +1,13 @@
 package judge
 
 import (
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/replmon/replmon/internal/heartbeat"
 	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 )
 
@@ -80,5 +82,24 @@ func TestHeartbeatDelay(t *testing.T) {
 func TestHeartbeatNotAReplica(t *testing.T) {
 	if res := Judge(Facts{}, hbOpts()); res.Heartbeat != nil {
 		t.Errorf("%+v", res.Heartbeat)
+	}
+}
+
+// TestHeartbeatTableProblems: a table that cannot be used is UNKNOWN,
+// naming the table, the server and the fix for each kind of refusal.
+func TestHeartbeatTableProblems(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{&query.ServerError{Number: 1049, Message: "Unknown database 'hb'"},
+			"heartbeat table hb.heartbeat does not exist on db1:3306 (Error 1049: Unknown database 'hb'): create it with pt-heartbeat --create-table --update on each master; replication brings it here"},
+		{errors.New("invalid connection"), "heartbeat table hb.heartbeat could not be read on db1:3306: invalid connection"},
+	} {
+		f := Facts{Server: "db1:3306", Channels: []replica.Channel{healthy("", 0)}, Heartbeat: Heartbeat{Err: tc.err}}
+		hb := Judge(f, hbOpts()).Heartbeat
+		if hb.Status != plugin.UNKNOWN || hb.Problem != tc.want || len(hb.Origins) != 0 {
+			t.Errorf("%v: %v %q, want UNKNOWN %q", tc.err, hb.Status, hb.Problem, tc.want)
+		}
 	}
 }
