@@ -139,7 +139,8 @@ func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, o
 		if err != nil && ctx.Err() != nil {
 			return err
 		}
-		r.Debugf(1, "backup sessions: %+v, %v", s, err)
+		// Other sessions' statements may hold anything: only what identifies a backup is shown.
+		r.Debugf(1, "%d backup session(s), other accounts' sessions visible: %v, program names read: %v, %v", len(s.Backups), s.SeesOthers, s.Programs, err)
 		facts.Backup = judge.Backup{Read: true, Sessions: s, Err: err}
 	}
 	if opts.Heartbeat != nil && len(chans) > 0 {
