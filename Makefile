@@ -49,7 +49,7 @@ bin/%: FORCE
 
 FORCE:
 
-## deps: install mariadb-server when missing (as root with apt-get), else say what to install
+## deps: install what the integration tests run (mariadb-server and -client, mariadb-backup, percona-toolkit, graphviz) when missing, as root with apt-get; else say what to install
 deps:
 	@bash .ci/ensure-mariadb
 

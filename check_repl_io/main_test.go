@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -251,7 +252,12 @@ func TestReplicaScenarios(t *testing.T) {
 				if !strings.Contains(res.Stdout, "(configured delay 60s)") {
 					t.Errorf("long output should show the configured delay: %s", res.Stdout)
 				}
-				expect(t, c.run(r1, "-w", "2", "-c", "4", "--subtract-delay"), 0, "REPL_IO OK", "(configured delay 60s)")
+				sub := c.run(r1, "-w", "2", "-c", "4", "--subtract-delay")
+				expect(t, sub, 0, "REPL_IO OK", "(configured delay 60s, ", "s beyond it)", " sql_delay=60s;;;0")
+				// The judged value carries the thresholds, the raw lag none.
+				if !regexp.MustCompile(` lag=[0-9]+s;;;0 .* lag_beyond_delay=[0-9]s;2;4;0 `).MatchString(sub.Summary()) {
+					t.Errorf("--subtract-delay perfdata: %s", sub.Summary())
+				}
 			}
 			time.Sleep(300 * time.Millisecond)
 		}
@@ -330,6 +336,14 @@ func TestBadArguments(t *testing.T) {
 		"--expect-source: invalid server address \"db1:99999\"": {"--expect-source", "db1:99999"},
 		"-w 5 can never fire: every lag it alerts on is already critical by -c 2": {"-w", "5", "-c", "2"},
 		"-h is --help: give the server's host with -H (-H 127.0.0.1)":             {"-h", "127.0.0.1"},
+		"heartbeat table \"heartbeat\": want DB.TABLE":                            {"--heartbeat", "heartbeat"},
+		"--heartbeat-origin needs --heartbeat DB.TABLE":                           {"--heartbeat-origin", "1"},
+		"--heartbeat-utc needs --heartbeat DB.TABLE":                              {"--heartbeat-utc"},
+		"--heartbeat-max-age needs --heartbeat DB.TABLE":                          {"--heartbeat-max-age", "2h"},
+		"--heartbeat-origin 0: a server_id is 1 to 4294967295":                    {"--heartbeat", "hb.t", "--heartbeat-origin", "0"},
+		"--heartbeat-origin: \"two\" is not a whole number":                       {"--heartbeat", "hb.t", "--heartbeat-origin", "two"},
+		"\"0s\" must be positive":                                                 {"--heartbeat", "hb.t", "--heartbeat-max-age", "0s"},
+		"\"soon\" is neither seconds nor a duration":                              {"--heartbeat", "hb.t", "--heartbeat-max-age", "soon"},
 	}
 	for want, args := range cases {
 		res := clitest.Run(t, bin, nil, args...)

@@ -13,7 +13,7 @@ import (
 func fakeServer(fx fixture.Fixture) *fakedb.Server { return fakedb.New(fx.Script()) }
 
 func defaults() judge.Options {
-	return judge.Options{Warn: plugin.MustThreshold("60"), Crit: plugin.MustThreshold("300"), NotReplica: plugin.CRITICAL}
+	return judge.Options{Warn: plugin.MustThreshold("60"), Crit: plugin.MustThreshold("300"), NotReplica: plugin.CRITICAL, DuringBackup: plugin.CRITICAL}
 }
 
 func replicaChannels(t *testing.T, fx fixture.Fixture) ([]replica.Channel, error) {

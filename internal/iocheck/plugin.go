@@ -12,7 +12,9 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/backup"
 	"github.com/replmon/replmon/internal/cli"
+	"github.com/replmon/replmon/internal/heartbeat"
 	"github.com/replmon/replmon/internal/iocheck/judge"
 	"github.com/replmon/replmon/internal/iocheck/render"
 	"github.com/replmon/replmon/internal/mysqlconn"
@@ -28,8 +30,9 @@ func Plugin() cli.Plugin {
 		Name:  "check_repl_io",
 		Label: "REPL_IO",
 		Help: "Checks that a MySQL/MariaDB replica replicates: IO and SQL threads running, " +
-			"IO thread waiting for events from its source, no replication error, lag within " +
-			"the thresholds — for every replication channel (MariaDB connection) of the server.",
+			"IO thread connected to its source, no replication error, lag within " +
+			"the thresholds — for every replication channel (MariaDB connection) of the server; " +
+			"optionally the true lag from each master through every hop, read from a pt-heartbeat table.",
 		Setup: setup,
 	}
 }
@@ -50,9 +53,50 @@ func setup(app *kingpin.Application) cli.Check {
 		PlaceHolder("HOST:PORT").SetValue(expect)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
 	app.Flag("subtract-delay", "Judge lag minus the channel's configured delay (MASTER_DELAY / SQL_Delay).").BoolVar(&opts.SubtractDelay)
+	duringBackup := &plugin.StatusValue{Status: plugin.CRITICAL}
+	app.Flag("during-backup", "State of a channel whose SQL thread a running backup stopped on purpose (mysqldump --dump-slave, "+
+		"mariabackup or xtrabackup --safe-slave-backup, seen in the processlist): ok, warning, critical or unknown. "+
+		"The backup session is named in the long output whatever the state; seeing other sessions needs the PROCESS privilege.").
+		Default("critical").SetValue(duringBackup)
+	app.Flag("backup-user", "Sessions of this account are backups (mariabackup names itself in no statement while it copies files); repeatable.").
+		PlaceHolder("USER").StringsVar(&opts.BackupUsers)
+	var originSet, utcSet, ageSet bool
+	app.Flag("heartbeat", "Judge lag from this pt-heartbeat table, read on the server: the age of each originating master's row, "+
+		"through every hop in between. -w/-c then judge that heartbeat lag (perfdata heartbeat_lag_<server_id>); Seconds_Behind_Master is only shown.").
+		PlaceHolder("DB.TABLE").SetValue(tableValue{&opts.Heartbeat})
+	app.Flag("heartbeat-origin", "With --heartbeat, judge the heartbeat of the master with this server_id; repeatable. "+
+		"Default: every master with a row, except this server and rows older than --heartbeat-max-age.").
+		PlaceHolder("SERVER_ID").IsSetByUser(&originSet).Int64ListVar(&opts.HeartbeatOrigins)
+	app.Flag("heartbeat-utc", "With --heartbeat, the table's timestamps are UTC (pt-heartbeat --utc).").IsSetByUser(&utcSet).BoolVar(&opts.HeartbeatUTC)
+	app.Flag("heartbeat-max-age", "With --heartbeat and no --heartbeat-origin, rows older than this (seconds, or a duration such as 36h) "+
+		"are masters that are gone: ignored and listed.").Default("24h").IsSetByUser(&ageSet).SetValue(ageValue{&opts.HeartbeatMaxAge})
+
+	validate := func() error {
+		if !plugin.CanWarn(opts.Warn, opts.Crit, 0) {
+			return fmt.Errorf("-w %s can never fire: every lag it alerts on is already critical by -c %s "+
+				"(give a warning range that alerts before the critical one, e.g. -w 60 -c 300)", opts.Warn, opts.Crit)
+		}
+		if opts.Heartbeat == nil {
+			for _, f := range []struct {
+				name string
+				set  bool
+			}{{"--heartbeat-origin", originSet}, {"--heartbeat-utc", utcSet}, {"--heartbeat-max-age", ageSet}} {
+				if f.set {
+					return fmt.Errorf("%s needs --heartbeat DB.TABLE", f.name)
+				}
+			}
+		}
+		for _, id := range opts.HeartbeatOrigins {
+			if id < 1 || id > 1<<32-1 {
+				return fmt.Errorf("--heartbeat-origin %d: a server_id is 1 to 4294967295", id)
+			}
+		}
+		return nil
+	}
 
 	run := func(ctx context.Context, r *plugin.Report) error {
 		opts.NotReplica = notReplica.Status
+		opts.DuringBackup = duringBackup.Status
 		opts.ExpectSource = expect.Addr
 		cfg, err := conn.ResolveFor(r)
 		if err != nil {
@@ -70,13 +114,6 @@ func setup(app *kingpin.Application) cli.Check {
 		}
 		defer db.Close()
 		return Check(ctx, r, mysqlconn.SQL(db), cfg.Addr(), opts)
-	}
-	validate := func() error {
-		if !plugin.CanWarn(opts.Warn, opts.Crit, 0) {
-			return fmt.Errorf("-w %s can never fire: every lag it alerts on is already critical by -c %s "+
-				"(give a warning range that alerts before the critical one, e.g. -w 60 -c 300)", opts.Warn, opts.Crit)
-		}
-		return nil
 	}
 	return cli.Check{Validate: validate, Run: run}
 }
@@ -96,6 +133,69 @@ func Check(ctx context.Context, r *plugin.Report, q query.Runner, addr string, o
 		return err
 	}
 	r.Debugf(1, "%s returned %d channel(s)", stmt, len(chans))
-	render.Render(r, judge.Evaluate(chans, opts), opts)
+	facts := judge.Facts{Server: addr, Channels: chans}
+	if needWorkers(judge.Judged(chans, opts)) {
+		if facts.Workers, err = readWorkers(ctx, r, q, id, addr); err != nil {
+			return err
+		}
+	}
+	if needBackup(judge.Judged(chans, opts)) {
+		r.Stage("looking for a backup session in the processlist of %s", addr)
+		s, err := backup.Read(ctx, q, id, opts.BackupUsers)
+		if err != nil && ctx.Err() != nil {
+			return err
+		}
+		// Other sessions' statements may hold anything: only what identifies a backup is shown.
+		r.Debugf(1, "%d backup session(s), other accounts' sessions visible: %v, program names read: %v, %v", len(s.Backups), s.SeesOthers, s.Programs, err)
+		facts.Backup = judge.Backup{Read: true, Sessions: s, Err: err}
+	}
+	if opts.Heartbeat != nil && len(chans) > 0 {
+		r.Stage("reading the heartbeat table %s on %s", opts.Heartbeat, addr)
+		rows, stmt, err := heartbeat.Read(ctx, q, id, *opts.Heartbeat, opts.HeartbeatUTC)
+		if err != nil && ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", stmt, err)
+		}
+		r.Debugf(1, "%s: %d row(s), %v", stmt, len(rows.Beats), err)
+		facts.Heartbeat = judge.Heartbeat{Rows: rows, Err: err}
+	}
+	render.Render(r, judge.Judge(facts, opts), opts)
 	return nil
+}
+
+// needWorkers reports whether a channel's SQL thread stopped with the
+// multi-threaded applier's coordinator message, which hides the failing
+// worker's own error.
+func needWorkers(chans []replica.Channel) bool {
+	for _, c := range chans {
+		if _, ok := c.CoordinatorStopped(); ok && c.SQL == replica.Stopped {
+			return true
+		}
+	}
+	return false
+}
+
+// needBackup reports whether a channel's SQL thread is stopped the way a
+// backup stops it (judge.StoppedLikeByBackup).
+func needBackup(chans []replica.Channel) bool {
+	for _, c := range chans {
+		if judge.StoppedLikeByBackup(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// readWorkers reads the applier workers' errors where the server keeps
+// them. Only the deadline is an error: any other failure is a fact the
+// verdict reports.
+func readWorkers(ctx context.Context, r *plugin.Report, q query.Runner, id server.Identity, addr string) (judge.Workers, error) {
+	if stmt := id.ApplierWorkerErrorsQuery(); stmt != "" {
+		r.Stage("reading the applier workers' errors on %s", addr)
+	}
+	ws, stmt, err := replica.ReadWorkerErrors(ctx, q, id)
+	if err != nil && ctx.Err() != nil {
+		return judge.Workers{}, fmt.Errorf("%s: %w", stmt, err)
+	}
+	r.Debugf(1, "%s: %d worker error(s), %v", stmt, len(ws), err)
+	return judge.Workers{Statement: stmt, Errors: ws, Err: err}, nil
 }

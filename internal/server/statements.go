@@ -101,3 +101,20 @@ func (id Identity) LogReplicaUpdatesVar() string {
 	}
 	return LogSlaveUpdates
 }
+
+// ApplierWorkerErrors lists the applier workers (MySQL's multi-threaded
+// replica) whose last transaction failed: every column of
+// performance_schema.replication_applier_status_by_worker, whose column set
+// differs between 5.7 and 8.0 (read by name).
+const ApplierWorkerErrors = "SELECT * FROM performance_schema.replication_applier_status_by_worker WHERE LAST_ERROR_NUMBER <> 0"
+
+// ApplierWorkerErrorsQuery returns ApplierWorkerErrors on MySQL and Percona
+// 5.7.2 and later, where the table exists, and "" elsewhere. MariaDB's
+// parallel replication reports the failing worker's own error in
+// Last_SQL_Error, so there is nothing to look up.
+func (id Identity) ApplierWorkerErrorsQuery() string {
+	if id.Flavor.mysqlLike() && id.Version.AtLeast(5, 7, 2) {
+		return ApplierWorkerErrors
+	}
+	return ""
+}

@@ -89,3 +89,26 @@ func TestStatementChoiceUnknownServer(t *testing.T) {
 		t.Errorf("LogReplicaUpdatesVar() = %q", got)
 	}
 }
+
+// TestApplierWorkerErrorsQuery: the worker table is read only where the
+// server has it (MySQL and Percona 5.7.2 and later).
+func TestApplierWorkerErrorsQuery(t *testing.T) {
+	for _, tt := range []struct {
+		version, comment string
+		want             string
+	}{
+		{"5.6.51", "", ""},
+		{"5.7.1-m11", "", ""},
+		{"5.7.2-m12", "", ApplierWorkerErrors},
+		{"5.7.44-log", "", ApplierWorkerErrors},
+		{"5.7.44-48-log", "Percona Server (GPL), Release 48", ApplierWorkerErrors},
+		{"8.0.36", "", ApplierWorkerErrors},
+		{"8.4.0", "", ApplierWorkerErrors},
+		{"10.11.6-MariaDB-0+deb12u1-log", "Debian 12", ""},
+		{"5.5.5-10.6.16-MariaDB", "", ""},
+	} {
+		if got := mustParse(t, tt.version, tt.comment).ApplierWorkerErrorsQuery(); got != tt.want {
+			t.Errorf("%s %s: %q, want %q", tt.version, tt.comment, got, tt.want)
+		}
+	}
+}

@@ -97,6 +97,11 @@ func run(bin string) error {
 		{"m2 is not a replica of m1r1", "check_repl_io", append(conn(m2), "--expect-source", sb.Server("m1r1").Addr())},
 	})
 
+	fmt.Println("\n=== True lag through a stopped middle hop (pt-heartbeat table) ===")
+	if err := heartbeatThroughStoppedHop(ctx, sb, bin, conn); err != nil {
+		return err
+	}
+
 	fmt.Println("\n=== The seed's disaster: m2 without log-slave-updates ===")
 	fmt.Println("# m2 restarted with log_slave_updates=OFF; then a row inserted on m1")
 	if err := m2.Restart(ctx, "log_slave_updates=OFF"); err != nil {
@@ -116,6 +121,55 @@ func run(bin string) error {
 	})
 	fmt.Println("\nTearing down.")
 	return nil
+}
+
+// heartbeatThroughStoppedHop writes a pt-heartbeat row per master (as
+// pt-heartbeat --update does), then stops m2's SQL thread: m1's changes no
+// longer reach m2 nor m2's replicas, whose own Seconds_Behind_Master stays
+// 0 while the heartbeat from m1 grows.
+func heartbeatThroughStoppedHop(ctx context.Context, sb *sandbox.Sandbox, bin string, conn func(*sandbox.Server) []string) error {
+	m1, m2, m2r2 := sb.Server("m1"), sb.Server("m2"), sb.Server("m2r2")
+	fmt.Println("# On m1: the pt-heartbeat table (pt-heartbeat --create-table layout); m1 and m2 each write their row every 200ms")
+	if err := m1.Exec(ctx, "CREATE DATABASE percona", "CREATE TABLE percona.heartbeat (ts varchar(26) NOT NULL, "+
+		"server_id int unsigned NOT NULL PRIMARY KEY, file varchar(255) DEFAULT NULL, position bigint unsigned DEFAULT NULL, "+
+		"relay_master_log_file varchar(255) DEFAULT NULL, exec_master_log_pos bigint unsigned DEFAULT NULL)"); err != nil {
+		return err
+	}
+	bctx, stop := context.WithCancel(ctx)
+	defer stop()
+	for _, m := range []*sandbox.Server{m1, m2} {
+		stmt := fmt.Sprintf("REPLACE INTO percona.heartbeat (ts, server_id) VALUES (DATE_FORMAT(NOW(6), '%%Y-%%m-%%dT%%H:%%i:%%s.%%f'), %d)", m.ServerID)
+		go func() {
+			for bctx.Err() == nil {
+				_ = m.Exec(bctx, stmt)
+				select {
+				case <-bctx.Done():
+				case <-time.After(200 * time.Millisecond):
+				}
+			}
+		}()
+	}
+	if err := sb.WaitReplicated(ctx); err != nil {
+		return err
+	}
+	time.Sleep(time.Second)
+	hb := append(conn(m2r2), "--heartbeat", "percona.heartbeat", "-w", "2", "-c", "4")
+	runSteps(ctx, bin, []step{{"true lag of m2r2 from each master", "check_repl_io", hb}})
+	fmt.Println("# On m2: STOP SLAVE SQL_THREAD (the hop between m1 and m2r2); 5 seconds later:")
+	if err := m2.Exec(ctx, "STOP SLAVE SQL_THREAD"); err != nil {
+		return err
+	}
+	time.Sleep(5 * time.Second)
+	runSteps(ctx, bin, []step{
+		{"true lag of m2r2 through the stopped hop (its Seconds_Behind_Master stays 0)", "check_repl_io", hb},
+		{"replica health of m2, the stopped hop", "check_repl_io", conn(m2)},
+	})
+	fmt.Println("# On m2: START SLAVE SQL_THREAD")
+	if err := m2.Exec(ctx, "START SLAVE SQL_THREAD"); err != nil {
+		return err
+	}
+	stop()
+	return sb.WaitReplicated(ctx)
 }
 
 // seedData creates the demo schema on m1 and writes on both masters.

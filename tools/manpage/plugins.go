@@ -43,11 +43,20 @@ var registry = []entry{
 					"--expect-source", "db1.example.net:3306", "--require-ssl", "-w", "120", "-c", "600"}},
 			{"A replica delayed on purpose by an hour (MASTER_DELAY=3600), judged on the lag beyond that delay:",
 				[]string{"-H", "db-delayed.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--subtract-delay"}},
+			{"A replica of a replica, judged on the true lag from each master of the ring, read from the table pt-heartbeat --update --utc writes on them:",
+				[]string{"-H", "db-m2r1.example.net", "--defaults-file=/etc/nagios/replmon.cnf",
+					"--heartbeat", "percona.heartbeat", "--heartbeat-utc", "-w", "30", "-c", "120"}},
+			{"A replica backed up nightly with mysqldump --dump-slave or mariabackup --safe-slave-backup (run as the account backup): WARNING, not CRITICAL, while the backup holds the SQL thread stopped:",
+				[]string{"-H", "db-m1r3.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--during-backup=warning", "--backup-user", "backup"}},
 		},
 		Grants: []grant{
 			{"MariaDB 10.5.9 and later", "SLAVE MONITOR ON *.* (alias REPLICA MONITOR)"},
 			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN ON *.*"},
 			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT ON *.*"},
+			{"with --heartbeat", "SELECT on the heartbeat table, e.g. SELECT ON percona.heartbeat"},
+			{"to name a backup that stopped the SQL thread", "PROCESS ON *.*, to see the backup's sessions; SELECT ON performance_schema.session_connect_attrs to read their program names " +
+				"(performance_schema must be on, which MariaDB's default is not)"},
+			{"MySQL 5.7 and later, multi-threaded replicas", "SELECT ON performance_schema.replication_applier_status_by_worker, to show a failed worker's own error"},
 		},
 	},
 	{

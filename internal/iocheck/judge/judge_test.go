@@ -19,7 +19,7 @@ func healthy(name string, lag int64) replica.Channel {
 }
 
 func defaults() Options {
-	return Options{Warn: plugin.MustThreshold("60"), Crit: plugin.MustThreshold("300"), NotReplica: plugin.CRITICAL}
+	return Options{Warn: plugin.MustThreshold("60"), Crit: plugin.MustThreshold("300"), NotReplica: plugin.CRITICAL, DuringBackup: plugin.CRITICAL}
 }
 
 func TestEvaluate(t *testing.T) {

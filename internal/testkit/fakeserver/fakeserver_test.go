@@ -171,6 +171,22 @@ func TestFixtureDialects(t *testing.T) {
 					t.Errorf("%s: %v, want error %d", e.Statement, err, e.Number)
 				}
 			}
+			// The further answers, as recorded: result sets or refusals.
+			for _, a := range fx.Answers {
+				res, err := mysqlconn.SQL(db).Query(ctx, a.Statement)
+				if a.Err != nil {
+					if n, ok := query.Number(err); !ok || n != a.Err.Number {
+						t.Errorf("%s: %v, want error %d", a.Statement, err, a.Err.Number)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", a.Statement, err)
+				}
+				if !reflect.DeepEqual(res.Columns, a.Columns) || !reflect.DeepEqual(res.Rows, a.Rows) {
+					t.Errorf("%s over the wire: %q %v, want %q %v", a.Statement, res.Columns, res.Rows, a.Columns, a.Rows)
+				}
+			}
 		})
 	}
 }

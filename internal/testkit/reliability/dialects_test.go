@@ -71,16 +71,26 @@ func TestIODialects(t *testing.T) {
 				t.Errorf("exit %d, want %d", code, want)
 			}
 
-			// The right statement, chosen from the announced version.
+			// The right statement, chosen from the announced version, then
+			// only the further read-only statements the fixture answers.
 			want := []string{server.DetectQuery, fx.Identity.ReplicaStatusQuery()}
 			if want[1] != fx.Statement {
 				want = append(want, fx.Identity.FallbackReplicaStatusQuery())
 			}
-			if got := s.Queries(); !reflect.DeepEqual(got, want) || want[len(want)-1] != fx.Statement {
-				t.Errorf("statements sent %q, want %q ending with the recorded %q", got, want, fx.Statement)
+			if want[len(want)-1] != fx.Statement {
+				t.Errorf("the version's statements %q do not end with the recorded %q", want, fx.Statement)
+			}
+			want = append(want, fx.AnswerStatements()...)
+			if got := s.Queries(); !reflect.DeepEqual(got, want) {
+				t.Errorf("statements sent %q, want %q", got, want)
+			}
+			for _, q := range fx.AnswerStatements() {
+				if !readStatement.MatchString(q) || writeWords.MatchString(q) {
+					t.Errorf("further statement %q is not a read-only SELECT or SHOW", q)
+				}
 			}
 			for _, e := range fx.Errors {
-				if e.Number == 1064 && e.Statement != want[len(want)-1] && contains(s.Queries(), e.Statement) {
+				if e.Number == 1064 && e.Statement != fx.Statement && contains(s.Queries(), e.Statement) {
 					t.Errorf("%s was sent although this version rejects it", e.Statement)
 				}
 			}
