@@ -10,6 +10,7 @@ import (
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/query"
 )
@@ -21,8 +22,8 @@ type comparer struct {
 	opts     Options
 	r        *plugin.Report
 	deadline time.Time // end of the work
-	source   *read.Node
-	links    []*read.Link
+	source   *servers.Node
+	links    []*servers.Link
 	srcMeta  map[plan.TableName]*plan.TableInfo   // the source's tables
 	repMeta  []map[plan.TableName]*plan.TableInfo // each link's tables
 
@@ -109,11 +110,11 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 		}
 		return results
 	}
-	exec := read.Exec(c.source.With)
+	exec := servers.Exec(c.source.With)
 	if c.opts.Lock {
-		lk, err := read.LockTable(ctx, c.source, t, c.opts.LockWait)
+		lk, err := servers.LockTable(ctx, c.source, t, c.opts.LockWait)
 		if err != nil {
-			var refused *read.LockRefusedError
+			var refused *servers.LockRefusedError
 			if errors.As(err, &refused) {
 				c.setFatal(err)
 			}
@@ -163,7 +164,7 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 }
 
 // runGroup compares one table on the replicas of one group.
-func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec read.Exec, results []judge.Result) {
+func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec servers.Exec, results []judge.Result) {
 	var m read.Method
 	var rows *read.Rows
 	switch g.kind {
@@ -181,7 +182,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		}
 		m = rows
 	default:
-		quick := map[*read.Node]bool{c.source: st.LiveChecksum()}
+		quick := map[*servers.Node]bool{c.source: st.LiveChecksum()}
 		for _, i := range g.idx {
 			if rt := c.repMeta[i][t]; rt != nil {
 				quick[c.links[i].Rep] = rt.LiveChecksum()

@@ -5,10 +5,11 @@
 //
 // The check reads, judges and renders in packages of their own:
 //
-//   - read talks to the servers: sessions, identities and replication
+//   - servers talks to the servers: sessions, identities and replication
 //     facts, routes through intermediate servers, coordinates and waits,
-//     information_schema, and one Method per way of summing a table
-//     (CHECKSUM TABLE, the rows method, the column list);
+//     the table lock of --lock;
+//   - read reads the tables: information_schema, and one Method per way of
+//     summing a table (CHECKSUM TABLE, the rows method, the column list);
 //   - judge is pure: the comparison engine that settles a difference
 //     (below), the choice of method, the selection of tables, and the
 //     differences of rows and columns;

@@ -8,6 +8,7 @@ import (
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -17,13 +18,13 @@ const minNarrowTime = 500 * time.Millisecond
 // keyLister narrows a confirmed difference of one table on one replica
 // down to primary keys (--show-rows).
 type keyLister struct {
-	source    *read.Node
-	link      *read.Link
-	exec      read.Exec // statements on the source (the locked session under --lock)
-	parallel  int       // sessions per server
-	chunkSize int       // rows per chunk of the rows method
-	limit     int       // keys listed at most
-	deadline  time.Time // end of the work
+	source    *servers.Node
+	link      *servers.Link
+	exec      servers.Exec // statements on the source (the locked session under --lock)
+	parallel  int          // sessions per server
+	chunkSize int          // rows per chunk of the rows method
+	limit     int          // keys listed at most
+	deadline  time.Time    // end of the work
 }
 
 // list narrows a confirmed difference down to primary keys, the way the
@@ -102,7 +103,7 @@ func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]j
 		if before, err = read.KeyRows(ctx, s, q, nk); err != nil {
 			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
 		}
-		co, err = read.BinlogCoords(ctx, s, k.source)
+		co, err = servers.BinlogCoords(ctx, s, k.source)
 		return err
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
 	"github.com/replmon/replmon/internal/checksum/render"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -23,11 +24,11 @@ type checker struct {
 	opts     Options
 	cfg      mysqlconn.Config
 	r        *plugin.Report
-	deadline time.Time     // end of the work; the verdict is printed after it
-	servers  *read.Servers // every server connected, closed at the end
+	deadline time.Time    // end of the work; the verdict is printed after it
+	servers  *servers.Set // every server connected, closed at the end
 
-	source *read.Node
-	links  []*read.Link           // replicas that answered, in command-line order
+	source *servers.Node
+	links  []*servers.Link        // replicas that answered, in command-line order
 	failed []judge.ReplicaFailure // replicas that did not
 }
 
@@ -54,7 +55,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 	wctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	c := &checker{opts: o, cfg: cfg, r: r, deadline: deadline}
-	c.servers = read.NewServers(cfg, c.connectOpts())
+	c.servers = servers.NewSet(cfg, c.connectOpts())
 	defer c.servers.Close()
 	out, err := c.run(wctx)
 	if err != nil {
@@ -112,8 +113,8 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	return out, nil
 }
 
-func (c *checker) connectOpts() read.ConnectOptions {
-	return read.ConnectOptions{Parallel: c.opts.Parallel, LockWait: c.opts.LockWait, Deadline: c.deadline}
+func (c *checker) connectOpts() servers.ConnectOptions {
+	return servers.ConnectOptions{Parallel: c.opts.Parallel, LockWait: c.opts.LockWait, Deadline: c.deadline}
 }
 
 // connectAll connects to the source and every replica at once, then finds
@@ -134,20 +135,20 @@ func (c *checker) connectAll(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, c.connectOpts().Bound())
 	defer cancel()
 	bound := judge.Seconds(c.connectOpts().Bound())
-	nodes := make([]*read.Node, len(cfgs))
+	nodes := make([]*servers.Node, len(cfgs))
 	errs := make([]error, len(cfgs))
 	var srcErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		c.source, srcErr = read.Connect(cctx, c.cfg.Addr(), c.cfg, c.connectOpts())
+		c.source, srcErr = servers.Connect(cctx, c.cfg.Addr(), c.cfg, c.connectOpts())
 	}()
 	for i, rc := range cfgs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			nodes[i], errs[i] = read.Connect(cctx, c.opts.Replicas[i].String(), rc, c.connectOpts())
+			nodes[i], errs[i] = servers.Connect(cctx, c.opts.Replicas[i].String(), rc, c.connectOpts())
 		}()
 	}
 	wg.Wait()
@@ -177,7 +178,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("is the source itself (server_id %d)", n.ServerID)))
 		default:
 			c.servers.Add(n)
-			c.links = append(c.links, &read.Link{Src: c.source, Rep: n, Deadline: c.deadline})
+			c.links = append(c.links, &servers.Link{Src: c.source, Rep: n, Deadline: c.deadline})
 		}
 	}
 	c.r.Stage("finding how each replica gets the source's changes")
@@ -185,7 +186,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l.Route = read.FindRoute(ctx, c.servers, c.source, l.Rep)
+			l.Route = servers.FindRoute(ctx, c.servers, c.source, l.Rep)
 		}()
 	}
 	wg.Wait()
@@ -229,7 +230,7 @@ func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) (
 	if errs[0] != nil {
 		return nil, nil, fmt.Errorf("source %s: %w", c.source.Label, errs[0])
 	}
-	var links []*read.Link
+	var links []*servers.Link
 	var metas []map[plan.TableName]*plan.TableInfo
 	for i, err := range errs[1:] {
 		if err != nil {

@@ -1,4 +1,4 @@
-package read
+package servers
 
 import (
 	"context"
@@ -109,8 +109,8 @@ func (n *Node) setLagging(why string) {
 	}
 }
 
-// where names the server in messages about one table and replica.
-func (n *Node) where() string {
+// Where names the server in messages about one table and replica.
+func (n *Node) Where() string {
 	if n.Source {
 		return "the source"
 	}

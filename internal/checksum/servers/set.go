@@ -1,4 +1,4 @@
-package read
+package servers
 
 import (
 	"context"
@@ -10,10 +10,10 @@ import (
 	"github.com/replmon/replmon/internal/replica"
 )
 
-// Servers are the servers of one run: the source, the replicas, and the
+// Set is the servers of one run: the source, the replicas, and the
 // intermediate servers found on the replicas' way from the source, each
 // connected once (with the source's credentials) and closed together.
-type Servers struct {
+type Set struct {
 	cfg  mysqlconn.Config // the source's connection: credentials and TLS for every server
 	opts ConnectOptions
 
@@ -22,15 +22,15 @@ type Servers struct {
 	resolving map[string]*resolveEntry // by address Key
 }
 
-// NewServers returns an empty set of servers that connects the servers it
+// NewSet returns an empty set of servers that connects the servers it
 // finds with cfg's credentials and o.
-func NewServers(cfg mysqlconn.Config, o ConnectOptions) *Servers {
-	return &Servers{cfg: cfg, opts: o, resolving: map[string]*resolveEntry{}}
+func NewSet(cfg mysqlconn.Config, o ConnectOptions) *Set {
+	return &Set{cfg: cfg, opts: o, resolving: map[string]*resolveEntry{}}
 }
 
 // Add records a connected server, to be found by server_id or address and
 // closed by Close.
-func (s *Servers) Add(n *Node) {
+func (s *Set) Add(n *Node) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.known = append(s.known, n)
@@ -39,7 +39,7 @@ func (s *Servers) Add(n *Node) {
 // upstream returns the server a channel replicates from: a known server
 // when the server_id or address matches, else a new intermediate server,
 // connected with the source's credentials.
-func (s *Servers) upstream(ctx context.Context, ch replica.Channel) (*Node, error) {
+func (s *Set) upstream(ctx context.Context, ch replica.Channel) (*Node, error) {
 	if ch.SourceServerID != 0 {
 		if n := s.byID(uint32(ch.SourceServerID)); n != nil {
 			return n, nil
@@ -82,7 +82,7 @@ type resolveEntry struct {
 
 // connectIntermediate connects to a server found on a replica's way. Its
 // address, as a replica reports it, is checked as a user's would be.
-func (s *Servers) connectIntermediate(ctx context.Context, addr address.Addr) (*Node, error) {
+func (s *Set) connectIntermediate(ctx context.Context, addr address.Addr) (*Node, error) {
 	if _, err := address.Parse(addr.String()); err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func (s *Servers) connectIntermediate(ctx context.Context, addr address.Addr) (*
 }
 
 // byID returns the connected server with that server_id.
-func (s *Servers) byID(id uint32) *Node {
+func (s *Set) byID(id uint32) *Node {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range s.known {
@@ -116,7 +116,7 @@ func (s *Servers) byID(id uint32) *Node {
 }
 
 // Close releases every server.
-func (s *Servers) Close() {
+func (s *Set) Close() {
 	s.mu.Lock()
 	known := s.known
 	s.mu.Unlock()

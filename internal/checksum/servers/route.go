@@ -1,4 +1,4 @@
-package read
+package servers
 
 import (
 	"context"
@@ -29,7 +29,7 @@ type Route struct {
 // FindRoute searches the sources of rep, breadth first, for src, through
 // at most maxHops servers; the servers it meets on the way are connected
 // through servers.
-func FindRoute(ctx context.Context, servers *Servers, src, rep *Node) Route {
+func FindRoute(ctx context.Context, servers *Set, src, rep *Node) Route {
 	type partial struct {
 		top  *Node
 		hops []Hop // from top down to rep
