@@ -254,6 +254,15 @@ func TestChain(t *testing.T) {
 		wantCode(t, res, 2)
 		wantLine(t, res, `^REPL_CHECKSUM CRITICAL - unreachable: replica 127\.0\.0\.1:`+strconv.Itoa(closed)+`: cannot connect to monitor@127\.0\.0\.1:\d+ .*connection refused.*, 5 tables compared on 1 replica: 5 in sync, 0 drifted, 0 unsettled, 2 errors \|`)
 		wantLine(t, res, `^UNKNOWN replica `+regexp.QuoteMeta(sb.Server("m1").Addr())+`: is the source itself \(server_id 1\)$`)
+		// An unrelated server that also has server_id 1 is not the source:
+		// servers are told apart by host name, port and server_id together
+		// (issue 16 item 10).
+		lone := sandbox.StartT(t, sandbox.Topology{Servers: []sandbox.ServerSpec{{Name: "lone", ServerID: 1, LogBin: true}}}).Server("lone")
+		res = c.run("--table", "app.aria", "-t", "3", "--replica", lone.Addr())
+		wantCode(t, res, 2)
+		noLine(t, res, `is the source itself`)
+		wantLine(t, res, `^replica `+regexp.QuoteMeta(lone.Addr())+` \(MariaDB [0-9.]+\): it does not replicate from the source 127\.0\.0\.1:\d+ through at most 4 servers; waiting on its GTID position$`)
+		wantLine(t, res, `^CRITICAL app\.aria on `+regexp.QuoteMeta(lone.Addr())+`: missing on the replica$`)
 		if strings.Contains(res.Stdout+res.Stderr, sandbox.MonitorPassword) {
 			t.Error("the password was printed")
 		}
@@ -560,4 +569,42 @@ func TestReplicaOwnBinloggedWrite(t *testing.T) {
 	res := c.run("-d", "shop", "--replica", r1)
 	wantCode(t, res, 2)
 	wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: shop\.orders on `+regexp.QuoteMeta(r1)+` \(id=3 only on the replica\), 1 table compared on 1 replica: 0 in sync, 1 drifted, 0 unsettled, 0 errors \|`)
+}
+
+// TestReplicaOwnWriteInRing: the most common real drift, an application
+// writing to a replica whose binary log is on, under a master of the seed's
+// ring. Nothing brings that row back to either master, so it is drift at
+// once, compared from the replica's own master or from the other one; it
+// used to be waited on, as if it were on its way, and reported "unsettled"
+// after a third of the run time (issue 12 item 7).
+func TestReplicaOwnWriteInRing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts mariadbd servers")
+	}
+	bin := clitest.Build(t, "check_repl_checksum")
+	topo := sandbox.Seed()
+	var keep []sandbox.ServerSpec
+	for _, s := range topo.Servers {
+		if s.Name == "m1" || s.Name == "m2" || s.Name == "m1r1" {
+			keep = append(keep, s)
+		}
+	}
+	topo.Servers = keep
+	topo.Server("m1r1").LogBin = true
+	sb := sandbox.StartT(t, topo)
+	exec(t, sb.Server("m1"), "CREATE DATABASE shop",
+		"CREATE TABLE shop.orders (id INT PRIMARY KEY, item VARCHAR(20))",
+		"INSERT INTO shop.orders VALUES (1, 'a'), (2, 'b')")
+	waitReplicated(t, sb)
+	exec(t, sb.Server("m1r1"), "INSERT INTO shop.orders VALUES (4, 'replica only')")
+	m1r1 := sb.Server("m1r1").Addr()
+	for _, src := range []string{"m1", "m2"} {
+		c := &checker{t: t, bin: bin, sb: sb, source: src}
+		res := c.run("-d", "shop", "--replica", m1r1, "-t", "9")
+		wantCode(t, res, 2)
+		wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: shop\.orders on `+regexp.QuoteMeta(m1r1)+` \(id=4 only on the replica\), 1 table compared on 1 replica: 0 in sync, 1 drifted, 0 unsettled, 0 errors \|`)
+		if res.Elapsed > 2500*time.Millisecond {
+			t.Errorf("from %s: answered after %s: the source waited for the replica's own write (a third of -t 9 is 3s)", src, res.Elapsed)
+		}
+	}
 }

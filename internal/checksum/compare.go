@@ -163,6 +163,15 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 	return results
 }
 
+// need is what the source's coordinates must hold for the links idx.
+func (c *comparer) need(idx []int) servers.Need {
+	links := make([]*servers.Link, len(idx))
+	for k, i := range idx {
+		links[k] = c.links[i]
+	}
+	return servers.NeedOf(links)
+}
+
 // runGroup compares one table on the replicas of one group.
 func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec servers.Exec, results []judge.Result) {
 	var m read.Method
@@ -190,7 +199,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		}
 		m = &read.ChecksumTable{Table: t, Quick: quick}
 	}
-	src := sourceSide(ctx, c.opts.Parallel, m, c.source, exec)
+	src := sourceSide(ctx, c.opts.Parallel, m, c.source, exec, c.need(g.idx))
 	reps := make([]judge.ReplicaSide, len(g.idx))
 	for k, i := range g.idx {
 		reps[k] = &replicaSide{link: c.links[i], m: m, srcExec: exec, parallel: c.opts.Parallel}

@@ -50,7 +50,7 @@ func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableIn
 			return
 		}
 		rep := &replicaSide{link: k.link, m: rows, srcExec: k.exec, parallel: k.parallel}
-		vs := judge.Compare(ctx, sourceSide(ctx, k.parallel, rows, k.source, k.exec), []judge.ReplicaSide{rep}, rows.Units(),
+		vs := judge.Compare(ctx, sourceSide(ctx, k.parallel, rows, k.source, k.exec, k.link.Route.Need()), []judge.ReplicaSide{rep}, rows.Units(),
 			[]judge.SettleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
 		if vs[0].State != judge.Drifted {
 			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
@@ -103,7 +103,7 @@ func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]j
 		if before, err = read.KeyRows(ctx, s, q, nk); err != nil {
 			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
 		}
-		co, err = servers.BinlogCoords(ctx, s, k.source)
+		co, err = servers.BinlogCoords(ctx, s, k.source, l.Route.Need())
 		return err
 	})
 	if err != nil {

@@ -173,7 +173,7 @@ func (c *checker) connectAll(ctx context.Context) error {
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("did not answer within %s", bound)))
 		case errs[i] != nil:
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), errs[i]))
-		case n.ServerID == c.source.ServerID:
+		case n.Same(c.source):
 			n.Close()
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("is the source itself (server_id %d)", n.ServerID)))
 		default:
@@ -182,16 +182,24 @@ func (c *checker) connectAll(ctx context.Context) error {
 		}
 	}
 	c.r.Stage("finding how each replica gets the source's changes")
+	sources := servers.FindSources(ctx, c.servers, c.source)
 	for _, l := range c.links {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			l.Route = servers.FindRoute(ctx, c.servers, c.source, l.Rep)
+			l.Back, l.BackUnknown = sources.Back(ctx, c.servers, l.Rep)
 		}()
 	}
 	wg.Wait()
 	for _, l := range c.links {
 		c.r.Debugf(1, "replica %s: %s", l.Rep.Describe(), l.Route.Note)
+		for _, b := range l.Back {
+			c.r.Debugf(1, "replica %s: the source applies the changes of %s (%d %s)", l.Rep.Label, b.From.Label, len(b.Route.Hops), judge.Plural(len(b.Route.Hops), "hop", "hops"))
+		}
+		if l.BackUnknown != "" {
+			c.r.Debugf(1, "replica %s: what flows back to the source is not known: %s", l.Rep.Label, l.BackUnknown)
+		}
 	}
 	return ctx.Err()
 }

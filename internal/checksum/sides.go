@@ -17,9 +17,9 @@ import (
 // here from the reader.
 
 // sourceSide returns the source side of one table's comparison: sums with
-// m on src through exec, then the coordinates src has logged, read through
-// exec too.
-func sourceSide(ctx context.Context, parallel int, m read.Method, src *servers.Node, exec servers.Exec) *judge.Batcher {
+// m on src through exec, then the coordinates src has logged (those need
+// asks for), read through exec too.
+func sourceSide(ctx context.Context, parallel int, m read.Method, src *servers.Node, exec servers.Exec, need servers.Need) *judge.Batcher {
 	return judge.NewBatcher(ctx, func(ctx context.Context, units []int) (judge.Sums, judge.Coords, error) {
 		sums, err := sumUnits(ctx, parallel, m, src, exec, units)
 		if err != nil {
@@ -28,7 +28,7 @@ func sourceSide(ctx context.Context, parallel int, m read.Method, src *servers.N
 		var co judge.Coords
 		err = exec(ctx, func(s query.Session) error {
 			var err error
-			co, err = servers.BinlogCoords(ctx, s, src)
+			co, err = servers.BinlogCoords(ctx, s, src, need)
 			return err
 		})
 		return sums, co, err

@@ -3,6 +3,7 @@ package servers
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/replmon/replmon/internal/address"
@@ -18,7 +19,7 @@ type Set struct {
 	opts ConnectOptions
 
 	mu        sync.Mutex
-	known     []*Node                  // every connected server, for matching server_ids
+	known     []*Node                  // every connected server
 	resolving map[string]*resolveEntry // by address Key
 }
 
@@ -28,7 +29,7 @@ func NewSet(cfg mysqlconn.Config, o ConnectOptions) *Set {
 	return &Set{cfg: cfg, opts: o, resolving: map[string]*resolveEntry{}}
 }
 
-// Add records a connected server, to be found by server_id or address and
+// Add records a connected server, to be found by identity or address and
 // closed by Close.
 func (s *Set) Add(n *Node) {
 	s.mu.Lock()
@@ -36,23 +37,42 @@ func (s *Set) Add(n *Node) {
 	s.known = append(s.known, n)
 }
 
-// upstream returns the server a channel replicates from: a known server
-// when the server_id or address matches, else a new intermediate server,
-// connected with the source's credentials.
-func (s *Set) upstream(ctx context.Context, ch replica.Channel) (*Node, error) {
-	if ch.SourceServerID != 0 {
-		if n := s.byID(uint32(ch.SourceServerID)); n != nil {
-			return n, nil
-		}
+// upstream returns the server that down's channel ch replicates from,
+// resolved once per channel (resolve).
+func (s *Set) upstream(ctx context.Context, down *Node, ch replica.Channel) (*Node, error) {
+	down.mu.Lock()
+	n, ok := down.ups[ch.Name]
+	down.mu.Unlock()
+	if ok {
+		return n, nil
+	}
+	n, err := s.resolve(ctx, ch)
+	if err != nil {
+		return nil, err
+	}
+	down.mu.Lock()
+	if down.ups == nil {
+		down.ups = map[string]*Node{}
+	}
+	down.ups[ch.Name] = n
+	down.mu.Unlock()
+	return n, nil
+}
+
+// resolve finds the server a channel replicates from among the known ones
+// (by server_uuid, else by address: knownFor), else connects to the
+// channel's address with the source's credentials; a server reached there
+// that is known under another address is the known one. When the address
+// cannot be connected from here (replicas often replicate over a network
+// of their own), a known server with the channel's server_id and port is
+// taken: two servers agreeing on both are one.
+func (s *Set) resolve(ctx context.Context, ch replica.Channel) (*Node, error) {
+	s.mu.Lock()
+	if n := knownFor(ch, s.known); n != nil {
+		s.mu.Unlock()
+		return n, nil
 	}
 	addr := channelSource(ch)
-	s.mu.Lock()
-	for _, n := range s.known {
-		if n.Addr.Same(addr) {
-			s.mu.Unlock()
-			return n, nil
-		}
-	}
 	e, ok := s.resolving[addr.Key()]
 	if !ok {
 		e = &resolveEntry{done: make(chan struct{})}
@@ -62,14 +82,43 @@ func (s *Set) upstream(ctx context.Context, ch replica.Channel) (*Node, error) {
 	if ok {
 		select {
 		case <-e.done:
-			return e.n, e.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+	} else {
+		e.n, e.err = s.connectIntermediate(ctx, addr)
+		close(e.done)
 	}
-	e.n, e.err = s.connectIntermediate(ctx, addr)
-	close(e.done)
+	if e.err != nil && ch.SourceServerID != 0 {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range s.known {
+			if int64(n.ServerID) == ch.SourceServerID && n.Port == ch.SourcePort {
+				return n, nil
+			}
+		}
+	}
 	return e.n, e.err
+}
+
+// knownFor returns the server of known that ch replicates from: the one
+// with the channel's server_uuid when the replica reports it (MySQL), else
+// the one connected at the channel's address.
+func knownFor(ch replica.Channel, known []*Node) *Node {
+	if ch.SourceUUID != "" {
+		for _, n := range known {
+			if n.UUID != "" && strings.EqualFold(n.UUID, ch.SourceUUID) {
+				return n
+			}
+		}
+	}
+	addr := channelSource(ch)
+	for _, n := range known {
+		if n.Addr.Same(addr) {
+			return n
+		}
+	}
+	return nil
 }
 
 // resolveEntry is one intermediate server being connected, shared by the
@@ -93,26 +142,16 @@ func (s *Set) connectIntermediate(ctx context.Context, addr address.Addr) (*Node
 	if err != nil {
 		return nil, fmt.Errorf("intermediate server %s: %w", addr, err)
 	}
-	if k := s.byID(n.ServerID); k != nil {
-		n.Close()
-		return k, nil
-	}
-	s.mu.Lock()
-	s.known = append(s.known, n)
-	s.mu.Unlock()
-	return n, nil
-}
-
-// byID returns the connected server with that server_id.
-func (s *Set) byID(id uint32) *Node {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, n := range s.known {
-		if n.ServerID == id {
-			return n
+	for _, k := range s.known {
+		if k.Same(n) {
+			n.Close()
+			return k, nil
 		}
 	}
-	return nil
+	s.known = append(s.known, n)
+	return n, nil
 }
 
 // Close releases every server.

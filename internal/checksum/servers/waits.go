@@ -3,30 +3,29 @@ package servers
 import (
 	"context"
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/replmon/replmon/internal/checksum/judge"
-	"github.com/replmon/replmon/internal/checksum/plan"
-	"github.com/replmon/replmon/internal/gtid"
 	"github.com/replmon/replmon/internal/query"
-	"github.com/replmon/replmon/internal/server"
 )
 
 // A difference counts only once the replica has reached the source's
-// coordinates (Reach) and, in a ring, the source has reached the
-// replica's (SourceCatchUp). Each wait is one statement chosen from the
-// two servers' identities (waitStatement), bounded in time, and read by
-// its answer (reached).
+// coordinates (Reach) and the source has reached what flows to it from the
+// replica's side (SourceCatchUp: in a ring, the other master and its
+// replicas have writes the source gets later). Each wait is one statement
+// chosen per hop (planHop, hops.go), bounded in time, and read by its
+// answer.
 
-// Link is one replica as compared with the source: its route and the
-// waits in both directions.
+// Link is one replica as compared with the source: its route, the ways its
+// data flows back to the source, and the waits in both directions.
 type Link struct {
 	Src, Rep *Node
 	Route    Route
-	Deadline time.Time // end of the run's work: a wait takes at most a third of the time left
+	Back     []Back // the ways the replica's data flows back to the source (Sources.Back)
+	// BackUnknown, when set, says why those ways are not known: the source
+	// then waits for the GTIDs the replica has (catchUpGTIDs).
+	BackUnknown string
+	Deadline    time.Time // end of the run's work: a wait takes at most a third of the time left
 }
 
 // waitBound is how long one wait for coordinates may take.
@@ -46,112 +45,94 @@ func (l *Link) Reach(ctx context.Context, co judge.Coords) (bool, string, error)
 		return false, l.Route.NoWait, nil
 	}
 	bound := l.waitBound()
+	ok, late, err := follow(ctx, l.Route.Hops, co, bound, nil, true)
+	if err != nil || ok {
+		return ok, "", err
+	}
+	late.setLagging(fmt.Sprintf("%s did not reach the source's coordinates within %s", late.Label, judge.Seconds(bound)))
+	return false, late.laggingReason(), nil
+}
+
+// SourceCatchUp waits until the source has applied what flows to it from
+// the replica's side (Link.Back): for each server on the way back, what it
+// has logged now, after the replica was summed. srcExec runs the source's
+// wait (the session holding the table lock under --lock). False, with the
+// reason, when it did not within the bound. Nothing flows back from a
+// replica of a source that does not replicate from it or from a server it
+// replicates from: its own writes are drift, never waited for.
+func (l *Link) SourceCatchUp(ctx context.Context, srcExec Exec) (bool, string, error) {
+	if l.BackUnknown != "" {
+		return l.catchUpGTIDs(ctx, srcExec)
+	}
+	bound := l.waitBound()
 	start := time.Now()
-	for i, h := range l.Route.Hops {
-		timeout := max(0, bound-time.Since(start))
-		if h.Down.laggingReason() != "" {
-			timeout = 0 // it failed once: only look
+	for _, b := range l.Back {
+		switch {
+		case b.Route.Stopped != "":
+			return false, fmt.Sprintf("the source cannot apply the changes of %s: %s", b.From.Label, b.Route.Stopped), nil
+		case b.Route.NoWait != "":
+			return false, fmt.Sprintf("no way to wait for the source to apply the changes of %s: %s", b.From.Label, b.Route.NoWait), nil
 		}
-		w, err := waitStatement(h.Up, h.Down, h.Channel, co, timeout)
+		var co judge.Coords
+		err := b.From.With(ctx, func(s query.Session) error {
+			var err error
+			co, err = BinlogCoords(ctx, s, b.From, b.Route.Need())
+			return err
+		})
 		if err != nil {
 			return false, "", err
 		}
-		ok, err := runWait(ctx, h.Down.With, w, h.Down.Label)
+		ok, _, err := follow(ctx, b.Route.Hops, co, max(0, bound-time.Since(start)), srcExec, false)
 		if err != nil {
 			return false, "", err
 		}
 		if !ok {
-			h.Down.setLagging(fmt.Sprintf("%s did not reach the source's coordinates within %s", h.Down.Label, judge.Seconds(bound)))
-			return false, h.Down.laggingReason(), nil
-		}
-		if i+1 < len(l.Route.Hops) {
-			err := h.Down.With(ctx, func(s query.Session) error {
-				var err error
-				co, err = BinlogCoords(ctx, s, h.Down)
-				return err
-			})
-			if err != nil {
-				return false, "", err
-			}
+			return false, fmt.Sprintf("the source did not apply the changes of %s within %s", b.From.Label, judge.Seconds(bound)), nil
 		}
 	}
 	return true, "", nil
 }
 
-// SourceCatchUp waits until the source has applied what the replica has:
-// in a ring the replica (or a server on its way) takes writes that reach
-// the source later. srcExec runs statements on the source (the session
-// holding the table lock under --lock). False, with the reason, when it
-// did not within the bound.
-func (l *Link) SourceCatchUp(ctx context.Context, srcExec Exec) (bool, string, error) {
-	src, rep := l.Src, l.Rep
-	if len(src.Channels) == 0 && src.ChannelsErr == nil {
-		// A source that replicates from nothing never applies what a
-		// replica wrote itself: such a difference is drift, not writes
-		// on their way.
-		return true, "", nil
-	}
-	bound := l.waitBound()
-	var w waitSpec
-	switch {
-	case src.mariaGTIDs() && rep.mariaGTIDs():
-		have, err := appliedCoords(ctx, rep)
+// follow makes the servers of hops reach co, read on the first hop's Up,
+// one hop after the other: each Down waits for what its Up has logged by
+// the time that Up got there. last, when set, runs the statements of the
+// last Down (the source's locked session). With shortcut, a server whose
+// earlier wait failed is only looked at. It returns false and the server
+// that did not get there within bound.
+func follow(ctx context.Context, hops []Hop, co judge.Coords, bound time.Duration, last Exec, shortcut bool) (bool, *Node, error) {
+	start := time.Now()
+	for i, h := range hops {
+		timeout := max(0, bound-time.Since(start))
+		if shortcut && h.Down.laggingReason() != "" {
+			timeout = 0 // it failed once: only look
+		}
+		w, err := waitStatement(h, co, timeout)
 		if err != nil {
-			return false, "", err
+			return false, nil, err
 		}
-		var got judge.Coords
-		err = srcExec(ctx, func(s query.Session) error {
-			var err error
-			got, err = readCoords(ctx, s, src, "SELECT CONCAT_WS(',', NULLIF(@@GLOBAL.gtid_binlog_pos, ''), NULLIF(@@GLOBAL.gtid_slave_pos, ''))")
-			return err
-		})
+		exec := Exec(h.Down.With)
+		if last != nil && i == len(hops)-1 {
+			exec = last
+		}
+		ok, err := runWait(ctx, exec, w, h.Down.Label)
 		if err != nil {
-			return false, "", err
+			return false, nil, err
 		}
-		target, err := notCovered(have.GTID, got.GTID, src.ServerID)
-		if err != nil {
-			return false, "", err
-		}
-		if target == "" {
-			return true, "", nil
-		}
-		if w, err = waitStatement(rep, src, "", judge.Coords{GTID: target}, bound); err != nil {
-			return false, "", err
-		}
-	case src.mysqlGTIDs() && rep.mysqlGTIDs():
-		if len(src.Channels) == 0 {
-			return true, "", nil
-		}
-		have, err := appliedCoords(ctx, rep)
-		if err != nil {
-			return false, "", err
-		}
-		if w, err = waitStatement(rep, src, "", have, bound); err != nil {
-			return false, "", err
-		}
-	default:
-		ch, ok := channelFrom(src, rep)
 		if !ok {
-			return true, "", nil // the source does not replicate from the replica
+			return false, h.Down, nil
 		}
-		var have judge.Coords
-		err := rep.With(ctx, func(s query.Session) error {
-			var err error
-			have, err = readCoords(ctx, s, rep, rep.ID.MasterStatusQuery())
-			return err
-		})
-		if err != nil {
-			return false, "", err
-		}
-		if w, err = waitStatement(rep, src, ch.Name, judge.Coords{File: have.File, Pos: have.Pos}, bound); err != nil {
-			return false, "", err
+		if i+1 < len(hops) {
+			err := h.Down.With(ctx, func(s query.Session) error {
+				var err error
+				co, err = BinlogCoords(ctx, s, h.Down, hops[i+1].need())
+				return err
+			})
+			if err != nil {
+				return false, nil, err
+			}
 		}
 	}
-	ok, err := runWait(ctx, srcExec, w, src.Label)
-	if err != nil || ok {
-		return ok, "", err
-	}
-	return false, fmt.Sprintf("the source did not apply the replica's own writes within %s", judge.Seconds(bound)), nil
+	return true, nil, nil
 }
 
 // runWait runs a wait statement with exec; true when the server got there.
@@ -171,107 +152,12 @@ func runWait(ctx context.Context, exec Exec, w waitSpec, label string) (bool, er
 	return ok, err
 }
 
-// waitKind tells how to read the answer of a wait function.
-type waitKind int
-
-const (
-	waitNone         waitKind = iota // nothing to wait for
-	waitMariaGTID                    // MASTER_GTID_WAIT: 0 reached, -1 timeout
-	waitExecutedGTID                 // WAIT_FOR_EXECUTED_GTID_SET: 0 reached, 1 timeout
-	waitPosition                     // MASTER_POS_WAIT and friends: >= 0 reached, -1 timeout, NULL not replicating
-)
-
-// waitSpec is one wait statement and how to read its answer.
-type waitSpec struct {
-	Query string
-	Kind  waitKind
-}
-
-// waitStatement returns the statement that makes down wait, at most
-// timeout, until it has applied the coordinates c read on up, its source
-// over channel. It is chosen from the identities alone:
-// MASTER_GTID_WAIT between MariaDB servers, WAIT_FOR_EXECUTED_GTID_SET
-// (WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS before MySQL 5.7.5) with MySQL GTIDs,
-// else SOURCE_POS_WAIT (MySQL 8.0.26+) or MASTER_POS_WAIT on the channel.
-func waitStatement(up, down *Node, channel string, c judge.Coords, timeout time.Duration) (waitSpec, error) {
-	switch {
-	case c.GTID != "" && up.mariaGTIDs() && down.mariaGTIDs():
-		target, err := waitTarget(c.GTID, down.ServerID)
-		if err != nil {
-			return waitSpec{}, err
-		}
-		if target == "" {
-			return waitSpec{Kind: waitNone}, nil
-		}
-		return waitSpec{Query: fmt.Sprintf("SELECT MASTER_GTID_WAIT(%s, %.3f)", plan.QuoteString(target), max(0, timeout.Seconds())),
-			Kind: waitMariaGTID}, nil
-	case c.GTID != "" && up.mysqlGTIDs() && down.mysqlGTIDs():
-		secs := wholeSeconds(timeout)
-		if down.ID.Version.AtLeast(5, 7, 5) {
-			return waitSpec{Query: fmt.Sprintf("SELECT WAIT_FOR_EXECUTED_GTID_SET(%s, %d)", plan.QuoteString(c.GTID), secs),
-				Kind: waitExecutedGTID}, nil
-		}
-		return waitSpec{Query: fmt.Sprintf("SELECT WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS(%s, %d)", plan.QuoteString(c.GTID), secs),
-			Kind: waitPosition}, nil
-	case c.File != "":
-		fn := "MASTER_POS_WAIT"
-		if down.ID.Flavor != server.MariaDB && down.ID.Version.AtLeast(8, 0, 26) {
-			fn = "SOURCE_POS_WAIT"
-		}
-		q := fmt.Sprintf("SELECT %s(%s, %d, %d", fn, plan.QuoteString(c.File), c.Pos, wholeSeconds(timeout))
-		if channel != "" {
-			q += ", " + plan.QuoteString(channel)
-		}
-		return waitSpec{Query: q + ")", Kind: waitPosition}, nil
+// NeedOf is what the source's coordinates must hold for the first waits
+// of every link.
+func NeedOf(links []*Link) Need {
+	var n Need
+	for _, l := range links {
+		n = n.Or(l.Route.Need())
 	}
-	return waitSpec{}, fmt.Errorf("no way to wait on %s for the coordinates of %s", down.Label, up.Label)
-}
-
-// wholeSeconds rounds a timeout up to whole seconds, at least 1: MySQL's
-// wait functions take whole seconds and read 0 as "wait forever".
-func wholeSeconds(d time.Duration) int {
-	return max(1, int(math.Ceil(d.Seconds())))
-}
-
-// reached reads the answer of a wait statement.
-func (w waitSpec) reached(value string, null bool) bool {
-	if null {
-		return false
-	}
-	n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
-	if err != nil {
-		return false
-	}
-	switch w.Kind {
-	case waitMariaGTID, waitExecutedGTID:
-		return n == 0
-	default:
-		return n >= 0
-	}
-}
-
-// waitTarget returns the part of a source's GTID position that a server
-// with server_id self has to wait for: a GTID the server originated itself
-// is never sent back to it in a way MASTER_GTID_WAIT sees, and it has
-// that transaction anyway.
-func waitTarget(pos string, self uint32) (string, error) {
-	p, err := gtid.ParseMariaDB(pos)
-	if err != nil {
-		return "", err
-	}
-	return p.Without(self).String(), nil
-}
-
-// notCovered returns the GTIDs of want not originated by self and not yet
-// in have.
-func notCovered(want, have string, self uint32) (string, error) {
-	w, err := gtid.ParseMariaDB(want)
-	if err != nil {
-		return "", err
-	}
-	h, err := gtid.ParseMariaDB(have)
-	if err != nil {
-		return "", err
-	}
-	return w.Missing(h, self).String(), nil
+	return n
 }
