@@ -608,3 +608,30 @@ func TestReplicaOwnWriteInRing(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeZones: a source and a replica in different time zones hold the
+// same TIMESTAMP instants, which each session prints in its own zone. The
+// rows method hashes them in UTC, chunk boundaries of a TIMESTAMP key
+// included, so the servers compare equal, and a planted difference is
+// still found with its key (issue 12 item 9).
+func TestTimeZones(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts mariadbd servers")
+	}
+	bin := clitest.Build(t, "check_repl_checksum")
+	sb := sandbox.StartT(t, sandbox.PairInTimeZones("+00:00", "+05:30"))
+	exec(t, sb.Server("m1"), "CREATE DATABASE app", "USE app",
+		"CREATE TABLE events (at TIMESTAMP NOT NULL, n INT NOT NULL, seen TIMESTAMP NULL, PRIMARY KEY (at, n))",
+		"INSERT INTO events SELECT '2024-03-30 20:00:00' + INTERVAL seq MINUTE, seq % 3, '2024-01-01' + INTERVAL seq HOUR FROM seq_1_to_3000",
+		"ANALYZE TABLE events")
+	waitReplicated(t, sb)
+	c := &checker{t: t, bin: bin, sb: sb, source: "m1"}
+	r1 := sb.Server("r1").Addr()
+	res := c.run("-d", "app", "--method", "rows", "--chunk-size", "400", "--full-output", "--replica", r1)
+	wantCode(t, res, 0)
+	wantLine(t, res, `^OK app\.events on `+regexp.QuoteMeta(r1)+`: in sync \(rows; 3000 rows in \d+ chunks\)$`)
+	exec(t, sb.Server("r1"), "SET sql_log_bin = 0", "SET time_zone = '+00:00'", "UPDATE app.events SET seen = NULL WHERE at = '2024-03-31 10:00:00'")
+	res = c.run("-d", "app", "--method", "rows", "--chunk-size", "400", "--replica", r1)
+	wantCode(t, res, 2)
+	wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: app\.events on `+regexp.QuoteMeta(r1)+` \(\(at,n\)=\('2024-03-31 10:00:00',0\) differs\), `)
+}
