@@ -635,3 +635,44 @@ func TestTimeZones(t *testing.T) {
 	wantCode(t, res, 2)
 	wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: app\.events on `+regexp.QuoteMeta(r1)+` \(\(at,n\)=\('2024-03-31 10:00:00',0\) differs\), `)
 }
+
+// TestRowHash: the rows method writes every column unambiguously, so that
+// ('a#b', 'c') and ('a', 'b#c') differ (issue 12 item 12); FLOAT and
+// DOUBLE columns are hashed as the server prints them, or rounded with
+// --float-precision where servers print them differently.
+func TestRowHash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts mariadbd servers")
+	}
+	bin := clitest.Build(t, "check_repl_checksum")
+	sb := sandbox.StartT(t, sandbox.Pair())
+	exec(t, sb.Server("m1"), "CREATE DATABASE app",
+		"CREATE TABLE app.pairs (id INT PRIMARY KEY, a VARCHAR(10), b VARCHAR(10), c VARBINARY(10))",
+		"INSERT INTO app.pairs VALUES (1, 'a#b', 'c', 'x'), (2, 'p', 'q', NULL), (3, NULL, 'n', 'y')",
+		"CREATE TABLE app.floats (id INT PRIMARY KEY, f DOUBLE, g FLOAT)",
+		"INSERT INTO app.floats VALUES (1, 0.1, 2.5), (2, 1e-7, -3.25)")
+	waitReplicated(t, sb)
+	exec(t, sb.Server("r1"), "SET sql_log_bin = 0",
+		"UPDATE app.pairs SET a = 'a', b = 'b#c' WHERE id = 1",
+		"UPDATE app.pairs SET b = 'q', c = '' WHERE id = 2",
+		"UPDATE app.pairs SET a = 'n', b = NULL WHERE id = 3",
+		"UPDATE app.floats SET f = 0.1000000001 WHERE id = 1")
+	c := &checker{t: t, bin: bin, sb: sb, source: "m1"}
+	r1 := sb.Server("r1").Addr()
+	res := c.run("--table", "app.pairs", "--method", "rows", "--replica", r1)
+	wantCode(t, res, 2)
+	wantLine(t, res, `^CRITICAL app\.pairs on `+regexp.QuoteMeta(r1)+`: drifted \(rows; 3 rows; differing keys: id=1 differs, id=2 differs, id=3 differs\)$`)
+	res = c.run("--table", "app.floats", "--method", "rows", "--replica", r1)
+	wantCode(t, res, 2)
+	wantLine(t, res, `^CRITICAL app\.floats on `+regexp.QuoteMeta(r1)+`: drifted \(rows; 2 rows; differing keys: id=1 differs\)$`)
+	res = c.run("--table", "app.floats", "--method", "rows", "--float-precision", "6", "--full-output", "--replica", r1)
+	wantCode(t, res, 0)
+	wantLine(t, res, `^OK app\.floats on `+regexp.QuoteMeta(r1)+`: in sync \(rows; 2 rows\)$`)
+	res = c.run("--table", "app.floats", "--method", "rows", "--float-precision", "10", "--replica", r1)
+	wantCode(t, res, 2)
+	res = c.run("--table", "app.floats", "--float-precision", "x", "--replica", r1)
+	wantCode(t, res, 3)
+	if got := strings.TrimSuffix(res.Stdout, "\n"); got != "REPL_CHECKSUM UNKNOWN - invalid command line: --float-precision must be a number of digits from 0 to 30, not \"x\"" {
+		t.Errorf("bad --float-precision: %q", got)
+	}
+}

@@ -180,7 +180,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 	case "structure":
 		m = &read.Structure{Table: t}
 	case string(judge.Rows):
-		rows = read.NewRows(t, st)
+		rows = read.NewRows(t, st, c.opts.hashOptions())
 		err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
 		if err != nil {
 			for _, i := range g.idx {
@@ -231,7 +231,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 			go func() {
 				defer wg.Done()
 				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
-					chunkSize: c.opts.ChunkSize, limit: c.opts.ShowRows, deadline: c.deadline}
+					chunkSize: c.opts.ChunkSize, limit: c.opts.ShowRows, deadline: c.deadline, hash: c.opts.hashOptions()}
 				kl.list(ctx, t, st, rows, g.opts[k], r)
 			}()
 		}

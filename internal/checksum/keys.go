@@ -25,6 +25,7 @@ type keyLister struct {
 	chunkSize int          // rows per chunk of the rows method
 	limit     int          // keys listed at most
 	deadline  time.Time    // end of the work
+	hash      plan.HashOptions
 }
 
 // list narrows a confirmed difference down to primary keys, the way the
@@ -44,7 +45,7 @@ func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableIn
 	}
 	chunks := r.Verdict.Drifted
 	if rows == nil {
-		rows = read.NewRows(t, st)
+		rows = read.NewRows(t, st, k.hash)
 		if err := k.exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, k.source, k.chunkSize, st.EstRows) }); err != nil {
 			r.KeysNote = "keys not listed: " + err.Error()
 			return

@@ -19,8 +19,8 @@ type Rows struct{ *plan.Rows }
 
 // NewRows builds the rows method of a table from its description on the
 // source, as one chunk; PlanChunks cuts it.
-func NewRows(t plan.TableName, info *plan.TableInfo) *Rows {
-	return &Rows{plan.NewRows(t, info)}
+func NewRows(t plan.TableName, info *plan.TableInfo, o plan.HashOptions) *Rows {
+	return &Rows{plan.NewRows(t, info, o)}
 }
 
 // Sum implements Method: the row count and hash of chunk u.

@@ -22,7 +22,7 @@ func TestPlanChunksMissingTable(t *testing.T) {
 	stmt := "SELECT MIN(" + plan.QuoteIdent("id") + "), MAX(" + plan.QuoteIdent("id") + ") FROM " + plan.QuoteTable(tn)
 	db := fakedb.New(map[string]fakedb.Result{stmt: {Err: &mysql.MySQLError{Number: errNoSuchTable, Message: "Table 'app.gone' doesn't exist"}}})
 	src := &servers.Node{Label: "db1:3306", Source: true}
-	err := NewRows(tn, info).PlanChunks(context.Background(), db, src, 100, info.EstRows)
+	err := NewRows(tn, info, plan.HashOptions{FloatPrecision: -1}).PlanChunks(context.Background(), db, src, 100, info.EstRows)
 	if !errors.Is(err, judge.ErrMissing) || !strings.HasPrefix(err.Error(), "app.gone on db1:3306: ") {
 		t.Errorf("PlanChunks error %v, want app.gone missing on db1:3306", err)
 	}
