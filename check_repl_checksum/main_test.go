@@ -321,7 +321,8 @@ func TestChain(t *testing.T) {
 				wantCode(t, res, 2)
 				wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: app\.composite on `+regexp.QuoteMeta(r1r1)+` \(\(a,b\)=\(7,'k3'\) differs\), app\.quiet on `+
 					regexp.QuoteMeta(r2)+` \(id=42 differs, id=1043 only on the source, id=5001 only on the replica\), 5 tables compared on 3 replicas: 13 in sync, 2 drifted, 0 unsettled, 0 errors \|`)
-				shown := map[string]string{"auto": "checksum-table", "rows": "rows"}[method]
+				// CHECKSUM TABLE (auto) finds the difference; the rows confirm it.
+				shown := map[string]string{"auto": `rows \(CHECKSUM TABLE \d+ on the source, \d+ on the replica\)`, "rows": "rows"}[method]
 				wantLine(t, res, `^CRITICAL app\.quiet on `+regexp.QuoteMeta(r2)+`: drifted \(`+shown+`; .*differing keys: id=42 differs, id=1043 only on the source, id=5001 only on the replica\)$`)
 				wantLine(t, res, `^OK app\.quiet on `+regexp.QuoteMeta(r1)+`: in sync`)
 				wantLine(t, res, `^OK app\.composite on `+regexp.QuoteMeta(r1)+`: in sync`)
@@ -332,7 +333,7 @@ func TestChain(t *testing.T) {
 		}
 		res := c.run(append([]string{"-d", "app", "--show-rows", "1"}, c.replicaArgs("r2")...)...)
 		wantCode(t, res, 2)
-		wantLine(t, res, `^CRITICAL app\.quiet on `+regexp.QuoteMeta(r2)+`: drifted \(checksum-table; checksum \d+ on the source, \d+ on the replica; differing keys: id=42 differs and 2 more\)$`)
+		wantLine(t, res, `^CRITICAL app\.quiet on `+regexp.QuoteMeta(r2)+`: drifted \(rows \(CHECKSUM TABLE \d+ on the source, \d+ on the replica\); 2000 rows; differing keys: id=42 differs and 2 more\)$`)
 		// r1r1 is repaired; the drift on r2 stays for the steady writer.
 		exec(t, sb.Server("r1r1"), "SET sql_log_bin = 0", "UPDATE app.composite SET c = 73 WHERE a = 7 AND b = 'k3'")
 	})
@@ -675,4 +676,36 @@ func TestRowHash(t *testing.T) {
 	if got := strings.TrimSuffix(res.Stdout, "\n"); got != "REPL_CHECKSUM UNKNOWN - invalid command line: --float-precision must be a number of digits from 0 to 30, not \"x\"" {
 		t.Errorf("bad --float-precision: %q", got)
 	}
+}
+
+// TestChecksumTableFormats: a table rebuilt on the replica with an explicit
+// ROW_FORMAT holds the same rows, and information_schema shows the same
+// engine, row format and columns, but CHECKSUM TABLE sums its records
+// differently. A CHECKSUM TABLE difference is confirmed with the rows
+// before it is called drift, whatever --show-rows says, and the verdict
+// follows the rows (issue 12 item 10).
+func TestChecksumTableFormats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts mariadbd servers")
+	}
+	bin := clitest.Build(t, "check_repl_checksum")
+	sb := sandbox.StartT(t, sandbox.Pair())
+	exec(t, sb.Server("m1"), "CREATE DATABASE app", "USE app",
+		"CREATE TABLE fixed (id INT PRIMARY KEY, n INT NULL, d DATETIME NULL)",
+		"INSERT INTO fixed SELECT seq, IF(seq % 5 = 0, NULL, seq), '2024-01-01' + INTERVAL seq MINUTE FROM seq_1_to_300")
+	waitReplicated(t, sb)
+	exec(t, sb.Server("r1"), "SET sql_log_bin = 0", "ALTER TABLE app.fixed ROW_FORMAT=DYNAMIC")
+	c := &checker{t: t, bin: bin, sb: sb, source: "m1"}
+	r1 := sb.Server("r1").Addr()
+	for _, showRows := range []string{"10", "0"} {
+		res := c.run("-d", "app", "--show-rows", showRows, "--full-output", "--replica", r1)
+		wantCode(t, res, 0)
+		wantLine(t, res, `^OK app\.fixed on `+regexp.QuoteMeta(r1)+`: in sync \(rows \(CHECKSUM TABLE \d+ on the source, \d+ on the replica\); 300 rows; `+
+			`every row equal: the copies differ in storage only, which CHECKSUM TABLE sums\)$`)
+	}
+	// A real difference in such a table is drift, found by the rows.
+	exec(t, sb.Server("r1"), "SET sql_log_bin = 0", "UPDATE app.fixed SET n = -1 WHERE id = 7")
+	res := c.run("-d", "app", "--replica", r1)
+	wantCode(t, res, 2)
+	wantLine(t, res, `^CRITICAL app\.fixed on `+regexp.QuoteMeta(r1)+`: drifted \(rows \(CHECKSUM TABLE \d+ on the source, \d+ on the replica\); 300 rows; differing keys: id=7 differs\)$`)
 }

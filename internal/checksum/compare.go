@@ -3,6 +3,7 @@ package checksum
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -226,15 +227,54 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		default:
 			r.Method = judge.ChecksumTable
 		}
-		if r.Verdict.State == judge.Drifted && c.opts.ShowRows > 0 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
-					chunkSize: c.opts.ChunkSize, limit: c.opts.ShowRows, deadline: c.deadline, hash: c.opts.hashOptions()}
-				kl.list(ctx, t, st, rows, g.opts[k], r)
-			}()
+		if r.Verdict.State != judge.Drifted {
+			continue
 		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rs := rows
+			if rs == nil {
+				// CHECKSUM TABLE found it: the rows decide.
+				if rs = c.confirmByRows(ctx, t, st, exec, c.links[i], g.opts[k], r); rs == nil || r.Verdict.State != judge.Drifted {
+					return
+				}
+			}
+			if c.opts.ShowRows > 0 {
+				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
+					limit: c.opts.ShowRows, deadline: c.deadline}
+				kl.list(ctx, st, rs, g.opts[k], r)
+			}
+		}()
 	}
 	wg.Wait()
+}
+
+// confirmByRows settles with the rows method a difference CHECKSUM TABLE
+// found on one replica. CHECKSUM TABLE sums records as they are stored,
+// and the same rows can be stored differently on two servers even where
+// information_schema shows the same engine, row format and column types
+// (a table rebuilt with an explicit ROW_FORMAT, MySQL's old temporal
+// formats). The result's verdict becomes the rows' verdict, with the
+// CHECKSUM TABLE values in its note. It returns the rows method used, or
+// nil when the rows could not be planned: the CHECKSUM TABLE verdict then
+// stays, with the reason.
+func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st *plan.TableInfo, exec servers.Exec, l *servers.Link,
+	o judge.SettleOptions, r *judge.Result) *read.Rows {
+	ct := r.Verdict
+	rows := read.NewRows(t, st, c.opts.hashOptions())
+	if err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) }); err != nil {
+		r.KeysNote = "not confirmed by the rows method: " + err.Error()
+		return nil
+	}
+	rep := &replicaSide{link: l, m: rows, srcExec: exec, parallel: c.opts.Parallel}
+	src := sourceSide(ctx, c.opts.Parallel, rows, c.source, exec, l.Route.Need())
+	v := judge.Compare(ctx, src, []judge.ReplicaSide{rep}, rows.Units(), []judge.SettleOptions{o})[0]
+	v.Retries += ct.Retries
+	if v.State == judge.InSync && v.Why == "" {
+		v.Why = "every row equal: the copies differ in storage only, which CHECKSUM TABLE sums"
+	}
+	r.Method, r.Chunks, r.Verdict = judge.Rows, len(rows.Units()), v
+	r.Note = fmt.Sprintf("CHECKSUM TABLE %s on the source, %s on the replica", ct.Source[0].Value, ct.Replica[0].Value)
+	return rows
 }

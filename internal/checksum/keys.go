@@ -18,23 +18,19 @@ const minNarrowTime = 500 * time.Millisecond
 // keyLister narrows a confirmed difference of one table on one replica
 // down to primary keys (--show-rows).
 type keyLister struct {
-	source    *servers.Node
-	link      *servers.Link
-	exec      servers.Exec // statements on the source (the locked session under --lock)
-	parallel  int          // sessions per server
-	chunkSize int          // rows per chunk of the rows method
-	limit     int          // keys listed at most
-	deadline  time.Time    // end of the work
-	hash      plan.HashOptions
+	source   *servers.Node
+	link     *servers.Link
+	exec     servers.Exec // statements on the source (the locked session under --lock)
+	parallel int          // sessions per server
+	limit    int          // keys listed at most
+	deadline time.Time    // end of the work
 }
 
-// list narrows a confirmed difference down to primary keys, the way the
-// seed's sdiff of two dumps did: chunks found different by their hashes are
-// read row by row (key and row hash) on both sides, and a key is listed
-// only when its source row held still across the comparison. rows is the
-// table's rows method when it found the drift; after CHECKSUM TABLE, the
-// chunks are found with the rows method first.
-func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
+// list narrows a difference the rows method confirmed down to primary keys,
+// the way the seed's sdiff of two dumps did: chunks found different by their
+// hashes are read row by row (key and row hash) on both sides, and a key is
+// listed only when its source row held still across the comparison.
+func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
 	if len(st.PK) == 0 {
 		r.KeysNote = "no primary key: differing rows cannot be listed"
 		return
@@ -44,21 +40,6 @@ func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableIn
 		return
 	}
 	chunks := r.Verdict.Drifted
-	if rows == nil {
-		rows = read.NewRows(t, st, k.hash)
-		if err := k.exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, k.source, k.chunkSize, st.EstRows) }); err != nil {
-			r.KeysNote = "keys not listed: " + err.Error()
-			return
-		}
-		rep := &replicaSide{link: k.link, m: rows, srcExec: k.exec, parallel: k.parallel}
-		vs := judge.Compare(ctx, sourceSide(ctx, k.parallel, rows, k.source, k.exec, k.link.Route.Need()), []judge.ReplicaSide{rep}, rows.Units(),
-			[]judge.SettleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
-		if vs[0].State != judge.Drifted {
-			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
-			return
-		}
-		chunks = vs[0].Drifted
-	}
 	for n, u := range chunks {
 		if len(r.Keys) >= k.limit {
 			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, judge.Plural(len(chunks)-n, "chunk", "chunks"))
