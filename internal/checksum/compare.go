@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,11 +93,18 @@ func (c *comparer) backoff(n int) time.Duration {
 
 // group is the replicas of one table compared with one method.
 type group struct {
-	kind  string // "checksum-table", "rows" or "structure"
+	kind  string // kindStructure, kindRows, kindWhole, or the checksum-table method
 	idx   []int  // indexes into c.links
 	opts  []judge.SettleOptions
 	notes []string
 }
+
+// The kinds of group besides CHECKSUM TABLE.
+const (
+	kindStructure = "structure"         // the column lists differ
+	kindRows      = string(judge.Rows)  // the rows method in chunks
+	kindWhole     = "rows in one chunk" // the rows method where the key collates differently
+)
 
 // table compares one table on every replica.
 func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
@@ -145,12 +153,16 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 			o.Confirmations = 2
 		}
 		if rt != nil && !judge.SameColumnNames(st, rt) {
-			add("structure", i, o, "")
+			add(kindStructure, i, o, "")
 			continue
 		}
 		ch := judge.ChooseMethod(c.opts.Method, c.source.ID, l.Rep.ID, st, rt)
 		o.Incomparable = ch.Incomparable
-		add(string(ch.Method), i, o, ch.Note)
+		kind, note := string(ch.Method), ch.Note
+		if why := judge.KeyCollations(st, rt); ch.Method == judge.Rows && why != "" {
+			kind, note = kindWhole, joinNotes(note, why)
+		}
+		add(kind, i, o, note)
 	}
 	var wg sync.WaitGroup
 	for _, g := range groups {
@@ -178,11 +190,11 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 	var m read.Method
 	var rows *read.Rows
 	switch g.kind {
-	case "structure":
+	case kindStructure:
 		m = &read.Structure{Table: t}
-	case string(judge.Rows):
-		rows = read.NewRows(t, st, c.opts.hashOptions())
-		err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
+	case kindRows, kindWhole:
+		var err error
+		rows, err = c.newRows(ctx, t, st, exec, g.kind == kindWhole)
 		if err != nil {
 			for _, i := range g.idx {
 				results[i].Method = judge.Rows
@@ -211,7 +223,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		r := &results[i]
 		r.Verdict, r.Note, r.Chunks = vs[k], g.notes[k], len(m.Units())
 		switch g.kind {
-		case "structure":
+		case kindStructure:
 			r.Method = judge.ColumnLists
 			if r.Verdict.State == judge.Drifted {
 				r.Verdict.State = judge.Structure
@@ -222,7 +234,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 				r.Verdict.Why = "columns changed during the run"
 			}
 			continue
-		case string(judge.Rows):
+		case kindRows, kindWhole:
 			r.Method = judge.Rows
 		default:
 			r.Method = judge.ChecksumTable
@@ -236,7 +248,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 			rs := rows
 			if rs == nil {
 				// CHECKSUM TABLE found it: the rows decide.
-				if rs = c.confirmByRows(ctx, t, st, exec, c.links[i], g.opts[k], r); rs == nil || r.Verdict.State != judge.Drifted {
+				if rs = c.confirmByRows(ctx, t, st, c.repMeta[i][t], exec, c.links[i], g.opts[k], r); rs == nil || r.Verdict.State != judge.Drifted {
 					return
 				}
 			}
@@ -259,11 +271,11 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 // CHECKSUM TABLE values in its note. It returns the rows method used, or
 // nil when the rows could not be planned: the CHECKSUM TABLE verdict then
 // stays, with the reason.
-func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st *plan.TableInfo, exec servers.Exec, l *servers.Link,
+func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st, rt *plan.TableInfo, exec servers.Exec, l *servers.Link,
 	o judge.SettleOptions, r *judge.Result) *read.Rows {
 	ct := r.Verdict
-	rows := read.NewRows(t, st, c.opts.hashOptions())
-	if err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) }); err != nil {
+	rows, err := c.newRows(ctx, t, st, exec, judge.KeyCollations(st, rt) != "")
+	if err != nil {
 		r.KeysNote = "not confirmed by the rows method: " + err.Error()
 		return nil
 	}
@@ -277,4 +289,26 @@ func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st *plan
 	r.Method, r.Chunks, r.Verdict = judge.Rows, len(rows.Units()), v
 	r.Note = fmt.Sprintf("CHECKSUM TABLE %s on the source, %s on the replica", ct.Source[0].Value, ct.Replica[0].Value)
 	return rows
+}
+
+// newRows is the rows method for t, its chunks planned on the source with
+// exec; whole keeps the table in one chunk.
+func (c *comparer) newRows(ctx context.Context, t plan.TableName, st *plan.TableInfo, exec servers.Exec, whole bool) (*read.Rows, error) {
+	rows := read.NewRows(t, st, c.opts.hashOptions())
+	if whole {
+		return rows, nil
+	}
+	err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
+	return rows, err
+}
+
+// joinNotes joins the notes that are not empty.
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -15,6 +15,11 @@ import (
 // minNarrowTime is the least time left for listing differing keys.
 const minNarrowTime = 500 * time.Millisecond
 
+// maxWholeKeys bounds the rows read at once to list keys: a table compared
+// in one chunk (its key collates differently on the replica) beyond it is
+// not read row by row.
+const maxWholeKeys = 200000
+
 // keyLister narrows a confirmed difference of one table on one replica
 // down to primary keys (--show-rows).
 type keyLister struct {
@@ -37,6 +42,10 @@ func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Row
 	}
 	if time.Until(k.deadline) < minNarrowTime {
 		r.KeysNote = "no time left to list the differing keys"
+		return
+	}
+	if len(rows.Chunks) == 1 && st.EstRows > maxWholeKeys {
+		r.KeysNote = fmt.Sprintf("keys not listed: the table is compared in one chunk of about %d rows, too many to read", st.EstRows)
 		return
 	}
 	chunks := r.Verdict.Drifted

@@ -47,7 +47,7 @@ func metaQueries(schema string, names []string) [3]string {
 	return [3]string{
 		"SELECT TABLE_NAME, COALESCE(ENGINE, ''), COALESCE(ROW_FORMAT, ''), COALESCE(CREATE_OPTIONS, ''), COALESCE(TABLE_ROWS, 0) " +
 			"FROM information_schema.TABLES WHERE " + where,
-		"SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_SET_NAME, ''), COALESCE(EXTRA, '') " +
+		"SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_SET_NAME, ''), COALESCE(EXTRA, ''), COALESCE(COLLATION_NAME, '') " +
 			"FROM information_schema.COLUMNS WHERE " + where + " ORDER BY TABLE_NAME, ORDINAL_POSITION",
 		"SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE " + where +
 			" AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX",
@@ -101,7 +101,7 @@ func fillMeta(out map[plan.TableName]*plan.TableInfo, schema string, res [3]*que
 		extra := strings.ToUpper(columns.Text(r, 5))
 		t.Columns = append(t.Columns, plan.Column{
 			Name: columns.Text(r, 1), DataType: strings.ToLower(columns.Text(r, 2)), ColumnType: columns.Text(r, 3),
-			Charset: columns.Text(r, 4), Virtual: strings.Contains(extra, "VIRTUAL"),
+			Charset: columns.Text(r, 4), Collation: columns.Text(r, 6), Virtual: strings.Contains(extra, "VIRTUAL"),
 		})
 	}
 	for r := range keys.Rows {
