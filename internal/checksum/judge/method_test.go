@@ -25,6 +25,8 @@ func TestChooseMethodByTable(t *testing.T) {
 	latin.Columns[1].Charset = "latin1"
 	binary := base()
 	binary.Columns[1].Collation = "utf8mb4_bin"
+	versioned := base()
+	versioned.Versioned = true
 	tests := []struct {
 		name string
 		rt   *plan.TableInfo
@@ -38,6 +40,7 @@ func TestChooseMethodByTable(t *testing.T) {
 		{"column type", wider, Rows, "column definitions differ"},
 		{"charset", latin, Rows, "column definitions differ"},
 		{"collation", binary, Rows, "column definitions differ"},
+		{"system-versioned", versioned, Rows, "system-versioned: the current rows are compared"},
 	}
 	for _, tt := range tests {
 		got := ChooseMethod(Auto, maria, maria, base(), tt.rt)

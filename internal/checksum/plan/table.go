@@ -26,6 +26,7 @@ type TableInfo struct {
 	RowFormat string
 	Options   string // CREATE_OPTIONS
 	EstRows   int64  // TABLE_ROWS, an estimate for InnoDB
+	Versioned bool   // MariaDB WITH SYSTEM VERSIONING: it keeps the history of its rows
 	Columns   []Column
 	PK        []string // primary key columns in key order; nil without a primary key
 }
