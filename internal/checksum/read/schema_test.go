@@ -32,4 +32,3 @@ func TestFillMeta(t *testing.T) {
 		t.Errorf("queries %q", q)
 	}
 }
-
