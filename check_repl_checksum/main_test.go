@@ -283,6 +283,18 @@ func TestChain(t *testing.T) {
 		wantLine(t, res, `^replica `+regexp.QuoteMeta(r1)+` \(MariaDB [0-9.]+\): its replication channels cannot be read \(SHOW ALL SLAVES STATUS: `+
 			`access denied \(error 1227\): Access denied; you need \(at least one of\) the SUPER, SLAVE MONITOR privilege\(s\) for this operation\); waiting on its GTID position$`)
 		wantLine(t, res, `^OK app\.aria on `+regexp.QuoteMeta(r1)+`: in sync`)
+		// An account without SELECT sees no table at all: the message says
+		// so, and which GRANT fixes it (issue 16 item 6).
+		exec(t, sb.Server("m1"), "CREATE USER 'noselect'@'127.0.0.1' IDENTIFIED BY 'noselect-pw'",
+			"GRANT BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'noselect'@'127.0.0.1'")
+		waitReplicated(t, sb)
+		for _, sel := range [][]string{nil, {"-d", "app"}} {
+			args := append([]string{"--no-defaults", "-H", "127.0.0.1", "-P", strconv.Itoa(sb.Server("m1").Port), "-u", "noselect", "--replica", r1}, sel...)
+			res = clitest.Run(t, c.bin, []string{"MYSQL_PWD=noselect-pw"}, args...)
+			wantCode(t, res, 3)
+			wantLine(t, res, `^REPL_CHECKSUM UNKNOWN - the account 'noselect'@'127\.0\.0\.1' cannot see the tables of the source 127\.0\.0\.1:\d+: `+
+				`it has no SELECT privilege \(GRANT SELECT ON \*\.\* TO 'noselect'@'127\.0\.0\.1', or ON each database to compare\)$`)
+		}
 		// A source that cannot be reached.
 		res = clitest.Run(t, c.bin, []string{"MYSQL_PWD=x"}, "--no-defaults", "-H", "127.0.0.1", "-P", strconv.Itoa(closed), "-u", "monitor", "--replica", r1)
 		wantCode(t, res, 2)

@@ -83,13 +83,21 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	}
 	c.r.Stage("listing the tables of the source %s", c.source.Label)
 	var tables []plan.TableName
+	var account string // when set, it holds no SELECT: information_schema shows it no table
 	err := c.source.With(ctx, func(s query.Session) error {
 		var err error
-		tables, err = read.ListTables(ctx, s, c.opts.Selection)
+		if tables, err = read.ListTables(ctx, s, c.opts.Selection); err != nil || len(tables) > 0 {
+			return err
+		}
+		account, err = read.NoSelect(ctx, s)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", c.source.Label, err)
+	}
+	if account != "" {
+		return nil, fmt.Errorf("the account %s cannot see the tables of the source %s: it has no SELECT privilege "+
+			"(GRANT SELECT ON *.* TO %s, or ON each database to compare)", account, c.source.Label, account)
 	}
 	if len(tables) == 0 {
 		if c.opts.Selection.Empty() {
