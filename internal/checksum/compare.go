@@ -110,7 +110,7 @@ const (
 func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 	results := make([]judge.Result, len(c.links))
 	for i, l := range c.links {
-		results[i] = judge.Result{Table: t, Replica: l.Rep.Label}
+		results[i] = judge.Result{Table: t, Replica: l.Rep.Label, Filtered: judge.FilteredOut(l.Route.Filters(), t)}
 	}
 	st := c.srcMeta[t]
 	if st == nil {

@@ -63,6 +63,7 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 		{status: o.Unreachable, title: "unreachable"},
 		{status: o.Unsettled, title: "unsettled"},
 		{status: o.Lagging, title: "lagging"},
+		{status: plugin.WARNING, title: "filtered"},
 		{status: plugin.UNKNOWN, title: "not comparable"},
 		{status: plugin.UNKNOWN, title: "errors"},
 	}
@@ -101,8 +102,15 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 			if x.Method == judge.Rows {
 				tableRows = max(tableRows, sumRows(v.Source))
 			}
-			r.Long("%s %s on %s: %s", status(v.State, o), x.Table, x.Replica, detail(x))
 			name := x.Table.String() + " on " + x.Replica
+			st := status(v.State, o)
+			if x.Filtered != "" {
+				// A filter keeps the table from the replica: whatever the
+				// sums say, nothing replicates it.
+				st = plugin.Worst(st, plugin.WARNING)
+				byTitle["filtered"].items = append(byTitle["filtered"].items, name+" ("+x.Filtered+")")
+			}
+			r.Long("%s %s on %s: %s%s", st, x.Table, x.Replica, detail(x), filteredWords(x))
 			switch v.State {
 			case judge.Drifted:
 				byTitle["drifted"].items = append(byTitle["drifted"].items, name+keysSummary(x))
@@ -286,6 +294,18 @@ func detail(x judge.Result) string {
 		parts = append(parts, "then: "+errText(v.Err))
 	}
 	return v.State.String() + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// filteredWords is the warning of a table a replication filter excludes.
+func filteredWords(x judge.Result) string {
+	if x.Filtered == "" {
+		return ""
+	}
+	s := "; excluded by a replication filter (" + x.Filtered + "): nothing replicates it"
+	if x.Verdict.State == judge.InSync {
+		s += ", so nothing proves it in sync"
+	}
+	return s
 }
 
 // sumsWords shows the checksums or row counts compared.

@@ -104,6 +104,20 @@ func TestRenderGolden(t *testing.T) {
 				}},
 		},
 		{
+			name:   "filtered",
+			status: plugin.CRITICAL,
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+				Results: [][]judge.Result{
+					{inSync(tUsers, "r1"), inSync(tUsers, "r2")},
+					{
+						{Table: tOrders, Replica: "r1", Method: judge.ChecksumTable, Chunks: 1, Filtered: "Replicate_Ignore_Table=app.orders on r1",
+							Verdict: judge.Verdict{State: judge.InSync, Source: ct("7"), Replica: ct("7")}},
+						{Table: tOrders, Replica: "r2", Method: judge.ChecksumTable, Chunks: 1, Filtered: "Replicate_Wild_Do_Table=shop.% does not match it on r2",
+							Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{0}, Source: ct("7"), Replica: ct("8")}},
+					},
+				}},
+		},
+		{
 			name:   "timeout",
 			status: plugin.UNKNOWN,
 			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/replica"
 )
 
@@ -227,6 +228,31 @@ func replicatesFrom(a, b *Node) bool {
 		}
 	}
 	return false
+}
+
+// Filters are the replication filters of the channels on the route, each
+// named by its server and channel.
+func (r Route) Filters() []judge.Filter {
+	var out []judge.Filter
+	for _, h := range r.Hops {
+		if !h.known {
+			continue
+		}
+		raw := h.ch.Raw
+		f := judge.Filter{
+			Where:       h.Down.Label + channelWords(h.Channel),
+			DoDB:        judge.FilterLists(raw["Replicate_Do_DB"]),
+			IgnoreDB:    judge.FilterLists(raw["Replicate_Ignore_DB"]),
+			DoTable:     judge.FilterLists(raw["Replicate_Do_Table"]),
+			IgnoreTable: judge.FilterLists(raw["Replicate_Ignore_Table"]),
+			WildDo:      judge.FilterLists(raw["Replicate_Wild_Do_Table"]),
+			WildIgnore:  judge.FilterLists(raw["Replicate_Wild_Ignore_Table"]),
+		}
+		if len(f.DoDB)+len(f.IgnoreDB)+len(f.DoTable)+len(f.IgnoreTable)+len(f.WildDo)+len(f.WildIgnore) > 0 {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func channelWords(name string) string {
