@@ -183,7 +183,7 @@ func TestChain(t *testing.T) {
 		c.t = t
 		for _, method := range []string{"auto", "checksum-table", "rows"} {
 			unchanged(t, sb, logged, func() {
-				res := c.run(append([]string{"-d", "app", "--method", method, "--chunk-size", "100"}, all...)...)
+				res := c.run(append([]string{"-d", "app", "--method", method, "--chunk-size", "100", "--full-output"}, all...)...)
 				wantCode(t, res, 0)
 				wantLine(t, res, `^REPL_CHECKSUM OK - 5 tables compared on 3 replicas: 15 in sync, 0 drifted, 0 unsettled, 0 errors \| `+
 					`tables=5;;;0 in_sync=15;;;0 drifted=0;;;0 unsettled=0;;;0 lagging=0;;;0 errors=0;;;0 retries=0;;;0 rows=(\d+|U);;;0 time=[0-9.]+s;;;0$`)
@@ -204,8 +204,17 @@ func TestChain(t *testing.T) {
 				}
 			})
 		}
+		// Without --full-output the tables in sync are counted per replica.
+		res := c.run(append([]string{"-d", "app"}, all...)...)
+		wantCode(t, res, 0)
+		for _, rep := range []string{r1, r2, r1r1} {
+			wantLine(t, res, `^OK 5 tables in sync on `+regexp.QuoteMeta(rep)+`$`)
+		}
+		if n := len(lines(res, "OK app.")); n != 0 || strings.Count(res.Stdout, "\n") != 7 {
+			t.Errorf("%d OK lines of tables, %d lines in all; want the 1 + 3 + 3 lines of counts", n, strings.Count(res.Stdout, "\n"))
+		}
 		// Table selection: -d, --table and --exclude with globs; mysql only when named.
-		res := c.run(append([]string{"-d", "oth*", "--table", "app.q*", "--exclude", "app.hot"}, all...)...)
+		res = c.run(append([]string{"-d", "oth*", "--table", "app.q*", "--exclude", "app.hot", "--full-output"}, all...)...)
 		wantCode(t, res, 0)
 		wantLine(t, res, `^REPL_CHECKSUM OK - 2 tables compared on 3 replicas: 6 in sync`)
 		wantLine(t, res, `^OK other\.t1 on `)
@@ -213,7 +222,7 @@ func TestChain(t *testing.T) {
 		res = c.run(append([]string{"--exclude", "app", "--exclude", "other.*"}, all...)...)
 		wantCode(t, res, 3)
 		wantLine(t, res, `^REPL_CHECKSUM UNKNOWN - no table matched --exclude app,other\.\* on the source 127\.0\.0\.1:\d+$`)
-		res = c.run(append([]string{"--table", "mysql.db", "--show-rows", "0"}, c.replicaArgs("r1")...)...)
+		res = c.run(append([]string{"--table", "mysql.db", "--show-rows", "0", "--full-output"}, c.replicaArgs("r1")...)...)
 		wantCode(t, res, 0)
 		wantLine(t, res, `^OK mysql\.db on `)
 	})
@@ -278,7 +287,7 @@ func TestChain(t *testing.T) {
 			"GRANT SELECT ON *.* TO 'limited'@'127.0.0.1'")
 		waitReplicated(t, sb)
 		res = clitest.Run(t, c.bin, []string{"MYSQL_PWD=limited-pw"}, "--no-defaults", "-H", "127.0.0.1",
-			"-P", strconv.Itoa(sb.Server("m1").Port), "-u", "limited", "--table", "app.aria", "--replica", r1)
+			"-P", strconv.Itoa(sb.Server("m1").Port), "-u", "limited", "--table", "app.aria", "--full-output", "--replica", r1)
 		wantCode(t, res, 0)
 		wantLine(t, res, `^replica `+regexp.QuoteMeta(r1)+` \(MariaDB [0-9.]+\): its replication channels cannot be read \(SHOW ALL SLAVES STATUS: `+
 			`access denied \(error 1227\): Access denied; you need \(at least one of\) the SUPER, SLAVE MONITOR privilege\(s\) for this operation\); waiting on its GTID position$`)
@@ -313,7 +322,7 @@ func TestChain(t *testing.T) {
 		// Columns that differ are confirmed like data.
 		exec(t, sb.Server("r2"), "ALTER TABLE app.aria ADD COLUMN extra INT")
 		defer exec(t, sb.Server("r2"), "ALTER TABLE app.aria DROP COLUMN extra")
-		res = c.run(append([]string{"--table", "app.aria"}, all...)...)
+		res = c.run(append([]string{"--table", "app.aria", "--full-output"}, all...)...)
 		wantCode(t, res, 2)
 		wantLine(t, res, `^CRITICAL app\.aria on `+regexp.QuoteMeta(r2)+`: structure differs: columns only on the replica: extra$`)
 		wantLine(t, res, `^OK app\.aria on `+regexp.QuoteMeta(r1)+`: in sync`)
@@ -353,7 +362,7 @@ func TestChain(t *testing.T) {
 		exec(t, sb.Server("r1r1"), "SET sql_log_bin = 0", "UPDATE app.composite SET c = -1 WHERE a = 7 AND b = 'k3'")
 		for _, method := range []string{"auto", "rows"} {
 			unchanged(t, sb, logged, func() {
-				res := c.run(append([]string{"-d", "app", "--method", method, "--chunk-size", "300"}, all...)...)
+				res := c.run(append([]string{"-d", "app", "--method", method, "--chunk-size", "300", "--full-output"}, all...)...)
 				wantCode(t, res, 2)
 				wantLine(t, res, `^REPL_CHECKSUM CRITICAL - drifted: app\.composite on `+regexp.QuoteMeta(r1r1)+` \(\(a,b\)=\(7,'k3'\) differs\), app\.quiet on `+
 					regexp.QuoteMeta(r2)+` \(id=42 differs, id=1043 only on the source, id=5001 only on the replica\), 5 tables compared on 3 replicas: 13 in sync, 2 drifted, 0 unsettled, 0 errors \|`)
@@ -378,7 +387,7 @@ func TestChain(t *testing.T) {
 		c.t = t
 		exec(t, sb.Server("r1r1"), "STOP SLAVE SQL_THREAD")
 		exec(t, sb.Server("m1"), "UPDATE app.aria SET v = v + 1 WHERE id = 5")
-		args := append([]string{"--table", "app.aria", "--table", "app.nopk"}, all...)
+		args := append([]string{"--table", "app.aria", "--table", "app.nopk", "--full-output"}, all...)
 		res := c.run(args...)
 		wantCode(t, res, 1)
 		wantLine(t, res, `^REPL_CHECKSUM WARNING - lagging: `+regexp.QuoteMeta(r1r1)+` \(1 table not confirmed\), 2 tables compared on 3 replicas: 5 in sync, 0 drifted, 0 unsettled, 1 lagging, 0 errors \|.* lagging=1;;;0 `)
@@ -403,7 +412,7 @@ func TestChain(t *testing.T) {
 				t.Fatal(err)
 			}
 		}()
-		res := c.run(append([]string{"--table", "app.aria", "-t", "3"}, all...)...)
+		res := c.run(append([]string{"--table", "app.aria", "-t", "3", "--full-output"}, all...)...)
 		// A replica that does not complete the handshake in time is
 		// unreachable, as in the other two plugins.
 		wantCode(t, res, 2)
@@ -424,7 +433,7 @@ func TestChain(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 		for i := range 8 {
 			method := []string{"auto", "rows"}[i%2]
-			res := c.run(append([]string{"-d", "app", "--method", method, "-t", "20"}, all...)...)
+			res := c.run(append([]string{"-d", "app", "--method", method, "-t", "20", "--full-output"}, all...)...)
 			wantCode(t, res, 2)
 			wantLine(t, res, `^CRITICAL app\.quiet on `+regexp.QuoteMeta(r2)+`: drifted \(.*differing keys: .*id=6001 only on the replica\)$`)
 			for _, clean := range []string{r1, r1r1} {
@@ -439,7 +448,7 @@ func TestChain(t *testing.T) {
 		exec(t, sb.Server("r2"), "SET sql_log_bin = 0", "INSERT INTO app.hot VALUES (100000, 'planted', 0)")
 		exec(t, sb.Server("m1"), "SET sql_log_bin = 0", "GRANT LOCK TABLES ON *.* TO 'monitor'@'127.0.0.1'")
 		for _, method := range []string{"auto", "rows"} {
-			res := c.run(append([]string{"--table", "app.hot", "--lock", "--method", method, "-t", "20"}, all...)...)
+			res := c.run(append([]string{"--table", "app.hot", "--lock", "--method", method, "-t", "20", "--full-output"}, all...)...)
 			wantCode(t, res, 2)
 			wantLine(t, res, `^OK app\.hot on `+regexp.QuoteMeta(r1)+`: in sync \(`)
 			wantLine(t, res, `^OK app\.hot on `+regexp.QuoteMeta(r1r1)+`: in sync \(`)

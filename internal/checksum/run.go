@@ -72,7 +72,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 		return err
 	}
 	out.Elapsed = time.Since(start)
-	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging, Unreachable: r.Unreachable()})
+	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging, Unreachable: r.Unreachable(), Full: r.Full()})
 	return nil
 }
 
