@@ -26,7 +26,8 @@ func Plugin() cli.Plugin {
 			"a difference is reported as drift (CRITICAL) only once the replica has reached the source's " +
 			"coordinates and the source held still; tables that keep changing are \"unsettled\" (--retries, " +
 			"--unsettled). Read-only: nothing is created or written on any server (the account needs SELECT, " +
-			"and SLAVE MONITOR / REPLICATION CLIENT to read replication channels; --lock also needs LOCK TABLES).",
+			"SLAVE MONITOR / REPLICATION CLIENT to read replication channels, and BINLOG MONITOR on MariaDB 10.5 and later " +
+			"to read binary log positions; --lock also needs LOCK TABLES).",
 		Setup: setup,
 	}
 }
