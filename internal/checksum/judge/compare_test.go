@@ -196,6 +196,13 @@ func TestSettle(t *testing.T) {
 			want: InSync, srcCalls: 2, repCalls: 3, reaches: 2,
 		},
 		{
+			name: "replica cannot reach the re-check's coordinates: lagging, not drift",
+			src:  &fakeSource{script: []Sums{sums("a")}},
+			rep:  &fakeReplica{sums: []Sums{sums("X")}, reach: []bool{true, false}},
+			want: Lagging, srcCalls: 2, repCalls: 2, reaches: 2,
+			why: "did not reach the source's position within 1s",
+		},
+		{
 			name: "replica cannot reach the coordinates: lagging, not drift",
 			src:  &fakeSource{script: []Sums{sums("a")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}, reach: []bool{false}},
