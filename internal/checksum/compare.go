@@ -3,13 +3,16 @@ package checksum
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/query"
 )
@@ -21,8 +24,8 @@ type comparer struct {
 	opts     Options
 	r        *plugin.Report
 	deadline time.Time // end of the work
-	source   *read.Node
-	links    []*read.Link
+	source   *servers.Node
+	links    []*servers.Link
 	srcMeta  map[plan.TableName]*plan.TableInfo   // the source's tables
 	repMeta  []map[plan.TableName]*plan.TableInfo // each link's tables
 
@@ -90,17 +93,24 @@ func (c *comparer) backoff(n int) time.Duration {
 
 // group is the replicas of one table compared with one method.
 type group struct {
-	kind  string // "checksum-table", "rows" or "structure"
+	kind  string // kindStructure, kindRows, kindWhole, or the checksum-table method
 	idx   []int  // indexes into c.links
 	opts  []judge.SettleOptions
 	notes []string
 }
 
+// The kinds of group besides CHECKSUM TABLE.
+const (
+	kindStructure = "structure"         // the column lists differ
+	kindRows      = string(judge.Rows)  // the rows method in chunks
+	kindWhole     = "rows in one chunk" // the rows method where the key collates differently
+)
+
 // table compares one table on every replica.
 func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 	results := make([]judge.Result, len(c.links))
 	for i, l := range c.links {
-		results[i] = judge.Result{Table: t, Replica: l.Rep.Label}
+		results[i] = judge.Result{Table: t, Replica: l.Rep.Label, Filtered: judge.FilteredOut(l.Route.Filters(), t)}
 	}
 	st := c.srcMeta[t]
 	if st == nil {
@@ -109,11 +119,11 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 		}
 		return results
 	}
-	exec := read.Exec(c.source.With)
+	exec := servers.Exec(c.source.With)
 	if c.opts.Lock {
-		lk, err := read.LockTable(ctx, c.source, t, c.opts.LockWait)
+		lk, err := servers.LockTable(ctx, c.source, t, c.opts.LockWait)
 		if err != nil {
-			var refused *read.LockRefusedError
+			var refused *servers.LockRefusedError
 			if errors.As(err, &refused) {
 				c.setFatal(err)
 			}
@@ -143,12 +153,16 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 			o.Confirmations = 2
 		}
 		if rt != nil && !judge.SameColumnNames(st, rt) {
-			add("structure", i, o, "")
+			add(kindStructure, i, o, "")
 			continue
 		}
 		ch := judge.ChooseMethod(c.opts.Method, c.source.ID, l.Rep.ID, st, rt)
 		o.Incomparable = ch.Incomparable
-		add(string(ch.Method), i, o, ch.Note)
+		kind, note := string(ch.Method), ch.Note
+		if why := judge.KeyCollations(st, rt); ch.Method == judge.Rows && why != "" {
+			kind, note = kindWhole, joinNotes(note, why)
+		}
+		add(kind, i, o, note)
 	}
 	var wg sync.WaitGroup
 	for _, g := range groups {
@@ -162,16 +176,25 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 	return results
 }
 
+// need is what the source's coordinates must hold for the links idx.
+func (c *comparer) need(idx []int) servers.Need {
+	links := make([]*servers.Link, len(idx))
+	for k, i := range idx {
+		links[k] = c.links[i]
+	}
+	return servers.NeedOf(links)
+}
+
 // runGroup compares one table on the replicas of one group.
-func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec read.Exec, results []judge.Result) {
+func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec servers.Exec, results []judge.Result) {
 	var m read.Method
 	var rows *read.Rows
 	switch g.kind {
-	case "structure":
+	case kindStructure:
 		m = &read.Structure{Table: t}
-	case string(judge.Rows):
-		rows = read.NewRows(t, st)
-		err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
+	case kindRows, kindWhole:
+		var err error
+		rows, err = c.newRows(ctx, t, st, exec, g.kind == kindWhole)
 		if err != nil {
 			for _, i := range g.idx {
 				results[i].Method = judge.Rows
@@ -181,7 +204,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		}
 		m = rows
 	default:
-		quick := map[*read.Node]bool{c.source: st.LiveChecksum()}
+		quick := map[*servers.Node]bool{c.source: st.LiveChecksum()}
 		for _, i := range g.idx {
 			if rt := c.repMeta[i][t]; rt != nil {
 				quick[c.links[i].Rep] = rt.LiveChecksum()
@@ -189,7 +212,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		}
 		m = &read.ChecksumTable{Table: t, Quick: quick}
 	}
-	src := sourceSide(ctx, c.opts.Parallel, m, c.source, exec)
+	src := sourceSide(ctx, c.opts.Parallel, m, c.source, exec, c.need(g.idx))
 	reps := make([]judge.ReplicaSide, len(g.idx))
 	for k, i := range g.idx {
 		reps[k] = &replicaSide{link: c.links[i], m: m, srcExec: exec, parallel: c.opts.Parallel}
@@ -200,7 +223,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		r := &results[i]
 		r.Verdict, r.Note, r.Chunks = vs[k], g.notes[k], len(m.Units())
 		switch g.kind {
-		case "structure":
+		case kindStructure:
 			r.Method = judge.ColumnLists
 			if r.Verdict.State == judge.Drifted {
 				r.Verdict.State = judge.Structure
@@ -211,20 +234,81 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 				r.Verdict.Why = "columns changed during the run"
 			}
 			continue
-		case string(judge.Rows):
+		case kindRows, kindWhole:
 			r.Method = judge.Rows
 		default:
 			r.Method = judge.ChecksumTable
 		}
-		if r.Verdict.State == judge.Drifted && c.opts.ShowRows > 0 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
-					chunkSize: c.opts.ChunkSize, limit: c.opts.ShowRows, deadline: c.deadline}
-				kl.list(ctx, t, st, rows, g.opts[k], r)
-			}()
+		if r.Verdict.State != judge.Drifted {
+			continue
 		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rs := rows
+			if rs == nil {
+				// CHECKSUM TABLE found it: the rows decide.
+				if rs = c.confirmByRows(ctx, t, st, c.repMeta[i][t], exec, c.links[i], g.opts[k], r); rs == nil || r.Verdict.State != judge.Drifted {
+					return
+				}
+			}
+			if c.opts.ShowRows > 0 {
+				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
+					limit: c.opts.ShowRows, deadline: c.deadline}
+				kl.list(ctx, st, rs, g.opts[k], r)
+			}
+		}()
 	}
 	wg.Wait()
+}
+
+// confirmByRows settles with the rows method a difference CHECKSUM TABLE
+// found on one replica. CHECKSUM TABLE sums records as they are stored,
+// and the same rows can be stored differently on two servers even where
+// information_schema shows the same engine, row format and column types
+// (a table rebuilt with an explicit ROW_FORMAT, MySQL's old temporal
+// formats). The result's verdict becomes the rows' verdict, with the
+// CHECKSUM TABLE values in its note. It returns the rows method used, or
+// nil when the rows could not be planned: the CHECKSUM TABLE verdict then
+// stays, with the reason.
+func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st, rt *plan.TableInfo, exec servers.Exec, l *servers.Link,
+	o judge.SettleOptions, r *judge.Result) *read.Rows {
+	ct := r.Verdict
+	rows, err := c.newRows(ctx, t, st, exec, judge.KeyCollations(st, rt) != "")
+	if err != nil {
+		r.KeysNote = "not confirmed by the rows method: " + err.Error()
+		return nil
+	}
+	rep := &replicaSide{link: l, m: rows, srcExec: exec, parallel: c.opts.Parallel}
+	src := sourceSide(ctx, c.opts.Parallel, rows, c.source, exec, l.Route.Need())
+	v := judge.Compare(ctx, src, []judge.ReplicaSide{rep}, rows.Units(), []judge.SettleOptions{o})[0]
+	v.Retries += ct.Retries
+	if v.State == judge.InSync && v.Why == "" {
+		v.Why = "every row equal: the copies differ in storage only, which CHECKSUM TABLE sums"
+	}
+	r.Method, r.Chunks, r.Verdict = judge.Rows, len(rows.Units()), v
+	r.Note = fmt.Sprintf("CHECKSUM TABLE %s on the source, %s on the replica", ct.Source[0].Value, ct.Replica[0].Value)
+	return rows
+}
+
+// newRows is the rows method for t, its chunks planned on the source with
+// exec; whole keeps the table in one chunk.
+func (c *comparer) newRows(ctx context.Context, t plan.TableName, st *plan.TableInfo, exec servers.Exec, whole bool) (*read.Rows, error) {
+	rows := read.NewRows(t, st, c.opts.hashOptions())
+	if whole {
+		return rows, nil
+	}
+	err := exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, c.source, c.opts.ChunkSize, st.EstRows) })
+	return rows, err
+}
+
+// joinNotes joins the notes that are not empty.
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -5,10 +5,11 @@
 //
 // The check reads, judges and renders in packages of their own:
 //
-//   - read talks to the servers: sessions, identities and replication
+//   - servers talks to the servers: sessions, identities and replication
 //     facts, routes through intermediate servers, coordinates and waits,
-//     information_schema, and one Method per way of summing a table
-//     (CHECKSUM TABLE, the rows method, the column list);
+//     the table lock of --lock;
+//   - read reads the tables: information_schema, and one Method per way of
+//     summing a table (CHECKSUM TABLE, the rows method, the column list);
 //   - judge is pure: the comparison engine that settles a difference
 //     (below), the choice of method, the selection of tables, and the
 //     differences of rows and columns;
@@ -31,17 +32,32 @@
 //
 //  1. S is the source's sum and C the source's replication coordinates read
 //     after S was complete (the source's state at S is at most C).
-//  2. The replica is made to reach C (MASTER_GTID_WAIT,
-//     WAIT_FOR_EXECUTED_GTID_SET or MASTER_POS_WAIT, hop by hop through
-//     intermediate servers, each wait bounded), then X, its sum, is read.
-//     X equal to S: in sync.
-//  3. The source is made to reach the replica's own position (a ring
-//     partner applies writes the source gets later), then the source sum is
-//     read again: S'. S' equal to S means the unit did not change on the
-//     source between S and S', a period covering the replica's state at X:
-//     the difference is confirmed drift. S' different from S means writes
-//     in flight: the unit is retried after a backoff, at most --retries
-//     times, and reported "unsettled" if it never holds still.
+//  2. The replica is made to reach C hop by hop through intermediate
+//     servers, each wait bounded, then X, its sum, is read. X equal to S:
+//     in sync. Each hop waits by GTID (MASTER_GTID_WAIT,
+//     WAIT_FOR_EXECUTED_GTID_SET) only where GTIDs say what was applied:
+//     between MySQL servers with GTIDs, and between MariaDB servers whose
+//     channel replicates by GTID from a binary log where each domain has
+//     one originating server (or gtid_strict_mode); otherwise by binary
+//     log position on the channel (MASTER_POS_WAIT, SOURCE_POS_WAIT, with
+//     SHOW MASTER STATUS read after the checksum). The seed's masters
+//     share domain 0, and a MariaDB GTID position keeps one GTID per
+//     domain and compares sequence numbers only.
+//  3. The source is made to reach what flows to it from the replica's
+//     side: for the replica and each server it replicates from (not past
+//     the source) that the source itself replicates from — the other
+//     master of a ring, for the replicas of that master too — what that
+//     server has logged after X was read, waited for on the way back to
+//     the source. A replica's own writes flow nowhere and are never waited
+//     for. Then the source sum is read again: S'. S' different from S
+//     means writes in flight: the unit is retried after a backoff, at most
+//     --retries times, and reported "unsettled" if it never holds still.
+//  4. S' equal to S means the unit did not change on the source between S
+//     and S', a period covering the replica's state at X. Before that is
+//     called drift, the replica reaches the coordinates read with S' and
+//     is summed again (a wait can return before a commit is visible, and
+//     a binary log position runs ahead of the commits it counts): still
+//     different, the difference is confirmed drift.
 //
 // A replica that cannot reach the coordinates in time is "lagging", never
 // drifted. Source sums are shared: requests from several replicas that

@@ -8,31 +8,34 @@ import (
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 )
 
 // minNarrowTime is the least time left for listing differing keys.
 const minNarrowTime = 500 * time.Millisecond
 
+// maxWholeKeys bounds the rows read at once to list keys: a table compared
+// in one chunk (its key collates differently on the replica) beyond it is
+// not read row by row.
+const maxWholeKeys = 200000
+
 // keyLister narrows a confirmed difference of one table on one replica
 // down to primary keys (--show-rows).
 type keyLister struct {
-	source    *read.Node
-	link      *read.Link
-	exec      read.Exec // statements on the source (the locked session under --lock)
-	parallel  int       // sessions per server
-	chunkSize int       // rows per chunk of the rows method
-	limit     int       // keys listed at most
-	deadline  time.Time // end of the work
+	source   *servers.Node
+	link     *servers.Link
+	exec     servers.Exec // statements on the source (the locked session under --lock)
+	parallel int          // sessions per server
+	limit    int          // keys listed at most
+	deadline time.Time    // end of the work
 }
 
-// list narrows a confirmed difference down to primary keys, the way the
-// seed's sdiff of two dumps did: chunks found different by their hashes are
-// read row by row (key and row hash) on both sides, and a key is listed
-// only when its source row held still across the comparison. rows is the
-// table's rows method when it found the drift; after CHECKSUM TABLE, the
-// chunks are found with the rows method first.
-func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
+// list narrows a difference the rows method confirmed down to primary keys,
+// the way the seed's sdiff of two dumps did: chunks found different by their
+// hashes are read row by row (key and row hash) on both sides, and a key is
+// listed only when its source row held still across the comparison.
+func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
 	if len(st.PK) == 0 {
 		r.KeysNote = "no primary key: differing rows cannot be listed"
 		return
@@ -41,22 +44,11 @@ func (k *keyLister) list(ctx context.Context, t plan.TableName, st *plan.TableIn
 		r.KeysNote = "no time left to list the differing keys"
 		return
 	}
-	chunks := r.Verdict.Drifted
-	if rows == nil {
-		rows = read.NewRows(t, st)
-		if err := k.exec(ctx, func(s query.Session) error { return rows.PlanChunks(ctx, s, k.source, k.chunkSize, st.EstRows) }); err != nil {
-			r.KeysNote = "keys not listed: " + err.Error()
-			return
-		}
-		rep := &replicaSide{link: k.link, m: rows, srcExec: k.exec, parallel: k.parallel}
-		vs := judge.Compare(ctx, sourceSide(ctx, k.parallel, rows, k.source, k.exec), []judge.ReplicaSide{rep}, rows.Units(),
-			[]judge.SettleOptions{{Retries: o.Retries, Backoff: o.Backoff, Confirmations: o.Confirmations}})
-		if vs[0].State != judge.Drifted {
-			r.KeysNote = fmt.Sprintf("keys not listed: the rows method found the table %s", vs[0].State)
-			return
-		}
-		chunks = vs[0].Drifted
+	if len(rows.Chunks) == 1 && st.EstRows > maxWholeKeys {
+		r.KeysNote = fmt.Sprintf("keys not listed: the table is compared in one chunk of about %d rows, too many to read", st.EstRows)
+		return
 	}
+	chunks := r.Verdict.Drifted
 	for n, u := range chunks {
 		if len(r.Keys) >= k.limit {
 			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, judge.Plural(len(chunks)-n, "chunk", "chunks"))
@@ -102,7 +94,7 @@ func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]j
 		if before, err = read.KeyRows(ctx, s, q, nk); err != nil {
 			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
 		}
-		co, err = read.BinlogCoords(ctx, s, k.source)
+		co, err = servers.BinlogCoords(ctx, s, k.source, l.Route.Need())
 		return err
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/plugin"
 )
 
@@ -23,7 +24,18 @@ type Options struct {
 	ShowRows  int             // differing primary keys listed per table and replica
 	Parallel  int             // sessions per server, and tables compared at once
 	ChunkSize int             // rows per chunk of the rows method
+	// FloatPrecision rounds FLOAT and DOUBLE values hashed by the rows
+	// method to that many decimals; -1 hashes them as printed.
+	FloatPrecision int
 }
+
+// hashOptions are the options of the rows method's hash.
+func (o Options) hashOptions() plan.HashOptions {
+	return plan.HashOptions{FloatPrecision: o.FloatPrecision}
+}
+
+// maxFloatPrecision is the most decimals ROUND keeps of a DOUBLE.
+const maxFloatPrecision = 30
 
 // Validate checks the options that flags alone cannot.
 func (o Options) Validate() error {
@@ -40,6 +52,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("--chunk-size must be at least 1, not %d", o.ChunkSize)
 	case o.LockWait <= 0:
 		return fmt.Errorf("--lock-wait-timeout must be positive")
+	case o.FloatPrecision > maxFloatPrecision:
+		return fmt.Errorf("--float-precision must be a number of digits from 0 to %d, not %d", maxFloatPrecision, o.FloatPrecision)
 	}
 	return o.Selection.Validate()
 }

@@ -2,6 +2,8 @@ package checksum
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -24,7 +26,8 @@ func Plugin() cli.Plugin {
 			"a difference is reported as drift (CRITICAL) only once the replica has reached the source's " +
 			"coordinates and the source held still; tables that keep changing are \"unsettled\" (--retries, " +
 			"--unsettled). Read-only: nothing is created or written on any server (the account needs SELECT, " +
-			"and SLAVE MONITOR / REPLICATION CLIENT to read replication channels; --lock also needs LOCK TABLES).",
+			"SLAVE MONITOR / REPLICATION CLIENT to read replication channels, and BINLOG MONITOR on MariaDB 10.5 and later " +
+			"to read binary log positions; --lock also needs LOCK TABLES).",
 		Setup: setup,
 	}
 }
@@ -69,12 +72,24 @@ func setup(app *kingpin.Application) cli.Check {
 		Default("2").IntVar(&o.Parallel)
 	app.Flag("chunk-size", "Rows per chunk of the rows method.").
 		Default("10000").IntVar(&o.ChunkSize)
+	var floatPrecision string
+	app.Flag("float-precision", "Round FLOAT and DOUBLE values to this many decimals before the rows method hashes them, "+
+		"for servers that print them differently (versions differ). Without it they are hashed as each server prints them.").
+		PlaceHolder("DIGITS").StringVar(&floatPrecision)
 
 	validate := func() error {
 		o.Replicas = replicas.Addrs
 		o.Method = judge.Method(method)
 		o.Unsettled, o.Lagging = unsettled.Status, lagging.Status
 		o.LockWait = time.Duration(lockWait * float64(time.Second))
+		o.FloatPrecision = -1
+		if floatPrecision != "" {
+			n, err := strconv.Atoi(floatPrecision)
+			if err != nil || n < 0 || n > maxFloatPrecision {
+				return fmt.Errorf("--float-precision must be a number of digits from 0 to %d, not %q", maxFloatPrecision, floatPrecision)
+			}
+			o.FloatPrecision = n
+		}
 		return o.Validate()
 	}
 	run := func(ctx context.Context, r *plugin.Report) error {

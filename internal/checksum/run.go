@@ -11,6 +11,7 @@ import (
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
 	"github.com/replmon/replmon/internal/checksum/render"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -23,11 +24,11 @@ type checker struct {
 	opts     Options
 	cfg      mysqlconn.Config
 	r        *plugin.Report
-	deadline time.Time     // end of the work; the verdict is printed after it
-	servers  *read.Servers // every server connected, closed at the end
+	deadline time.Time    // end of the work; the verdict is printed after it
+	servers  *servers.Set // every server connected, closed at the end
 
-	source *read.Node
-	links  []*read.Link           // replicas that answered, in command-line order
+	source *servers.Node
+	links  []*servers.Link        // replicas that answered, in command-line order
 	failed []judge.ReplicaFailure // replicas that did not
 }
 
@@ -54,7 +55,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 	wctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	c := &checker{opts: o, cfg: cfg, r: r, deadline: deadline}
-	c.servers = read.NewServers(cfg, c.connectOpts())
+	c.servers = servers.NewSet(cfg, c.connectOpts())
 	defer c.servers.Close()
 	out, err := c.run(wctx)
 	if err != nil {
@@ -71,7 +72,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 		return err
 	}
 	out.Elapsed = time.Since(start)
-	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging, Unreachable: r.Unreachable()})
+	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging, Unreachable: r.Unreachable(), Full: r.Full()})
 	return nil
 }
 
@@ -82,13 +83,21 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	}
 	c.r.Stage("listing the tables of the source %s", c.source.Label)
 	var tables []plan.TableName
+	var account string // when set, it holds no SELECT: information_schema shows it no table
 	err := c.source.With(ctx, func(s query.Session) error {
 		var err error
-		tables, err = read.ListTables(ctx, s, c.opts.Selection)
+		if tables, err = read.ListTables(ctx, s, c.opts.Selection); err != nil || len(tables) > 0 {
+			return err
+		}
+		account, err = read.NoSelect(ctx, s)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", c.source.Label, err)
+	}
+	if account != "" {
+		return nil, fmt.Errorf("the account %s cannot see the tables of the source %s: it has no SELECT privilege "+
+			"(GRANT SELECT ON *.* TO %s, or ON each database to compare)", account, c.source.Label, account)
 	}
 	if len(tables) == 0 {
 		if c.opts.Selection.Empty() {
@@ -112,8 +121,8 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	return out, nil
 }
 
-func (c *checker) connectOpts() read.ConnectOptions {
-	return read.ConnectOptions{Parallel: c.opts.Parallel, LockWait: c.opts.LockWait, Deadline: c.deadline}
+func (c *checker) connectOpts() servers.ConnectOptions {
+	return servers.ConnectOptions{Parallel: c.opts.Parallel, LockWait: c.opts.LockWait, Deadline: c.deadline}
 }
 
 // connectAll connects to the source and every replica at once, then finds
@@ -134,20 +143,20 @@ func (c *checker) connectAll(ctx context.Context) error {
 	cctx, cancel := context.WithTimeout(ctx, c.connectOpts().Bound())
 	defer cancel()
 	bound := judge.Seconds(c.connectOpts().Bound())
-	nodes := make([]*read.Node, len(cfgs))
+	nodes := make([]*servers.Node, len(cfgs))
 	errs := make([]error, len(cfgs))
 	var srcErr error
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		c.source, srcErr = read.Connect(cctx, c.cfg.Addr(), c.cfg, c.connectOpts())
+		c.source, srcErr = servers.Connect(cctx, c.cfg.Addr(), c.cfg, c.connectOpts())
 	}()
 	for i, rc := range cfgs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			nodes[i], errs[i] = read.Connect(cctx, c.opts.Replicas[i].String(), rc, c.connectOpts())
+			nodes[i], errs[i] = servers.Connect(cctx, c.opts.Replicas[i].String(), rc, c.connectOpts())
 		}()
 	}
 	wg.Wait()
@@ -172,25 +181,33 @@ func (c *checker) connectAll(ctx context.Context) error {
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("did not answer within %s", bound)))
 		case errs[i] != nil:
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), errs[i]))
-		case n.ServerID == c.source.ServerID:
+		case n.Same(c.source):
 			n.Close()
 			c.failed = append(c.failed, failure(c.opts.Replicas[i].String(), fmt.Errorf("is the source itself (server_id %d)", n.ServerID)))
 		default:
 			c.servers.Add(n)
-			c.links = append(c.links, &read.Link{Src: c.source, Rep: n, Deadline: c.deadline})
+			c.links = append(c.links, &servers.Link{Src: c.source, Rep: n, Deadline: c.deadline})
 		}
 	}
 	c.r.Stage("finding how each replica gets the source's changes")
+	sources := servers.FindSources(ctx, c.servers, c.source)
 	for _, l := range c.links {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			l.Route = read.FindRoute(ctx, c.servers, c.source, l.Rep)
+			l.Route = servers.FindRoute(ctx, c.servers, c.source, l.Rep)
+			l.Back, l.BackUnknown = sources.Back(ctx, c.servers, l.Rep)
 		}()
 	}
 	wg.Wait()
 	for _, l := range c.links {
 		c.r.Debugf(1, "replica %s: %s", l.Rep.Describe(), l.Route.Note)
+		for _, b := range l.Back {
+			c.r.Debugf(1, "replica %s: the source applies the changes of %s (%d %s)", l.Rep.Label, b.From.Label, len(b.Route.Hops), judge.Plural(len(b.Route.Hops), "hop", "hops"))
+		}
+		if l.BackUnknown != "" {
+			c.r.Debugf(1, "replica %s: what flows back to the source is not known: %s", l.Rep.Label, l.BackUnknown)
+		}
 	}
 	return ctx.Err()
 }
@@ -229,7 +246,7 @@ func (c *checker) describeTables(ctx context.Context, tables []plan.TableName) (
 	if errs[0] != nil {
 		return nil, nil, fmt.Errorf("source %s: %w", c.source.Label, errs[0])
 	}
-	var links []*read.Link
+	var links []*servers.Link
 	var metas []map[plan.TableName]*plan.TableInfo
 	for i, err := range errs[1:] {
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/read"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -16,9 +17,9 @@ import (
 // here from the reader.
 
 // sourceSide returns the source side of one table's comparison: sums with
-// m on src through exec, then the coordinates src has logged, read through
-// exec too.
-func sourceSide(ctx context.Context, parallel int, m read.Method, src *read.Node, exec read.Exec) *judge.Batcher {
+// m on src through exec, then the coordinates src has logged (those need
+// asks for), read through exec too.
+func sourceSide(ctx context.Context, parallel int, m read.Method, src *servers.Node, exec servers.Exec, need servers.Need) *judge.Batcher {
 	return judge.NewBatcher(ctx, func(ctx context.Context, units []int) (judge.Sums, judge.Coords, error) {
 		sums, err := sumUnits(ctx, parallel, m, src, exec, units)
 		if err != nil {
@@ -27,7 +28,7 @@ func sourceSide(ctx context.Context, parallel int, m read.Method, src *read.Node
 		var co judge.Coords
 		err = exec(ctx, func(s query.Session) error {
 			var err error
-			co, err = read.BinlogCoords(ctx, s, src)
+			co, err = servers.BinlogCoords(ctx, s, src, need)
 			return err
 		})
 		return sums, co, err
@@ -36,9 +37,9 @@ func sourceSide(ctx context.Context, parallel int, m read.Method, src *read.Node
 
 // replicaSide is one replica's side of one table's comparison.
 type replicaSide struct {
-	link     *read.Link
+	link     *servers.Link
 	m        read.Method
-	srcExec  read.Exec // statements on the source (the locked session under --lock)
+	srcExec  servers.Exec // statements on the source (the locked session under --lock)
 	parallel int
 }
 
@@ -59,7 +60,7 @@ func (o *replicaSide) SourceCatchUp(ctx context.Context) (bool, string, error) {
 
 // sumUnits computes units with m on n, up to parallel at once; the first
 // error stops the others.
-func sumUnits(ctx context.Context, parallel int, m read.Method, n *read.Node, exec read.Exec, units []int) (judge.Sums, error) {
+func sumUnits(ctx context.Context, parallel int, m read.Method, n *servers.Node, exec servers.Exec, units []int) (judge.Sums, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := judge.Sums{}

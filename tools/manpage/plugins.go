@@ -74,9 +74,9 @@ var registry = []entry{
 					"--lock", "--replica", "db-m1r1.example.net"}},
 		},
 		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SELECT (on *.* or on the compared databases) and SLAVE MONITOR ON *.*; " +
+			{"MariaDB 10.5.9 and later", "SELECT (on *.* or on the compared databases), SLAVE MONITOR and BINLOG MONITOR ON *.*; " +
 				"LOCK TABLES too for --lock"},
-			{"MariaDB 10.5.0 to 10.5.8", "SELECT and REPLICATION SLAVE ADMIN ON *.*; LOCK TABLES too for --lock"},
+			{"MariaDB 10.5.0 to 10.5.8", "SELECT, REPLICATION SLAVE ADMIN and BINLOG MONITOR ON *.*; LOCK TABLES too for --lock"},
 			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "SELECT and REPLICATION CLIENT ON *.*; LOCK TABLES too for --lock"},
 		},
 	},

@@ -111,6 +111,7 @@ func TestSettle(t *testing.T) {
 		retries   int
 		srcCalls  int
 		repCalls  int
+		reaches   int // waits for the source's coordinates, when checked
 		why       string
 	}{
 		{
@@ -129,7 +130,7 @@ func TestSettle(t *testing.T) {
 			name: "difference with the source holding still: drift",
 			src:  &fakeSource{script: []Sums{sums("a", "b")}},
 			rep:  &fakeReplica{sums: []Sums{sums("a", "X")}},
-			want: Drifted, drifted: []int{1}, srcCalls: 2, repCalls: 2,
+			want: Drifted, drifted: []int{1}, srcCalls: 2, repCalls: 3, reaches: 2,
 		},
 		{
 			name: "source changing on every round: unsettled after the retries",
@@ -158,7 +159,7 @@ func TestSettle(t *testing.T) {
 			src:  &fakeSource{script: []Sums{sums("h1", "c"), sums("h2", "c"), sums("h3", "c"), sums("h4", "c"), sums("h5", "c")}},
 			rep:  &fakeReplica{sums: []Sums{sums("h0", "X")}},
 			opts: SettleOptions{Retries: 1},
-			want: Drifted, drifted: []int{1}, unsettled: []int{0}, retries: 1, srcCalls: 4, repCalls: 3,
+			want: Drifted, drifted: []int{1}, unsettled: []int{0}, retries: 1, srcCalls: 4, repCalls: 4,
 			why: "still changing on the source after 1 retry",
 		},
 		{
@@ -166,7 +167,7 @@ func TestSettle(t *testing.T) {
 			src:  &fakeSource{script: []Sums{sums("a")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}},
 			opts: SettleOptions{Confirmations: 2},
-			want: Drifted, drifted: []int{0}, srcCalls: 3, repCalls: 3,
+			want: Drifted, drifted: []int{0}, srcCalls: 3, repCalls: 4,
 		},
 		{
 			name: "non-transactional table: gone on the second round",
@@ -180,7 +181,26 @@ func TestSettle(t *testing.T) {
 			src:  &fakeSource{script: []Sums{sums("a"), sums("a"), sums("b"), sums("b"), sums("b")}},
 			rep:  &fakeReplica{sums: []Sums{sums("X")}},
 			opts: SettleOptions{Confirmations: 2, Retries: 2},
-			want: Drifted, drifted: []int{0}, retries: 1, srcCalls: 6, repCalls: 5,
+			want: Drifted, drifted: []int{0}, retries: 1, srcCalls: 6, repCalls: 6,
+		},
+		{
+			// A wait can return before the replica's commit is visible, and
+			// the source's binary log position runs ahead of its commits:
+			// the replica read right after reaching the coordinates still
+			// lacks a change the source had. Before a difference is drift,
+			// the replica reaches the coordinates of the source's re-check
+			// and is summed again.
+			name: "replica stale right after the wait, equal on the re-check: in sync",
+			src:  &fakeSource{script: []Sums{sums("a", "b")}},
+			rep:  &fakeReplica{sums: []Sums{sums("a", "old"), sums("a", "old"), sums("a", "b")}},
+			want: InSync, srcCalls: 2, repCalls: 3, reaches: 2,
+		},
+		{
+			name: "replica cannot reach the re-check's coordinates: lagging, not drift",
+			src:  &fakeSource{script: []Sums{sums("a")}},
+			rep:  &fakeReplica{sums: []Sums{sums("X")}, reach: []bool{true, false}},
+			want: Lagging, srcCalls: 2, repCalls: 2, reaches: 2,
+			why: "did not reach the source's position within 1s",
 		},
 		{
 			name: "replica cannot reach the coordinates: lagging, not drift",
@@ -257,6 +277,9 @@ func TestSettle(t *testing.T) {
 			}
 			if tt.src.calls != tt.srcCalls || tt.rep.sumCalls != tt.repCalls {
 				t.Errorf("source checksummed %d times, replica %d; want %d and %d", tt.src.calls, tt.rep.sumCalls, tt.srcCalls, tt.repCalls)
+			}
+			if tt.reaches > 0 && len(tt.rep.reachArgs) != tt.reaches {
+				t.Errorf("the replica waited %d times (%v), want %d", len(tt.rep.reachArgs), tt.rep.reachArgs, tt.reaches)
 			}
 			if tt.want == Failed && !errors.Is(v.Err, boom) {
 				t.Errorf("error %v, want boom", v.Err)

@@ -65,6 +65,11 @@ func checksumTableMismatch(src, rep server.Identity, st, rt *plan.TableInfo) str
 	if !src.SameFamily(rep) {
 		return fmt.Sprintf("versions differ: %s and %s", src, rep)
 	}
+	if st.Versioned || rt != nil && rt.Versioned {
+		// A plain SELECT reads the current rows; CHECKSUM TABLE sums the
+		// history too, which each server may keep or purge on its own.
+		return "system-versioned: the current rows are compared"
+	}
 	if rt == nil {
 		return ""
 	}
@@ -92,4 +97,34 @@ func SameColumnNames(st, rt *plan.TableInfo) bool {
 		}
 	}
 	return true
+}
+
+// KeyCollations says how the primary key of the table collates
+// differently on the replica, or "" when it does not. Chunk boundaries are
+// read on the source and compared under each server's own collation: where
+// the key collates differently, the same boundary selects other rows on the
+// replica, so the rows method compares such a table in one chunk.
+func KeyCollations(st, rt *plan.TableInfo) string {
+	if rt == nil {
+		return ""
+	}
+	var diffs []string
+	for _, name := range st.PK {
+		a, okA := st.Column(name)
+		b, okB := rt.Column(name)
+		if okA && okB && !strings.EqualFold(a.Collation, b.Collation) {
+			diffs = append(diffs, fmt.Sprintf("%s %s on the source and %s on the replica", plan.QuoteIdent(name), orNone(a.Collation), orNone(b.Collation)))
+		}
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	return "the key collates differently, " + strings.Join(diffs, ", ") + ": compared in one chunk"
+}
+
+func orNone(collation string) string {
+	if collation == "" {
+		return "no collation"
+	}
+	return collation
 }

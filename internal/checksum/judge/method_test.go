@@ -23,6 +23,10 @@ func TestChooseMethodByTable(t *testing.T) {
 	wider.Columns[1].ColumnType = "varchar(30)"
 	latin := base()
 	latin.Columns[1].Charset = "latin1"
+	binary := base()
+	binary.Columns[1].Collation = "utf8mb4_bin"
+	versioned := base()
+	versioned.Versioned = true
 	tests := []struct {
 		name string
 		rt   *plan.TableInfo
@@ -35,6 +39,8 @@ func TestChooseMethodByTable(t *testing.T) {
 		{"engine", aria, Rows, "engines differ: MyISAM and Aria"},
 		{"column type", wider, Rows, "column definitions differ"},
 		{"charset", latin, Rows, "column definitions differ"},
+		{"collation", binary, Rows, "column definitions differ"},
+		{"system-versioned", versioned, Rows, "system-versioned: the current rows are compared"},
 	}
 	for _, tt := range tests {
 		got := ChooseMethod(Auto, maria, maria, base(), tt.rt)
@@ -44,6 +50,29 @@ func TestChooseMethodByTable(t *testing.T) {
 	}
 	if !SameColumnNames(base(), wider) || SameColumnNames(base(), &plan.TableInfo{Columns: base().Columns[:1]}) {
 		t.Error("sameColumnNames")
+	}
+}
+
+// TestKeyCollations: a key column collated differently is named; other
+// columns do not matter to the chunks.
+func TestKeyCollations(t *testing.T) {
+	table := func(keyColl, valColl string) *plan.TableInfo {
+		return &plan.TableInfo{PK: []string{"a", "k"}, Columns: []plan.Column{
+			{Name: "a", DataType: "int"},
+			{Name: "k", DataType: "varchar", Charset: "utf8mb4", Collation: keyColl},
+			{Name: "v", DataType: "varchar", Charset: "utf8mb4", Collation: valColl},
+		}}
+	}
+	src := table("utf8mb4_general_ci", "utf8mb4_general_ci")
+	if got := KeyCollations(src, table("utf8mb4_general_ci", "utf8mb4_bin")); got != "" {
+		t.Errorf("value column: %q", got)
+	}
+	if got := KeyCollations(src, nil); got != "" {
+		t.Errorf("no replica table: %q", got)
+	}
+	want := "the key collates differently, `k` utf8mb4_general_ci on the source and utf8mb4_bin on the replica: compared in one chunk"
+	if got := KeyCollations(src, table("utf8mb4_bin", "utf8mb4_general_ci")); got != want {
+		t.Errorf("key column: %q, want %q", got, want)
 	}
 }
 

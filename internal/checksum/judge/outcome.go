@@ -17,6 +17,10 @@ type Result struct {
 	MoreKeys int       // differing keys found beyond those listed
 	KeysNote string    // why keys are not (all) listed
 	Note     string    // why this method
+	// Filtered, when set, names the replication filter on the replica's
+	// way that excludes the table: nothing replicates it, so nothing proves
+	// it in sync.
+	Filtered string
 }
 
 // ReplicaFailure is a replica that could not be compared at all.

@@ -99,20 +99,47 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 			v.State, v.Err = f.State, f.Err
 			return v
 		}
-		var again, changing []int
+		var again, changing, held []int
 		for _, u := range pending {
 			switch {
 			case s2[u] != s[u]:
 				confirmed[u] = 0
 				changing = append(changing, u)
 			case confirmed[u]+1 >= need:
-				drifted = append(drifted, u)
+				held = append(held, u)
 			default:
 				confirmed[u]++
 				again = append(again, u)
 			}
 		}
 		merge(v.Source, s2)
+		if len(held) > 0 {
+			// Held with the source still. Before calling it drift, the
+			// replica reaches the coordinates of the re-check and is summed
+			// again: a wait can return before the replica's commit is
+			// visible, and a binary log position runs ahead of the commits
+			// it counts, so the replica read after the first wait may still
+			// lack a change the source had.
+			ok, why, err := r.Reach(ctx, c2)
+			if err != nil {
+				return failed(v, drifted, err)
+			}
+			if !ok {
+				v.State, v.Why = Lagging, why
+				return finish()
+			}
+			x, err := r.Sums(ctx, held)
+			if errors.Is(err, ErrMissing) {
+				v.State = Missing
+				return v
+			}
+			if err != nil {
+				return failed(v, drifted, err)
+			}
+			merge(v.Replica, x)
+			drifted = append(drifted, differing(held, s2, x)...)
+			slices.Sort(drifted)
+		}
 		if len(changing) > 0 && v.Retries >= o.Retries {
 			unsettled = changing
 			v.Why = fmt.Sprintf("still changing on the source after %d %s", v.Retries, Plural(v.Retries, "retry", "retries"))

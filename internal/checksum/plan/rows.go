@@ -8,9 +8,8 @@ import (
 // Rows is the rows method's plan of one table: a hash the server computes
 // over the rows, independent of version and storage format. Per chunk of
 // the primary key it takes COUNT(*) and the BIT_XOR of a 64-bit hash of
-// each row (the first 16 hex digits of SHA1 over the columns joined with
-// '#', character columns converted to utf8mb4, plus one ISNULL flag per
-// column).
+// each row: the first 16 hex digits of SHA1 over the row written
+// unambiguously (rowHash).
 type Rows struct {
 	Table  TableName
 	PK     []Column // primary key columns; nil when the table has none
@@ -19,9 +18,17 @@ type Rows struct {
 	hash   string   // the per-row hash expression
 }
 
+// HashOptions tune how the rows method writes values before hashing them.
+type HashOptions struct {
+	// FloatPrecision, when 0 or more, rounds FLOAT and DOUBLE values to
+	// that many decimals (--float-precision): servers of different versions
+	// print some of them differently. Below 0 they are hashed as printed.
+	FloatPrecision int
+}
+
 // NewRows builds the hash expression of a table from its description on
 // the source, as one chunk.
-func NewRows(t TableName, info *TableInfo) *Rows {
+func NewRows(t TableName, info *TableInfo, o HashOptions) *Rows {
 	p := &Rows{Table: t, Chunks: []Chunk{{}}}
 	for _, c := range info.Columns {
 		if !c.Virtual {
@@ -36,34 +43,61 @@ func NewRows(t TableName, info *TableInfo) *Rows {
 	if len(p.PK) != len(info.PK) {
 		p.PK = nil
 	}
-	p.hash = rowHash(p.cols)
+	p.hash = rowHash(p.cols, o)
 	return p
 }
 
-// rowHash returns the expression hashing one row to an unsigned 64-bit number.
-func rowHash(cols []Column) string {
+// rowHash returns the expression hashing one row to an unsigned 64-bit
+// number. Each column is written as its length, ':' and its text, so that
+// no two rows give one string ('a#b','c' and 'a','b#c' did when columns
+// were joined with a separator); a NULL column writes nothing, and a last
+// string of ISNULL flags, one per column, tells which were NULL.
+func rowHash(cols []Column, o HashOptions) string {
 	var vals, flags []string
 	for _, c := range cols {
-		vals = append(vals, columnText(c))
+		vals = append(vals, "CONCAT("+columnLength(c, o)+", ':', "+columnText(c, o)+")")
 		flags = append(flags, "ISNULL("+QuoteIdent(c.Name)+")")
 	}
 	args := append(vals, "CONCAT("+strings.Join(flags, ", ")+")")
-	return "CAST(CONV(LEFT(SHA1(CONCAT_WS('#', " + strings.Join(args, ", ") + ")), 16), 16, 10) AS UNSIGNED)"
+	return "CAST(CONV(LEFT(SHA1(CONCAT_WS('', " + strings.Join(args, ", ") + ")), 16), 16, 10) AS UNSIGNED)"
 }
 
 // columnText returns the expression giving a column's value as text that
-// is the same on every server version.
-func columnText(c Column) string {
+// is the same on every server version: character columns converted to
+// utf8mb4, BIT as a number, FLOAT and DOUBLE rounded when asked.
+func columnText(c Column, o HashOptions) string {
 	id := QuoteIdent(c.Name)
 	switch {
 	case c.DataType == "bit":
 		return "CAST(" + id + " AS UNSIGNED)"
-	case c.Charset != "" && c.Charset != "binary":
+	case isCharacter(c):
 		return "CONVERT(" + id + " USING utf8mb4)"
+	case floatTypes[c.DataType] && o.FloatPrecision >= 0:
+		return fmt.Sprintf("ROUND(%s, %d)", id, o.FloatPrecision)
 	default:
 		return id
 	}
 }
+
+// columnLength returns the expression giving the length of columnText: in
+// characters for a character column, counted on the column itself (the
+// conversion keeps the count) so that the conversion runs once; in bytes
+// otherwise.
+func columnLength(c Column, o HashOptions) string {
+	if isCharacter(c) {
+		return "CHAR_LENGTH(" + QuoteIdent(c.Name) + ")"
+	}
+	return "LENGTH(" + columnText(c, o) + ")"
+}
+
+// isCharacter reports whether the column holds characters of a character
+// set (not bytes).
+func isCharacter(c Column) bool {
+	return c.Charset != "" && c.Charset != "binary"
+}
+
+// floatTypes are the approximate numeric DATA_TYPE values.
+var floatTypes = map[string]bool{"float": true, "double": true, "real": true}
 
 // Units numbers the chunks, from 0.
 func (p *Rows) Units() []int {

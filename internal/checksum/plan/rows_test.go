@@ -1,6 +1,9 @@
 package plan
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func testTable() *TableInfo {
 	return &TableInfo{
@@ -17,8 +20,11 @@ func testTable() *TableInfo {
 }
 
 func TestRowsPlanStatements(t *testing.T) {
-	p := NewRows(TableName{"app", "t"}, testTable())
-	wantHash := "CAST(CONV(LEFT(SHA1(CONCAT_WS('#', `a`, CONVERT(`b` USING utf8mb4), CAST(`c` AS UNSIGNED), `d`, " +
+	p := NewRows(TableName{"app", "t"}, testTable(), HashOptions{FloatPrecision: -1})
+	// Each column as its length, ':' and its text; NULLs flagged at the end.
+	wantHash := "CAST(CONV(LEFT(SHA1(CONCAT_WS('', CONCAT(LENGTH(`a`), ':', `a`), " +
+		"CONCAT(CHAR_LENGTH(`b`), ':', CONVERT(`b` USING utf8mb4)), " +
+		"CONCAT(LENGTH(CAST(`c` AS UNSIGNED)), ':', CAST(`c` AS UNSIGNED)), CONCAT(LENGTH(`d`), ':', `d`), " +
 		"CONCAT(ISNULL(`a`), ISNULL(`b`), ISNULL(`c`), ISNULL(`d`)))), 16), 16, 10) AS UNSIGNED)"
 	if p.hash != wantHash {
 		t.Errorf("hash\n got %s\nwant %s", p.hash, wantHash)
@@ -45,12 +51,28 @@ func TestRowsPlanStatements(t *testing.T) {
 	}
 	noPK := testTable()
 	noPK.PK = nil
-	if p := NewRows(TableName{"app", "t"}, noPK); p.PK != nil {
+	if p := NewRows(TableName{"app", "t"}, noPK, HashOptions{}); p.PK != nil {
 		t.Errorf("a table without primary key got key %v", p.PK)
 	}
 	badPK := testTable()
 	badPK.PK = []string{"a", "gone"}
-	if p := NewRows(TableName{"app", "t"}, badPK); p.PK != nil {
+	if p := NewRows(TableName{"app", "t"}, badPK, HashOptions{}); p.PK != nil {
 		t.Errorf("a key naming an unknown column kept %v", p.PK)
+	}
+}
+
+// TestFloatPrecision: FLOAT and DOUBLE are rounded only when asked; other
+// numbers never.
+func TestFloatPrecision(t *testing.T) {
+	info := &TableInfo{Columns: []Column{{Name: "f", DataType: "double"}, {Name: "g", DataType: "float"}, {Name: "d", DataType: "decimal"}}}
+	asPrinted := NewRows(TableName{"app", "t"}, info, HashOptions{FloatPrecision: -1}).hash
+	rounded := NewRows(TableName{"app", "t"}, info, HashOptions{FloatPrecision: 3}).hash
+	if strings.Contains(asPrinted, "ROUND") {
+		t.Errorf("rounded without being asked: %s", asPrinted)
+	}
+	for _, want := range []string{"CONCAT(LENGTH(ROUND(`f`, 3)), ':', ROUND(`f`, 3))", "CONCAT(LENGTH(ROUND(`g`, 3)), ':', ROUND(`g`, 3))", "CONCAT(LENGTH(`d`), ':', `d`)"} {
+		if !strings.Contains(rounded, want) {
+			t.Errorf("hash %s lacks %s", rounded, want)
+		}
 	}
 }

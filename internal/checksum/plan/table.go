@@ -16,6 +16,7 @@ type Column struct {
 	DataType   string // DATA_TYPE, e.g. "varchar"
 	ColumnType string // COLUMN_TYPE, e.g. "varchar(20)"
 	Charset    string // CHARACTER_SET_NAME, "" for non-character columns
+	Collation  string // COLLATION_NAME, "" for non-character columns
 	Virtual    bool   // VIRTUAL generated: computed, not stored
 }
 
@@ -25,6 +26,7 @@ type TableInfo struct {
 	RowFormat string
 	Options   string // CREATE_OPTIONS
 	EstRows   int64  // TABLE_ROWS, an estimate for InnoDB
+	Versioned bool   // MariaDB WITH SYSTEM VERSIONING: it keeps the history of its rows
 	Columns   []Column
 	PK        []string // primary key columns in key order; nil without a primary key
 }
@@ -66,13 +68,17 @@ func (t *TableInfo) Column(name string) (Column, bool) {
 	return Column{}, false
 }
 
-// Signature describes the columns, for comparing structures.
+// Signature describes the columns, for comparing structures: names,
+// types, character sets and collations.
 func (t *TableInfo) Signature() string {
 	parts := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		parts[i] = QuoteIdent(c.Name) + " " + c.ColumnType
 		if c.Charset != "" {
 			parts[i] += " " + c.Charset
+		}
+		if c.Collation != "" {
+			parts[i] += " " + c.Collation
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -23,3 +23,5 @@ func textResult(rows ...[]string) *query.Result {
 	}
 	return result(out...)
 }
+
+func str(s string) *string { return &s }

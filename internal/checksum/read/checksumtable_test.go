@@ -6,10 +6,11 @@ import (
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/servers"
 )
 
 func TestParseChecksumTable(t *testing.T) {
-	n := &Node{Label: "r1"}
+	n := &servers.Node{Label: "r1"}
 	tn := plan.TableName{Schema: "app", Name: "t"}
 	s, err := parseChecksumTable(tn, n, result([]*string{str("app.t"), str("4239701103")}))
 	if err != nil || s != (judge.Sum{Rows: -1, Value: "4239701103"}) {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -15,5 +16,5 @@ type Method interface {
 	// Units numbers the units, from 0.
 	Units() []int
 	// Sum computes unit u of the table on q, a session of n.
-	Sum(ctx context.Context, n *Node, q query.Runner, u int) (judge.Sum, error)
+	Sum(ctx context.Context, n *servers.Node, q query.Runner, u int) (judge.Sum, error)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -18,22 +19,22 @@ type Rows struct{ *plan.Rows }
 
 // NewRows builds the rows method of a table from its description on the
 // source, as one chunk; PlanChunks cuts it.
-func NewRows(t plan.TableName, info *plan.TableInfo) *Rows {
-	return &Rows{plan.NewRows(t, info)}
+func NewRows(t plan.TableName, info *plan.TableInfo, o plan.HashOptions) *Rows {
+	return &Rows{plan.NewRows(t, info, o)}
 }
 
 // Sum implements Method: the row count and hash of chunk u.
-func (p *Rows) Sum(ctx context.Context, n *Node, q query.Runner, u int) (judge.Sum, error) {
+func (p *Rows) Sum(ctx context.Context, n *servers.Node, q query.Runner, u int) (judge.Sum, error) {
 	res, err := q.Query(ctx, p.SumQuery(u))
 	if err != nil {
 		return judge.Sum{}, sumError(p.Table, n, err)
 	}
 	if len(res.Rows) != 1 {
-		return judge.Sum{}, fmt.Errorf("rows checksum on %s: no row", n.where())
+		return judge.Sum{}, fmt.Errorf("rows checksum on %s: no row", n.Where())
 	}
 	count, err := strconv.ParseInt(res.Text(0, 0), 10, 64)
 	if err != nil {
-		return judge.Sum{}, fmt.Errorf("rows checksum on %s: count %q is not a number", n.where(), res.Text(0, 0))
+		return judge.Sum{}, fmt.Errorf("rows checksum on %s: count %q is not a number", n.Where(), res.Text(0, 0))
 	}
 	return judge.Sum{Rows: count, Value: res.Text(0, 1)}, nil
 }
@@ -43,7 +44,7 @@ func (p *Rows) Sum(ctx context.Context, n *Node, q query.Runner, u int) (judge.S
 // integer key is split by value between its MIN and MAX; any other key is
 // walked, one statement per chunk. Without a primary key, or when the
 // table is small, the table is one chunk.
-func (p *Rows) PlanChunks(ctx context.Context, q query.Runner, src *Node, size int, estRows int64) error {
+func (p *Rows) PlanChunks(ctx context.Context, q query.Runner, src *servers.Node, size int, estRows int64) error {
 	p.Chunks = []plan.Chunk{{}}
 	if len(p.PK) == 0 || size <= 0 {
 		return nil
@@ -58,7 +59,7 @@ func (p *Rows) PlanChunks(ctx context.Context, q query.Runner, src *Node, size i
 }
 
 // splitByValue splits a single integer key into equal value ranges.
-func (p *Rows) splitByValue(ctx context.Context, q query.Runner, src *Node, size int, estRows int64) error {
+func (p *Rows) splitByValue(ctx context.Context, q query.Runner, src *servers.Node, size int, estRows int64) error {
 	res, err := q.Query(ctx, p.RangeQuery())
 	if err != nil {
 		return sumError(p.Table, src, err)
@@ -76,7 +77,7 @@ func (p *Rows) splitByValue(ctx context.Context, q query.Runner, src *Node, size
 }
 
 // walk finds chunk boundaries by reading every size-th key.
-func (p *Rows) walk(ctx context.Context, q query.Runner, src *Node, size int) error {
+func (p *Rows) walk(ctx context.Context, q query.Runner, src *servers.Node, size int) error {
 	var bounds [][]string
 	var last []string
 	for len(bounds) < plan.MaxChunks {

@@ -12,9 +12,10 @@ import (
 	"github.com/replmon/replmon/internal/query"
 )
 
-// listTablesQuery lists every base table outside the system schemas.
+// listTablesQuery lists every table holding data outside the system
+// schemas: base tables and MariaDB's system-versioned tables.
 const listTablesQuery = "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES " +
-	"WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema', 'sys') " +
+	"WHERE TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') AND TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema', 'sys') " +
 	"ORDER BY TABLE_SCHEMA, TABLE_NAME"
 
 // ListTables returns the tables of q that sel selects.
@@ -45,9 +46,9 @@ func metaQueries(schema string, names []string) [3]string {
 	}
 	where := "TABLE_SCHEMA = " + plan.QuoteString(schema) + " AND TABLE_NAME IN (" + strings.Join(quoted, ", ") + ")"
 	return [3]string{
-		"SELECT TABLE_NAME, COALESCE(ENGINE, ''), COALESCE(ROW_FORMAT, ''), COALESCE(CREATE_OPTIONS, ''), COALESCE(TABLE_ROWS, 0) " +
+		"SELECT TABLE_NAME, COALESCE(ENGINE, ''), COALESCE(ROW_FORMAT, ''), COALESCE(CREATE_OPTIONS, ''), COALESCE(TABLE_ROWS, 0), TABLE_TYPE " +
 			"FROM information_schema.TABLES WHERE " + where,
-		"SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_SET_NAME, ''), COALESCE(EXTRA, '') " +
+		"SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_SET_NAME, ''), COALESCE(EXTRA, ''), COALESCE(COLLATION_NAME, '') " +
 			"FROM information_schema.COLUMNS WHERE " + where + " ORDER BY TABLE_NAME, ORDINAL_POSITION",
 		"SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE " + where +
 			" AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX",
@@ -91,6 +92,7 @@ func fillMeta(out map[plan.TableName]*plan.TableInfo, schema string, res [3]*que
 		est, _ := strconv.ParseInt(tables.Text(r, 4), 10, 64)
 		out[plan.TableName{Schema: schema, Name: tables.Text(r, 0)}] = &plan.TableInfo{
 			Engine: tables.Text(r, 1), RowFormat: tables.Text(r, 2), Options: tables.Text(r, 3), EstRows: est,
+			Versioned: tables.Text(r, 5) == "SYSTEM VERSIONED",
 		}
 	}
 	for r := range columns.Rows {
@@ -101,7 +103,7 @@ func fillMeta(out map[plan.TableName]*plan.TableInfo, schema string, res [3]*que
 		extra := strings.ToUpper(columns.Text(r, 5))
 		t.Columns = append(t.Columns, plan.Column{
 			Name: columns.Text(r, 1), DataType: strings.ToLower(columns.Text(r, 2)), ColumnType: columns.Text(r, 3),
-			Charset: columns.Text(r, 4), Virtual: strings.Contains(extra, "VIRTUAL"),
+			Charset: columns.Text(r, 4), Collation: columns.Text(r, 6), Virtual: strings.Contains(extra, "VIRTUAL"),
 		})
 	}
 	for r := range keys.Rows {

@@ -11,9 +11,9 @@ import (
 func TestFillMeta(t *testing.T) {
 	out := map[plan.TableName]*plan.TableInfo{}
 	res := [3]*query.Result{
-		textResult([]string{"t", "Aria", "Page", "checksum=1 transactional=1", "42"}, []string{"u", "InnoDB", "Dynamic", "", "7"}),
-		textResult([]string{"t", "id", "INT", "int(11)", "", ""}, []string{"t", "g", "int", "int(11)", "", "VIRTUAL GENERATED"},
-			[]string{"u", "k", "varchar", "varchar(5)", "utf8mb4", ""}, []string{"gone", "x", "int", "int", "", ""}),
+		textResult([]string{"t", "Aria", "Page", "checksum=1 transactional=1", "42", "BASE TABLE"}, []string{"u", "InnoDB", "Dynamic", "", "7", "SYSTEM VERSIONED"}),
+		textResult([]string{"t", "id", "INT", "int(11)", "", "", ""}, []string{"t", "g", "int", "int(11)", "", "VIRTUAL GENERATED", ""},
+			[]string{"u", "k", "varchar", "varchar(5)", "utf8mb4", "", "utf8mb4_bin"}, []string{"gone", "x", "int", "int", "", "", ""}),
 		textResult([]string{"t", "id"}, []string{"u", "k"}),
 	}
 	fillMeta(out, "app", res)
@@ -21,10 +21,10 @@ func TestFillMeta(t *testing.T) {
 	if ti == nil || ui == nil || len(out) != 2 {
 		t.Fatalf("tables %v", out)
 	}
-	if !ti.LiveChecksum() || ui.LiveChecksum() || ti.EstRows != 42 || !ti.Columns[1].Virtual || ti.Columns[0].DataType != "int" {
+	if !ti.LiveChecksum() || ui.LiveChecksum() || ti.EstRows != 42 || !ti.Columns[1].Virtual || ti.Columns[0].DataType != "int" || ti.Versioned || !ui.Versioned {
 		t.Errorf("t: %+v", ti)
 	}
-	if ui.Signature() != "`k` varchar(5) utf8mb4" || ui.PK[0] != "k" {
+	if ui.Signature() != "`k` varchar(5) utf8mb4 utf8mb4_bin" || ui.PK[0] != "k" || ui.Columns[0].Collation != "utf8mb4_bin" {
 		t.Errorf("u: %+v %s", ui, ui.Signature())
 	}
 	q := metaQueries("app", []string{"t", "o'x"})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 )
 
@@ -27,10 +28,10 @@ func structureQuery(t plan.TableName) string {
 }
 
 // Sum implements Method: the value is the column names joined by ", ".
-func (p *Structure) Sum(ctx context.Context, n *Node, q query.Runner, _ int) (judge.Sum, error) {
+func (p *Structure) Sum(ctx context.Context, n *servers.Node, q query.Runner, _ int) (judge.Sum, error) {
 	res, err := q.Query(ctx, structureQuery(p.Table))
 	if err != nil {
-		return judge.Sum{}, fmt.Errorf("reading the columns on %s: %w", n.where(), query.Explain(err))
+		return judge.Sum{}, fmt.Errorf("reading the columns on %s: %w", n.Where(), query.Explain(err))
 	}
 	if len(res.Rows) == 0 {
 		return judge.Sum{}, fmt.Errorf("%s on %s: %w", p.Table, n.Label, judge.ErrMissing)

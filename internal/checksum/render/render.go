@@ -1,7 +1,9 @@
 // Package render writes check_repl_checksum's outcome as plugin output:
 // the summary line naming what drifted, is missing, unsettled or lagging,
-// one long-output line per table and replica, and perfdata under labels
-// that do not depend on the servers. It is pure: it takes the outcome the
+// one long-output line per table and replica that is not in sync (with
+// --full-output, per table and replica; otherwise what is in sync is
+// counted per replica), and perfdata under labels that do not depend on
+// the servers. It is pure: it takes the outcome the
 // judge (../judge) decided, table by table, and writes a plugin.Report.
 package render
 
@@ -26,6 +28,9 @@ type Options struct {
 	// Unreachable is the state of a replica that refuses the connection or
 	// the login (--unreachable); the zero value is OK, so set it.
 	Unreachable plugin.Status
+	// Full lists every table on every replica (--full-output); otherwise
+	// what is in sync is counted per replica and only the rest is listed.
+	Full bool
 }
 
 // status is the plugin state of one result.
@@ -63,6 +68,7 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 		{status: o.Unreachable, title: "unreachable"},
 		{status: o.Unsettled, title: "unsettled"},
 		{status: o.Lagging, title: "lagging"},
+		{status: plugin.WARNING, title: "filtered"},
 		{status: plugin.UNKNOWN, title: "not comparable"},
 		{status: plugin.UNKNOWN, title: "errors"},
 	}
@@ -84,13 +90,25 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 	for _, rs := range out.Replicas {
 		r.Long("replica %s (%s): %s", rs.Label, rs.Identity, rs.Route)
 	}
+	// Without --full-output, what is fine is counted (per replica, after
+	// the replica lines) and only the rest is listed, so that hundreds of
+	// tables in sync leave room within the output bound for what is not.
+	inSync := map[string]int{} // by replica, when counted
+	var listed []string        // the lines listed after the counts
+	line := func(format string, args ...any) {
+		if o.Full {
+			r.Long(format, args...)
+		} else {
+			listed = append(listed, fmt.Sprintf(format, args...))
+		}
+	}
 	lagging := map[string][]string{} // replica → tables
 	var laggingOrder []string
 	dropped := 0
 	for ti, res := range out.Results {
 		if len(res) > 0 && allDropped(res) {
 			dropped++
-			r.Long("OK %s: dropped during the run, not compared", out.Tables[ti])
+			line("OK %s: dropped during the run, not compared", out.Tables[ti])
 			continue
 		}
 		tableRows := int64(-1)
@@ -101,8 +119,19 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 			if x.Method == judge.Rows {
 				tableRows = max(tableRows, sumRows(v.Source))
 			}
-			r.Long("%s %s on %s: %s", status(v.State, o), x.Table, x.Replica, detail(x))
 			name := x.Table.String() + " on " + x.Replica
+			st := status(v.State, o)
+			if x.Filtered != "" {
+				// A filter keeps the table from the replica: whatever the
+				// sums say, nothing replicates it.
+				st = plugin.Worst(st, plugin.WARNING)
+				byTitle["filtered"].items = append(byTitle["filtered"].items, name+" ("+x.Filtered+")")
+			}
+			if st == plugin.OK && v.State == judge.InSync && !o.Full {
+				inSync[x.Replica]++
+			} else {
+				line("%s %s on %s: %s%s", st, x.Table, x.Replica, detail(x), filteredWords(x))
+			}
 			switch v.State {
 			case judge.Drifted:
 				byTitle["drifted"].items = append(byTitle["drifted"].items, name+keysSummary(x))
@@ -127,6 +156,16 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 			rows += tableRows
 		} else if len(res) > 0 {
 			rowsKnown = false // CHECKSUM TABLE does not count rows
+		}
+	}
+	if !o.Full {
+		for _, rs := range out.Replicas {
+			if n := inSync[rs.Label]; n > 0 {
+				r.Long("OK %d %s in sync on %s", n, judge.Plural(n, "table", "tables"), rs.Label)
+			}
+		}
+		for _, l := range listed {
+			r.Long("%s", l)
 		}
 	}
 	for _, rep := range laggingOrder {
@@ -286,6 +325,18 @@ func detail(x judge.Result) string {
 		parts = append(parts, "then: "+errText(v.Err))
 	}
 	return v.State.String() + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// filteredWords is the warning of a table a replication filter excludes.
+func filteredWords(x judge.Result) string {
+	if x.Filtered == "" {
+		return ""
+	}
+	s := "; excluded by a replication filter (" + x.Filtered + "): nothing replicates it"
+	if x.Verdict.State == judge.InSync {
+		s += ", so nothing proves it in sync"
+	}
+	return s
 }
 
 // sumsWords shows the checksums or row counts compared.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -42,6 +43,7 @@ func TestRenderGolden(t *testing.T) {
 		name   string
 		out    judge.Outcome
 		status plugin.Status
+		full   bool // --full-output
 	}{
 		{
 			name:   "ok",
@@ -104,6 +106,20 @@ func TestRenderGolden(t *testing.T) {
 				}},
 		},
 		{
+			name:   "filtered",
+			status: plugin.CRITICAL,
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+				Results: [][]judge.Result{
+					{inSync(tUsers, "r1"), inSync(tUsers, "r2")},
+					{
+						{Table: tOrders, Replica: "r1", Method: judge.ChecksumTable, Chunks: 1, Filtered: "Replicate_Ignore_Table=app.orders on r1",
+							Verdict: judge.Verdict{State: judge.InSync, Source: ct("7"), Replica: ct("7")}},
+						{Table: tOrders, Replica: "r2", Method: judge.ChecksumTable, Chunks: 1, Filtered: "Replicate_Wild_Do_Table=shop.% does not match it on r2",
+							Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{0}, Source: ct("7"), Replica: ct("8")}},
+					},
+				}},
+		},
+		{
 			name:   "timeout",
 			status: plugin.UNKNOWN,
 			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
@@ -115,11 +131,22 @@ func TestRenderGolden(t *testing.T) {
 				}},
 		},
 	}
+	// With --full-output, every line of two of them.
+	for _, name := range []string{"ok", "errors"} {
+		for _, tt := range tests {
+			if tt.name == name {
+				tt.name, tt.full = name+"-full", true
+				tests = append(tests, tt)
+			}
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.out.Elapsed = 1234567 * time.Microsecond
 			r := plugin.NewReport(nil, 0)
-			Render(r, &tt.out, defaultOptions())
+			o := defaultOptions()
+			o.Full = tt.full
+			Render(r, &tt.out, o)
 			if r.Status() != tt.status {
 				t.Errorf("status %v, want %v", r.Status(), tt.status)
 			}
@@ -153,5 +180,52 @@ func TestUnreachableReplica(t *testing.T) {
 	got := r.Render("REPL_CHECKSUM")
 	if r.Status() != plugin.CRITICAL || !strings.Contains(got, "unreachable: replica r3: connection refused") {
 		t.Errorf("status %v, output\n%s\nwant CRITICAL naming r3 unreachable", r.Status(), got)
+	}
+}
+
+// TestOutputWithinBound: 302 tables on 4 replicas printed 1 213 lines
+// (94 KB) that the 8 KiB bound then cut, problems included. By default the
+// tables in sync are counted per replica and the problems listed in full;
+// --full-output lists every line (issue 16 item 3).
+func TestOutputWithinBound(t *testing.T) {
+	reps := []string{"db-replica-1.example.net:3306", "db-replica-2.example.net:3306", "db-replica-3.example.net:3306", "db-replica-4.example.net:3306"}
+	out := judge.Outcome{Elapsed: time.Second}
+	for _, rep := range reps {
+		out.Replicas = append(out.Replicas, judge.ReplicaSummary{Label: rep, Identity: "MariaDB 10.11.19", Route: "replicates from the source"})
+	}
+	for i := range 302 {
+		tb := plan.TableName{Schema: "shop", Name: fmt.Sprintf("table_%03d", i)}
+		out.Tables = append(out.Tables, tb)
+		var res []judge.Result
+		for _, rep := range reps {
+			v := judge.Verdict{State: judge.InSync, Source: ct("4239701103"), Replica: ct("4239701103")}
+			if i == 300 && rep == reps[3] {
+				v = judge.Verdict{State: judge.Drifted, Drifted: []int{0}, Source: ct("4239701103"), Replica: ct("972628272")}
+			}
+			res = append(res, judge.Result{Table: tb, Replica: rep, Method: judge.ChecksumTable, Chunks: 1, Verdict: v})
+		}
+		out.Results = append(out.Results, res)
+	}
+	drift := "CRITICAL shop.table_300 on db-replica-4.example.net:3306: drifted (checksum-table; checksum 4239701103 on the source, 972628272 on the replica)\n"
+
+	r := plugin.NewReport(nil, 0)
+	r.SetOutput(plugin.DefaultLimit, false)
+	Render(r, &out, defaultOptions())
+	got := r.Render("REPL_CHECKSUM")
+	if len(got) > plugin.DefaultLimit || !strings.Contains(got, drift) || strings.Contains(got, "more lines not shown") ||
+		!strings.Contains(got, "\nOK 302 tables in sync on db-replica-1.example.net:3306\n") ||
+		!strings.Contains(got, "\nOK 301 tables in sync on db-replica-4.example.net:3306\n") || strings.Count(got, "\n") != 10 {
+		t.Errorf("default output, %d bytes, %d lines:\n%s", len(got), strings.Count(got, "\n"), got)
+	}
+
+	r = plugin.NewReport(nil, 0)
+	r.SetOutput(0, true)
+	o := defaultOptions()
+	o.Full = r.Full()
+	Render(r, &out, o)
+	got = r.Render("REPL_CHECKSUM")
+	if lines := strings.Count(got, "\n"); lines != 1+4+302*4 || !strings.Contains(got, drift) ||
+		!strings.Contains(got, "\nOK shop.table_000 on db-replica-1.example.net:3306: in sync (checksum-table; checksum 4239701103)\n") {
+		t.Errorf("--full-output: %d lines, %d bytes", lines, len(got))
 	}
 }

@@ -6,7 +6,8 @@
 // my.cnf (mariadbd runs with --defaults-file, so /etc/mysql is never read),
 // a unix socket, a pid file and an error log. Servers start in parallel, are
 // awaited by pinging their socket, and replication is wired with GTID
-// (MASTER_USE_GTID=slave_pos) before Start returns.
+// (MASTER_USE_GTID=slave_pos), or by binary log position for a Link with
+// Positions (SeedPositions), before Start returns.
 //
 // Every server carries the same accounts, created while building the
 // template, where no binary log exists, so they never replicate:

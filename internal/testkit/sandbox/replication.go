@@ -27,9 +27,15 @@ func changeMasterSQL(l Link, src *Server) string {
 	if l.Channel != "" {
 		name = "'" + l.Channel + "' " // validated: no quotes
 	}
+	use := "slave_pos"
+	if l.Positions {
+		// From the start of the source's first binary log: every server
+		// starts without one.
+		use = "no"
+	}
 	return fmt.Sprintf("CHANGE MASTER %sTO MASTER_HOST='127.0.0.1', MASTER_PORT=%d, "+
-		"MASTER_USER='%s', MASTER_PASSWORD='%s', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
-		name, src.Port, ReplUser, ReplPassword)
+		"MASTER_USER='%s', MASTER_PASSWORD='%s', MASTER_USE_GTID=%s, MASTER_CONNECT_RETRY=1",
+		name, src.Port, ReplUser, ReplPassword, use)
 }
 
 // wire configures and starts every replication channel, then waits until
@@ -113,6 +119,9 @@ type channel struct {
 	ioErrno, sqlErrno int
 	ioError, sqlError string
 	slavePos          string // Gtid_Slave_Pos
+	execFile          string // Relay_Master_Log_File: the source's binary log being applied
+	execPos           int64  // Exec_Master_Log_Pos: how far in it
+	usingGTID         string // Using_Gtid: No, Slave_Pos or Current_Pos
 }
 
 // String describes the channel's threads and last errors.
@@ -159,11 +168,13 @@ func channelStatus(ctx context.Context, r *Server) (map[string]channel, error) {
 		}
 		ioErrno, _ := strconv.Atoi(row["Last_IO_Errno"])
 		sqlErrno, _ := strconv.Atoi(row["Last_SQL_Errno"])
+		execPos, _ := strconv.ParseInt(row["Exec_Master_Log_Pos"], 10, 64)
 		out[row["Connection_name"]] = channel{
 			io: row["Slave_IO_Running"], sql: row["Slave_SQL_Running"],
 			ioErrno: ioErrno, sqlErrno: sqlErrno,
 			ioError: row["Last_IO_Error"], sqlError: row["Last_SQL_Error"],
 			slavePos: row["Gtid_Slave_Pos"],
+			execFile: row["Relay_Master_Log_File"], execPos: execPos, usingGTID: row["Using_Gtid"],
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -174,8 +185,10 @@ func channelStatus(ctx context.Context, r *Server) (map[string]channel, error) {
 
 // WaitReplicated waits until every replica has applied, on every channel,
 // everything its source has written to its binary log (@@gtid_binlog_state
-// of the source against Gtid_Slave_Pos of the replica), and the sources'
-// positions held still while checking. So an event a source applied but did
+// of the source against Gtid_Slave_Pos of the replica; for a link that
+// replicates by position, the source's SHOW MASTER STATUS against the
+// channel's Relay_Master_Log_File and Exec_Master_Log_Pos), and the
+// sources' positions held still while checking. So an event a source applied but did
 // not log (log_slave_updates=OFF) is not awaited further down.
 //
 // Channels are skipped when their replica or source is paused or down, or
@@ -215,10 +228,17 @@ func (sb *Sandbox) WaitReplicated(ctx context.Context) error {
 	}
 }
 
-// binlogStates reads @@gtid_binlog_state of every running server that is
+// binlogState is what a source has written to its binary log.
+type binlogState struct {
+	gtids string // @@gtid_binlog_state
+	file  string // SHOW MASTER STATUS: File
+	pos   int64  // and Position
+}
+
+// binlogStates reads the binary log state of every running server that is
 // the source of some channel.
-func (sb *Sandbox) binlogStates(ctx context.Context) (map[string]string, error) {
-	out := map[string]string{}
+func (sb *Sandbox) binlogStates(ctx context.Context) (map[string]binlogState, error) {
+	out := map[string]binlogState{}
 	for _, s := range sb.servers {
 		for _, l := range s.Spec.Sources {
 			src := sb.byName[l.Source]
@@ -229,15 +249,52 @@ func (sb *Sandbox) binlogStates(ctx context.Context) (map[string]string, error) 
 			if err != nil {
 				return nil, err
 			}
-			out[src.Name] = v
+			st := binlogState{gtids: v}
+			if st.file, st.pos, err = masterStatus(ctx, src); err != nil {
+				return nil, err
+			}
+			out[src.Name] = st
 		}
 	}
 	return out, nil
 }
 
+// masterStatus reads SHOW MASTER STATUS of s: "" without a binary log.
+func masterStatus(ctx context.Context, s *Server) (string, int64, error) {
+	db, err := s.RootDB()
+	if err != nil {
+		return "", 0, err
+	}
+	rows, err := db.QueryContext(ctx, "SHOW MASTER STATUS")
+	if err != nil {
+		return "", 0, fmt.Errorf("sandbox: %s: SHOW MASTER STATUS: %w", s.Name, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return "", 0, err
+	}
+	if !rows.Next() {
+		return "", 0, rows.Err()
+	}
+	vals := make([]sql.NullString, len(cols))
+	dest := make([]any, len(cols))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return "", 0, err
+	}
+	pos, err := strconv.ParseInt(vals[1].String, 10, 64)
+	if err != nil {
+		return "", 0, fmt.Errorf("sandbox: %s: SHOW MASTER STATUS: position %q", s.Name, vals[1].String)
+	}
+	return vals[0].String, pos, rows.Err()
+}
+
 // lagging lists the channels that have not applied their source's state
 // yet, or returns an error for a channel broken by an error.
-func (sb *Sandbox) lagging(ctx context.Context, states map[string]string) ([]string, error) {
+func (sb *Sandbox) lagging(ctx context.Context, states map[string]binlogState) ([]string, error) {
 	var lag []string
 	for _, r := range sb.servers {
 		if len(r.Spec.Sources) == 0 || !r.Running() {
@@ -262,7 +319,14 @@ func (sb *Sandbox) lagging(ctx context.Context, states map[string]string) ([]str
 			if c.sql == "No" || c.io == "No" {
 				continue // stopped on purpose
 			}
-			want, err := gtid.ParseMariaDB(state)
+			if l.Positions {
+				if c.execFile != state.file || c.execPos < state.pos {
+					lag = append(lag, fmt.Sprintf("%s channel %q from %s: applied %s:%d, source at %s:%d, %s",
+						r.Name, l.Channel, l.Source, c.execFile, c.execPos, state.file, state.pos, c))
+				}
+				continue
+			}
+			want, err := gtid.ParseMariaDB(state.gtids)
 			if err != nil {
 				return nil, fmt.Errorf("sandbox: %s: gtid_binlog_state: %w", l.Source, err)
 			}
@@ -272,7 +336,7 @@ func (sb *Sandbox) lagging(ctx context.Context, states map[string]string) ([]str
 			}
 			if m := want.Missing(have, uint32(r.ServerID)); len(m) > 0 {
 				lag = append(lag, fmt.Sprintf("%s channel %q from %s: applied %q, source at %q, %s",
-					r.Name, l.Channel, l.Source, c.slavePos, state, c))
+					r.Name, l.Channel, l.Source, c.slavePos, state.gtids, c))
 			}
 		}
 	}

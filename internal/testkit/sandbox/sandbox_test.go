@@ -345,3 +345,77 @@ func TestSeedWithoutLogSlaveUpdates(t *testing.T) {
 		t.Errorf("m2 has %s rows from m1, want 1", got)
 	}
 }
+
+// TestSeedPositions: the seed as the post configures it, both masters in
+// domain 0 replicating by file and position. With both masters writing at
+// once the domain has two originating servers, and WaitReplicated waits on
+// the binary log positions, which a GTID comparison per domain cannot do.
+func TestSeedPositions(t *testing.T) {
+	topo := SeedPositions()
+	var keep []ServerSpec
+	for _, s := range topo.Servers {
+		if s.Name == "m1" || s.Name == "m2" || s.Name == "m1r1" || s.Name == "m2r1" {
+			keep = append(keep, s)
+		}
+	}
+	topo.Servers = keep
+	sb := StartT(t, topo)
+	m1, m2 := sb.Server("m1"), sb.Server("m2")
+	mustExec(t, m1, "CREATE DATABASE t", "CREATE TABLE t.a (id INT AUTO_INCREMENT PRIMARY KEY, v INT)",
+		"CREATE TABLE t.b (id INT AUTO_INCREMENT PRIMARY KEY, v INT)")
+	waitReplicated(t, sb)
+	done := make(chan error, 2)
+	for _, w := range []struct {
+		s     *Server
+		table string
+	}{{m1, "t.a"}, {m2, "t.b"}} {
+		go func() {
+			var err error
+			for i := 0; i < 200 && err == nil; i++ {
+				err = w.s.Exec(testCtx(t, 20*time.Second), "INSERT INTO "+w.table+" (v) VALUES ("+strconv.Itoa(i)+")")
+			}
+			done <- err
+		}()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitReplicated(t, sb)
+	for _, s := range sb.Servers() {
+		if got := query(t, s, "SELECT CONCAT((SELECT COUNT(*) FROM t.a), ' ', (SELECT COUNT(*) FROM t.b), ' ', @@gtid_domain_id)"); got != "200 200 0" {
+			t.Errorf("%s: rows of t.a, t.b and domain %q, want 200 200 0", s.Name, got)
+		}
+	}
+	for _, s := range []*Server{m1, m2, sb.Server("m2r1")} {
+		st, err := channelStatus(testCtx(t, 10*time.Second), s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, ok := st[""]; !ok || c.usingGTID != "No" || len(st) != 1 {
+			t.Errorf("%s: channels %+v, want the default one with Using_Gtid No", s.Name, st)
+		}
+	}
+	if got := query(t, m1, "SELECT @@gtid_binlog_state"); !strings.Contains(got, "0-1-") || !strings.Contains(got, "0-2-") {
+		t.Errorf("m1 gtid_binlog_state %q: want domain 0 with both masters as origins", got)
+	}
+}
+
+// TestPairInTimeZones: the servers run in the time zones asked, and a
+// TIMESTAMP replicates as the same instant.
+func TestPairInTimeZones(t *testing.T) {
+	sb := StartT(t, PairInTimeZones("+00:00", "+05:30"))
+	m1, r1 := sb.Server("m1"), sb.Server("r1")
+	mustExec(t, m1, "CREATE DATABASE t", "CREATE TABLE t.a (id INT PRIMARY KEY, ts TIMESTAMP NULL)",
+		"INSERT INTO t.a VALUES (1, '2024-06-01 12:00:00')")
+	waitReplicated(t, sb)
+	for _, c := range []struct {
+		s          *Server
+		zone, text string
+	}{{m1, "+00:00", "2024-06-01 12:00:00"}, {r1, "+05:30", "2024-06-01 17:30:00"}} {
+		if got := query(t, c.s, "SELECT CONCAT(@@time_zone, ' ', ts, ' ', UNIX_TIMESTAMP(ts)) FROM t.a"); got != c.zone+" "+c.text+" 1717243200" {
+			t.Errorf("%s: %q, want %s %s 1717243200", c.s.Name, got, c.zone, c.text)
+		}
+	}
+}

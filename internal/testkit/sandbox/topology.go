@@ -11,6 +11,10 @@ import (
 type Link struct {
 	Channel string // MariaDB connection name, "" = default connection
 	Source  string // name of the source server
+	// Positions replicates by binary log file and position
+	// (MASTER_USE_GTID=no), as the seed's CHANGE MASTER does, instead of
+	// by GTID.
+	Positions bool
 }
 
 // ServerSpec describes one server of a topology.
@@ -59,6 +63,39 @@ func Seed() Topology {
 			})
 		}
 	}
+	return t
+}
+
+// SeedPositions returns the seed's layout configured as the post
+// configures it: replication by binary log file and position, and both
+// masters in one GTID domain (0, the default), so that each domain has two
+// originating servers once both masters take writes. Seed gives each
+// master its own domain and replicates by GTID instead.
+func SeedPositions() Topology {
+	t := Seed()
+	for i := range t.Servers {
+		s := &t.Servers[i]
+		for j := range s.Sources {
+			s.Sources[j].Positions = true
+		}
+		var cnf []string
+		for _, l := range s.Cnf {
+			if !strings.HasPrefix(l, "gtid_domain_id=") {
+				cnf = append(cnf, l)
+			}
+		}
+		s.Cnf = cnf
+	}
+	return t
+}
+
+// PairInTimeZones returns Pair with m1 and r1 in the given time zones
+// (default_time_zone, an offset such as "+05:30": the sandbox loads no
+// time zone tables).
+func PairInTimeZones(m1, r1 string) Topology {
+	t := Pair()
+	t.Server("m1").Cnf = append(t.Server("m1").Cnf, "default_time_zone="+m1)
+	t.Server("r1").Cnf = append(t.Server("r1").Cnf, "default_time_zone="+r1)
 	return t
 }
 

@@ -46,6 +46,38 @@ func TestSeedLayout(t *testing.T) {
 	}
 }
 
+// TestVariants: SeedPositions is Seed by file and position in one domain;
+// PairInTimeZones is Pair with a time zone per server. Neither changes Seed.
+func TestVariants(t *testing.T) {
+	seed, pos := Seed(), SeedPositions()
+	if len(pos.Servers) != len(seed.Servers) {
+		t.Fatalf("SeedPositions has %d servers, Seed %d", len(pos.Servers), len(seed.Servers))
+	}
+	for i, s := range pos.Servers {
+		if s.Name != seed.Servers[i].Name || s.ServerID != seed.Servers[i].ServerID || len(s.Sources) != 1 {
+			t.Errorf("%s differs from the seed's %s", s.Name, seed.Servers[i].Name)
+		}
+		if !s.Sources[0].Positions || seed.Servers[i].Sources[0].Positions {
+			t.Errorf("%s: Positions %v in SeedPositions, %v in Seed", s.Name, s.Sources[0].Positions, seed.Servers[i].Sources[0].Positions)
+		}
+		for _, l := range s.Cnf {
+			if strings.HasPrefix(l, "gtid_domain_id") {
+				t.Errorf("%s keeps %s", s.Name, l)
+			}
+		}
+		if want := changeMasterSQL(s.Sources[0], &Server{Port: 40000}); !strings.Contains(want, "MASTER_USE_GTID=no,") {
+			t.Errorf("%s: %s", s.Name, want)
+		}
+	}
+	if !slices.Contains(seed.Server("m2").Cnf, "gtid_domain_id=2") || !strings.Contains(changeMasterSQL(seed.Servers[0].Sources[0], &Server{Port: 1}), "MASTER_USE_GTID=slave_pos,") {
+		t.Error("Seed changed")
+	}
+	tz := PairInTimeZones("+00:00", "-03:00")
+	if !slices.Contains(tz.Server("m1").Cnf, "default_time_zone=+00:00") || !slices.Contains(tz.Server("r1").Cnf, "default_time_zone=-03:00") {
+		t.Errorf("PairInTimeZones: %+v", tz)
+	}
+}
+
 func TestTopologyServerPointer(t *testing.T) {
 	topo := Pair()
 	topo.Server("r1").Cnf = append(topo.Server("r1").Cnf, "log_slave_updates=OFF")

@@ -1,4 +1,4 @@
-package read
+package servers
 
 import (
 	"strings"
@@ -9,14 +9,14 @@ import (
 func TestSessionSetup(t *testing.T) {
 	deadline := time.Now().Add(5 * time.Second)
 	maria := strings.Join(sessionSetup(mustParse(t, "10.11.6-MariaDB", ""), 2*time.Second, deadline), "; ")
-	for _, want := range []string{"SET SESSION sql_mode = ''", "SET SESSION lock_wait_timeout = 2",
+	for _, want := range []string{"SET SESSION sql_mode = ''", "SET SESSION time_zone = '+00:00'", "SET SESSION lock_wait_timeout = 2",
 		"SET SESSION max_statement_time = ", "SET SESSION TRANSACTION READ ONLY"} {
 		if !strings.Contains(maria, want) {
 			t.Errorf("MariaDB session setup %q lacks %q", maria, want)
 		}
 	}
 	my := strings.Join(sessionSetup(mustParse(t, "8.0.36", ""), 1500*time.Millisecond, deadline), "; ")
-	for _, want := range []string{"SET SESSION lock_wait_timeout = 2", "SET SESSION max_execution_time = ", "SET SESSION TRANSACTION READ ONLY"} {
+	for _, want := range []string{"SET SESSION time_zone = '+00:00'", "SET SESSION lock_wait_timeout = 2", "SET SESSION max_execution_time = ", "SET SESSION TRANSACTION READ ONLY"} {
 		if !strings.Contains(my, want) {
 			t.Errorf("MySQL session setup %q lacks %q", my, want)
 		}

@@ -1,12 +1,14 @@
-package read
+package servers
 
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/replmon/replmon/internal/address"
+	"github.com/replmon/replmon/internal/gtid"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
@@ -20,8 +22,12 @@ type Node struct {
 	Source          bool   // the source of the comparison
 	ID              server.Identity
 	ServerID        uint32
+	Hostname        string // @@hostname
+	Port            int    // @@port
 	UUID            string // MySQL @@server_uuid
 	GTIDMode        bool   // MySQL gtid_mode=ON
+	BinlogState     gtid.Pos
+	StrictMode      bool // MariaDB gtid_strict_mode=ON
 	LogBin          bool
 	LogSlaveUpdates bool
 	Channels        []replica.Channel
@@ -31,7 +37,43 @@ type Node struct {
 	pool *pool
 
 	mu      sync.Mutex
-	lagging string // set once a wait failed; later waits only look
+	lagging string           // set once a wait failed; later waits only look
+	ups     map[string]*Node // the server each channel replicates from, by channel name, once resolved
+}
+
+// Key identifies the server: by its server_uuid where it has one (MySQL
+// 5.6 and later), else by @@hostname, @@port and server_id together.
+// Never by server_id alone: unrelated servers share server_ids (1 is the
+// default of many installations).
+func (n *Node) Key() string {
+	if n.UUID != "" {
+		return "uuid " + strings.ToLower(n.UUID)
+	}
+	return fmt.Sprintf("%s id %d", address.TCP(n.Hostname, n.Port).Key(), n.ServerID)
+}
+
+// Same reports whether n and o are one server.
+func (n *Node) Same(o *Node) bool { return n == o || n.Key() == o.Key() }
+
+// gtidOrdered reports whether the server's MariaDB GTID position says what
+// a replica of it has applied: every domain of its binary log has a single
+// originating server, or gtid_strict_mode keeps the sequence numbers of a
+// domain rising in its binary log. A position keeps one GTID per domain and
+// MASTER_GTID_WAIT compares sequence numbers only, so with two servers
+// writing one domain (the seed's masters, which share domain 0) 0-1-N can
+// stand for a 0-2-N not applied yet.
+func (n *Node) gtidOrdered() bool {
+	if n.StrictMode {
+		return true
+	}
+	origin := map[uint32]uint32{}
+	for _, g := range n.BinlogState {
+		if o, ok := origin[g.Domain]; ok && o != g.Server {
+			return false
+		}
+		origin[g.Domain] = g.Server
+	}
+	return true
 }
 
 // ConnectOptions bound how servers are opened.
@@ -109,8 +151,8 @@ func (n *Node) setLagging(why string) {
 	}
 }
 
-// where names the server in messages about one table and replica.
-func (n *Node) where() string {
+// Where names the server in messages about one table and replica.
+func (n *Node) Where() string {
 	if n.Source {
 		return "the source"
 	}

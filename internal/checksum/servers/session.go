@@ -1,4 +1,4 @@
-package read
+package servers
 
 import (
 	"context"
@@ -38,6 +38,10 @@ func sessionSetup(id server.Identity, lockWait time.Duration, deadline time.Time
 		// Empty sql_mode: backslash escapes, backtick identifiers and CHAR
 		// values without padding on every server alike.
 		"SET SESSION sql_mode = ''",
+		// TIMESTAMP values, and the chunk boundaries read from them, in
+		// UTC on every server whatever its time_zone: the rows method
+		// hashes their text.
+		"SET SESSION time_zone = '+00:00'",
 		fmt.Sprintf("SET SESSION lock_wait_timeout = %d", max(1, int(math.Ceil(lockWait.Seconds())))),
 	}
 	remaining := time.Until(deadline)

@@ -1,4 +1,4 @@
-package read
+package servers
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 	"github.com/replmon/replmon/internal/testkit/fakedb"
 	"github.com/replmon/replmon/internal/testkit/fixture"
@@ -20,9 +21,12 @@ func recordedNode(t *testing.T, f fixture.Fixture, gtidMode string) *Node {
 	t.Helper()
 	script := f.Script()
 	n := &Node{Label: f.Name()}
-	row := []*string{str("2"), str("1"), str("1")}
-	if strings.Contains(factsQuery(f.Identity), "gtid_mode") {
+	row := []*string{str("2"), str("1"), str("1"), str("db"), str("3306")}
+	switch q := factsQuery(f.Identity); {
+	case strings.Contains(q, "gtid_mode"):
 		row = append(row, str("3e11fa47-71ca-11e1-9e33-c80aa9429562"), str(gtidMode))
+	case strings.Contains(q, "gtid_strict_mode"):
+		row = append(row, str("1-1-7,2-2-9"), str("0"))
 	}
 	cols := make([]string, len(row))
 	for i := range cols {
@@ -111,6 +115,7 @@ func TestStatementsByVersion(t *testing.T) {
 	fs := loadFixtures(t)
 	maria := recordedNode(t, fs["mariadb-10.11"], "")
 	maria.ServerID = 11
+	mariaOne := recordedNode(t, fs["mariadb-10.11-show-slave-status"], "")
 	m1 := &Node{Label: "m1", ID: maria.ID, ServerID: 1}
 	my84 := recordedNode(t, fs["mysql-8.4"], "ON")
 	my80 := recordedNode(t, fs["mysql-8.0.22"], "OFF")
@@ -120,71 +125,88 @@ func TestStatementsByVersion(t *testing.T) {
 	gtidCo := judge.Coords{GTID: "1-1-7,2-11-3,0-2-9"}
 	setCo := judge.Coords{GTID: "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5"}
 	posCo := judge.Coords{File: "binlog.000042", Pos: 1234}
+	// A MySQL 8.0 replica of two sources: the default channel and 'east'.
+	my80two := recordedNode(t, fs["mysql-8.0.22"], "OFF")
+	my80two.Channels = []replica.Channel{{Name: ""}, {Name: "east"}}
+	my84two := recordedNode(t, fs["mysql-8.4"], "OFF")
+	my84two.Channels = []replica.Channel{{Name: ""}, {Name: "east"}}
+	hop := func(up, down *Node, channel string, by waitBy) Hop {
+		return Hop{Up: up, Down: down, Channel: channel, By: by}
+	}
 	tests := []struct {
-		name     string
-		up, down *Node
-		channel  string
-		co       judge.Coords
-		timeout  time.Duration
-		want     string
-		kind     waitKind
+		name    string
+		hop     Hop
+		co      judge.Coords
+		timeout time.Duration
+		want    string
+		kind    waitKind
 	}{
-		{"MariaDB: GTID wait without the replica's own GTIDs", m1, maria, "", gtidCo, 1500 * time.Millisecond,
+		{"MariaDB: GTID wait without the replica's own GTIDs", hop(m1, maria, "", byGTID), gtidCo, 1500 * time.Millisecond,
 			"SELECT MASTER_GTID_WAIT('1-1-7,0-2-9', 1.500)", waitMariaGTID},
-		{"MariaDB: only look", m1, maria, "", gtidCo, 0, "SELECT MASTER_GTID_WAIT('1-1-7,0-2-9', 0.000)", waitMariaGTID},
-		{"MariaDB: nothing to wait for", m1, maria, "", judge.Coords{GTID: "2-11-3"}, time.Second, "", waitNone},
-		{"MySQL 8.4 GTID", my84, my84, "", setCo, 1200 * time.Millisecond,
+		{"MariaDB: only look", hop(m1, maria, "", byGTID), gtidCo, 0, "SELECT MASTER_GTID_WAIT('1-1-7,0-2-9', 0.000)", waitMariaGTID},
+		{"MariaDB: nothing to wait for", hop(m1, maria, "", byGTID), judge.Coords{GTID: "2-11-3"}, time.Second, "", waitNone},
+		{"MariaDB by position, default connection of three", hop(m1, maria, "", byPosition), posCo, time.Second,
+			"SELECT MASTER_POS_WAIT('binlog.000042', 1234, 1, '')", waitPosition},
+		{"MySQL 8.4 GTID", hop(my84, my84, "", byGTID), setCo, 1200 * time.Millisecond,
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5', 2)", waitExecutedGTID},
-		{"MySQL 5.7 GTID, zero timeout is 1s", my57g, my57g, "", setCo, 0,
+		{"MySQL 5.7 GTID, zero timeout is 1s", hop(my57g, my57g, "", byGTID), setCo, 0,
 			"SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5', 1)", waitExecutedGTID},
-		{"MySQL 5.6 GTID", my56g, my56g, "", setCo, 3 * time.Second,
+		{"MySQL 5.6 GTID", hop(my56g, my56g, "", byGTID), setCo, 3 * time.Second,
 			"SELECT WAIT_UNTIL_SQL_THREAD_AFTER_GTIDS('3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5', 3)", waitPosition},
-		{"MySQL 8.4 positions", my80, my84, "", posCo, time.Second,
+		{"MySQL 8.4 positions", hop(my80, my84, "", byPosition), posCo, time.Second,
 			"SELECT SOURCE_POS_WAIT('binlog.000042', 1234, 1)", waitPosition},
-		{"MySQL 8.0.22 positions on a channel", my80, my80, "east", posCo, time.Second,
+		{"MySQL 8.0.22 positions on a channel", hop(my80, my80, "east", byPosition), posCo, time.Second,
 			"SELECT MASTER_POS_WAIT('binlog.000042', 1234, 1, 'east')", waitPosition},
-		{"MySQL 5.0 positions", my50, my50, "", posCo, 2 * time.Second,
+		// Issue 12 item 14: on a replica that also has named channels, the
+		// default channel must be named too ('').
+		{"MySQL 8.0.22 default channel of two", hop(my80, my80two, "", byPosition), posCo, time.Second,
+			"SELECT MASTER_POS_WAIT('binlog.000042', 1234, 1, '')", waitPosition},
+		{"MySQL 8.4 default channel of two", hop(my80, my84two, "", byPosition), posCo, time.Second,
+			"SELECT SOURCE_POS_WAIT('binlog.000042', 1234, 1, '')", waitPosition},
+		{"MySQL 5.0 positions", hop(my50, my50, "", byPosition), posCo, 2 * time.Second,
 			"SELECT MASTER_POS_WAIT('binlog.000042', 1234, 2)", waitPosition},
-		{"MySQL source, MariaDB replica: positions", my80, maria, "", posCo, time.Second,
+		{"MySQL source, MariaDB replica: positions", hop(my80, mariaOne, "", byPosition), posCo, time.Second,
 			"SELECT MASTER_POS_WAIT('binlog.000042', 1234, 1)", waitPosition},
 	}
 	for _, tt := range tests {
-		w, err := waitStatement(tt.up, tt.down, tt.channel, tt.co, tt.timeout)
+		w, err := waitStatement(tt.hop, tt.co, tt.timeout)
 		if err != nil || w.Query != tt.want || w.Kind != tt.kind {
 			t.Errorf("%s: %+v, %v; want %q kind %d", tt.name, w, err, tt.want, tt.kind)
 		}
 	}
-	if _, err := waitStatement(my80, my80, "", judge.Coords{}, time.Second); err == nil {
+	if _, err := waitStatement(hop(my80, my80, "", byPosition), judge.Coords{}, time.Second); err == nil {
 		t.Error("waiting without coordinates: no error")
 	}
-	if _, err := waitStatement(m1, maria, "", judge.Coords{GTID: "bad"}, time.Second); err == nil {
+	if _, err := waitStatement(hop(m1, maria, "", byGTID), judge.Coords{GTID: "bad"}, time.Second); err == nil {
 		t.Error("bad GTID position: no error")
+	}
+	if _, err := waitStatement(hop(m1, maria, "", byNone), gtidCo, time.Second); err == nil {
+		t.Error("a hop with no way to wait: no error")
 	}
 
 	coordsTests := []struct {
-		n               *Node
-		binlog, applied string
-		facts           string
+		n           *Node
+		gtid, facts string
 	}{
-		{maria, "SELECT @@GLOBAL.gtid_binlog_pos", "SELECT @@GLOBAL.gtid_current_pos",
-			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates"},
-		{my84, "SELECT @@GLOBAL.gtid_executed", "SELECT @@GLOBAL.gtid_executed",
-			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_replica_updates, @@GLOBAL.server_uuid, @@GLOBAL.gtid_mode"},
-		{my80, "SHOW MASTER STATUS", "SHOW MASTER STATUS",
-			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@GLOBAL.server_uuid, @@GLOBAL.gtid_mode"},
-		{my50, "SHOW MASTER STATUS", "SHOW MASTER STATUS",
-			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates"},
+		{maria, "SELECT @@GLOBAL.gtid_binlog_pos",
+			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@hostname, @@port, @@GLOBAL.gtid_binlog_state, @@GLOBAL.gtid_strict_mode"},
+		{my84, "SELECT @@GLOBAL.gtid_executed",
+			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_replica_updates, @@hostname, @@port, @@GLOBAL.server_uuid, @@GLOBAL.gtid_mode"},
+		{my80, "SELECT @@GLOBAL.gtid_executed",
+			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@hostname, @@port, @@GLOBAL.server_uuid, @@GLOBAL.gtid_mode"},
+		{my50, "SELECT @@GLOBAL.gtid_executed",
+			"SELECT @@GLOBAL.server_id, @@GLOBAL.log_bin, @@GLOBAL.log_slave_updates, @@hostname, @@port"},
 	}
 	for _, tt := range coordsTests {
-		if got := binlogCoordsQuery(tt.n); got != tt.binlog {
-			t.Errorf("%s: binlog coordinates %q, want %q", tt.n.Label, got, tt.binlog)
-		}
-		if got := appliedCoordsQuery(tt.n); got != tt.applied {
-			t.Errorf("%s: applied coordinates %q, want %q", tt.n.Label, got, tt.applied)
+		if got := gtidCoordsQuery(tt.n); got != tt.gtid {
+			t.Errorf("%s: GTID coordinates %q, want %q", tt.n.Label, got, tt.gtid)
 		}
 		if got := factsQuery(tt.n.ID); got != tt.facts {
 			t.Errorf("%s: facts %q, want %q", tt.n.Label, got, tt.facts)
 		}
+	}
+	if maria.Hostname != "db" || maria.Port != 3306 || maria.BinlogState.String() != "1-1-7,2-2-9" || maria.StrictMode || maria.UUID != "" {
+		t.Errorf("MariaDB facts: %+v", maria)
 	}
 	if my84.ID.MasterStatusQuery() != "SHOW BINARY LOG STATUS" || !my84.GTIDMode || my84.UUID == "" || !my84.LogSlaveUpdates {
 		t.Errorf("MySQL 8.4 facts: %+v", my84)
