@@ -239,16 +239,10 @@ func checkPackage(t *testing.T, names []string) {
 	}
 }
 
-// seedData creates the table the checksum services compare.
+// seedData loads the sandbox's sample schema, the table the checksum
+// services compare.
 func seedData(ctx context.Context, t *testing.T, sb *sandbox.Sandbox) {
-	if err := sb.Server("m1").Exec(ctx,
-		"CREATE DATABASE shop",
-		"CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(40) NOT NULL, amount DECIMAL(10,2) NOT NULL) CHECKSUM=1",
-		"INSERT INTO shop.orders (customer, amount) VALUES ('ada', 10.50), ('bob', 3.20), ('cyd', 99.00)",
-	); err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.WaitReplicated(ctx); err != nil {
+	if err := sb.LoadSample(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
