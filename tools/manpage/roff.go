@@ -79,7 +79,8 @@ func page(e entry, version string, others []string) string {
 		w(".TP")
 		w(".B MYSQL_PWD")
 		w("Password used when neither \\fB\\-\\-password\\fR nor an option file gives one. " +
-			"It keeps the password out of the process list, as an option file with mode 0600 does.")
+			"It keeps the password out of the process list, as an option file does (" +
+			text(optionFilePath) + ", owner " + optionFileOwner + ", group " + optionFileGroup + ", mode " + optionFileMode + ").")
 		w(".TP")
 		w(".B MYSQL_GROUP_SUFFIX")
 		w("Default for \\fB\\-\\-defaults\\-group\\-suffix\\fR.")

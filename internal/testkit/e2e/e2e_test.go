@@ -225,10 +225,17 @@ func checkPackage(t *testing.T, names []string) {
 			}
 		}
 	}
-	for _, f := range []string{"icinga2/commands.conf", "icinga2/services.conf", "icinga2/hosts.conf",
+	for _, f := range []string{"icinga2/commands.conf", "icinga2/replmon-services.conf", "icinga2/replmon-hosts.conf",
 		"nagios/commands.cfg", "nagios/services.cfg", "nrpe/replmon.cfg"} {
 		if _, err := os.Stat(filepath.Join(dataDir, f)); err != nil {
 			t.Errorf("the package lacks %s: %v", f, err)
+		}
+	}
+	// Files an administrator copies into Debian's /etc/icinga2/conf.d must
+	// not share a name with the files already there.
+	for _, f := range []string{"hosts.conf", "services.conf"} {
+		if _, err := os.Stat(filepath.Join(dataDir, "icinga2", f)); err == nil {
+			t.Errorf("the package ships icinga2/%s, the name of a file of Debian's /etc/icinga2/conf.d", f)
 		}
 	}
 	if man, err := exec.LookPath("man"); err == nil {
@@ -277,18 +284,23 @@ func workDir(t *testing.T) string {
 }
 
 // optionFile writes a [client] option file with the monitoring account (and
-// the server to check, when s is not nil), owned by a with mode 0600, as the
-// documentation asks.
+// the server to check, when s is not nil), owner root, group a, mode 0640,
+// as the documentation asks of /etc/nagios/replmon.cnf.
 func optionFile(t *testing.T, dir, name string, a account, s *sandbox.Server) string {
 	body := fmt.Sprintf("[client]\nuser=%s\npassword=%s\n", sandbox.MonitorUser, sandbox.MonitorPassword)
 	if s != nil {
 		body += fmt.Sprintf("host=127.0.0.1\nport=%d\n", s.Port)
 	}
 	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(body), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	chown(t, path, a)
+	if err := os.Lchown(path, 0, a.gid); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
 	return path
 }
 
@@ -389,10 +401,10 @@ func startIcinga(ctx context.Context, t *testing.T, work string, sb *sandbox.San
 			t.Fatal(err)
 		}
 	}
-	services := readFile(t, filepath.Join(dataDir, "icinga2", "services.conf"))
+	services := readFile(t, filepath.Join(dataDir, "icinga2", "replmon-services.conf"))
 	services = regexp.MustCompile(`(?m)^(\s*(?:check|retry)_interval) = \S+$`).ReplaceAllString(services, "${1} = "+checkPeriod)
-	hosts := readFile(t, filepath.Join(dataDir, "icinga2", "hosts.conf"))
-	hosts = strings.ReplaceAll(hosts, "/etc/icinga2/replmon.cnf", cnf)
+	hosts := readFile(t, filepath.Join(dataDir, "icinga2", "replmon-hosts.conf"))
+	hosts = strings.ReplaceAll(hosts, "/etc/nagios/replmon.cnf", cnf)
 	hosts = seedAddresses(t, hosts, sb, true)
 	perf := filepath.Join(dir, "perf")
 	main := fmt.Sprintf(`include <itl>
