@@ -15,20 +15,15 @@ type entry struct {
 	// Examples are command lines a Nagios admin would write; the tests
 	// parse each with the plugin's own flag definitions.
 	Examples []example
-	// Grants is the least the monitoring account needs, per flavour.
-	Grants []grant
+	// Privileges is what the plugin reads with which privilege, per
+	// server version (privileges.go).
+	Privileges []privilege
 }
 
 // example is one invocation shown in EXAMPLES.
 type example struct {
 	Text string   // what it does, one sentence
 	Args []string // the arguments after the program name
-}
-
-// grant is what one flavour and version range needs.
-type grant struct {
-	Servers    string // e.g. "MariaDB 10.5.9 and later"
-	Privileges string // e.g. "SLAVE MONITOR ON *.*"
 }
 
 // registry lists the plugins in the order their pages are written.
@@ -44,11 +39,7 @@ var registry = []entry{
 			{"A replica delayed on purpose by an hour (MASTER_DELAY=3600), judged on the lag beyond that delay:",
 				[]string{"-H", "db-delayed.example.net", defaultsFlag, "--subtract-delay"}},
 		},
-		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SLAVE MONITOR ON *.* (alias REPLICA MONITOR)"},
-			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN ON *.*"},
-			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT ON *.*"},
-		},
+		Privileges: ioPrivileges,
 	},
 	{
 		New: checksum.Plugin,
@@ -64,12 +55,7 @@ var registry = []entry{
 				[]string{"-H", "db-m1.example.net", defaultsFlag, "--table", "shop.orders",
 					"--lock", "--replica", "db-m1r1.example.net"}},
 		},
-		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SELECT (on *.* or on the compared databases) and SLAVE MONITOR ON *.*; " +
-				"LOCK TABLES too for --lock"},
-			{"MariaDB 10.5.0 to 10.5.8", "SELECT and REPLICATION SLAVE ADMIN ON *.*; LOCK TABLES too for --lock"},
-			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "SELECT and REPLICATION CLIENT ON *.*; LOCK TABLES too for --lock"},
-		},
+		Privileges: checksumPrivileges,
 	},
 	{
 		New: configcheck.Plugin,
@@ -83,13 +69,7 @@ var registry = []entry{
 				[]string{defaultsFlag, "--server", "db-m1.example.net", "--discover",
 					"--durability", "--expect", "binlog_format=ROW"}},
 		},
-		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SLAVE MONITOR, BINLOG MONITOR, PROCESS ON *.*; " +
-				"REPLICATION MASTER ADMIN lets it read SHOW REPLICA HOSTS, else it counts the Binlog Dump threads of the processlist"},
-			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN, BINLOG MONITOR, PROCESS ON *.*"},
-			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT, PROCESS ON *.*; " +
-				"REPLICATION SLAVE lets it read SHOW SLAVE HOSTS (SHOW REPLICAS), else it counts the Binlog Dump threads of the processlist"},
-		},
+		Privileges: configPrivileges,
 	},
 }
 

@@ -141,7 +141,7 @@ func TestFindBinariesFallback(t *testing.T) {
 
 func TestBootstrapSQLGrants(t *testing.T) {
 	sql := bootstrapSQL()
-	want := "GRANT SELECT, PROCESS, BINLOG MONITOR, SLAVE MONITOR ON *.* TO 'monitor'@'127.0.0.1', 'monitor'@'localhost'"
+	want := "GRANT SELECT, PROCESS, SLAVE MONITOR ON *.* TO 'monitor'@'127.0.0.1', 'monitor'@'localhost'"
 	if !strings.Contains(sql, want) {
 		t.Fatalf("bootstrap SQL lacks %q:\n%s", want, sql)
 	}
