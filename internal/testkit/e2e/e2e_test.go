@@ -247,7 +247,8 @@ func checkPackage(t *testing.T, names []string) {
 		}
 	}
 	for _, f := range []string{"icinga2/commands.conf", "icinga2/replmon-services.conf", "icinga2/replmon-hosts.conf",
-		"nagios/commands.cfg", "nagios/services.cfg", "nrpe/replmon.cfg"} {
+		"icinga2/replmon-nrpe.conf", "icinga2/replmon-zones.conf",
+		"nagios/commands.cfg", "nagios/services.cfg", "nagios/replmon-nrpe.cfg", "nrpe/replmon.cfg"} {
 		if _, err := os.Stat(filepath.Join(dataDir, f)); err != nil {
 			t.Errorf("the package lacks %s: %v", f, err)
 		}
