@@ -77,13 +77,28 @@ demo: deps build
 man:
 	$(GO) run ./tools/manpage -out $(MANOUT) -version '$(VERSION)'
 
+# The definitions of contrib/ name Debian's paths; install rewrites them
+# for another PLUGINDIR or DATADIR: the plugins by absolute path instead of
+# $$USER1$$ (Nagios) and PluginDir (Icinga 2), which stay Debian's monitoring
+# plugins' directory for check_nrpe and the rest.
+DEBIAN_PLUGINDIR := /usr/lib/nagios/plugins
+DEBIAN_DATADIR   := /usr/share/replmon-plugins
+CONTRIB_PATHS    := $(if $(filter-out $(DEBIAN_PLUGINDIR),$(PLUGINDIR)),\
+  -e 's|$(DEBIAN_PLUGINDIR)/check_repl_|$(PLUGINDIR)/check_repl_|g' \
+  -e 's|[$$]USER1[$$]/check_repl_|$(PLUGINDIR)/check_repl_|g' \
+  -e 's|PluginDir + "/check_repl_|"$(PLUGINDIR)/check_repl_|g') \
+  $(if $(filter-out $(DEBIAN_DATADIR),$(DATADIR)),-e 's|$(DEBIAN_DATADIR)/|$(DATADIR)/|g')
+
 ## install: install plugins, man pages and Icinga 2/Nagios/NRPE definitions under $(DESTDIR)$(PREFIX)
 install: build man
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)
 	install -m 0755 $(addprefix bin/,$(PLUGINS)) $(DESTDIR)$(PLUGINDIR)/
 	install -m 0644 $(patsubst %,$(MANOUT)/%.1,$(PLUGINS)) $(DESTDIR)$(MANDIR)/
 	for d in icinga2 nagios nrpe; do \
-	  install -d $(DESTDIR)$(DATADIR)/$$d && install -m 0644 contrib/$$d/* $(DESTDIR)$(DATADIR)/$$d/ || exit 1; \
+	  install -d $(DESTDIR)$(DATADIR)/$$d || exit 1; \
+	  for f in contrib/$$d/*; do \
+	    sed -e '' $(CONTRIB_PATHS) $$f > $(DESTDIR)$(DATADIR)/$$d/$${f##*/} && chmod 0644 $(DESTDIR)$(DATADIR)/$$d/$${f##*/} || exit 1; \
+	  done; \
 	done
 
 ## deb: build dist/replmon-plugins_<version>_<arch>.deb (static plugins, man pages, definitions, copyright, changelog) with nfpm

@@ -172,17 +172,11 @@ func heartbeatThroughStoppedHop(ctx context.Context, sb *sandbox.Sandbox, bin st
 	return sb.WaitReplicated(ctx)
 }
 
-// seedData creates the demo schema on m1 and writes on both masters.
+// seedData loads the sandbox's sample schema (on m1) and writes on both
+// masters.
 func seedData(ctx context.Context, sb *sandbox.Sandbox) error {
-	m1, m2 := sb.Server("m1"), sb.Server("m2")
-	if err := m1.Exec(ctx,
-		"CREATE DATABASE shop",
-		"CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(40) NOT NULL, amount DECIMAL(10,2) NOT NULL) CHECKSUM=1",
-		"INSERT INTO shop.orders (customer, amount) VALUES ('ada', 10.50), ('bob', 3.20), ('cyd', 99.00)",
-	); err != nil {
-		return err
-	}
-	if err := sb.WaitReplicated(ctx); err != nil {
+	m2 := sb.Server("m2")
+	if err := sb.LoadSample(ctx); err != nil {
 		return err
 	}
 	if err := m2.Exec(ctx, "INSERT INTO shop.orders (customer, amount) VALUES ('dee', 7.00), ('eve', 1.25)"); err != nil {

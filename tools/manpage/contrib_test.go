@@ -90,7 +90,7 @@ func TestIcingaExamplesUseDefinedVars(t *testing.T) {
 	for _, m := range regexp.MustCompile(`\$(mysql_[a-z0-9_]+)\$`).FindAllStringSubmatch(contrib(t, "icinga2/commands.conf"), -1) {
 		defined[m[1]] = true
 	}
-	for _, file := range []string{"icinga2/hosts.conf", "icinga2/services.conf"} {
+	for _, file := range []string{"icinga2/replmon-hosts.conf", "icinga2/replmon-services.conf"} {
 		used := regexp.MustCompile(`vars\.(mysql_[a-z0-9_]+)`).FindAllStringSubmatch(contrib(t, file), -1)
 		if len(used) == 0 {
 			t.Errorf("%s sets no mysql_ variable", file)
@@ -101,10 +101,10 @@ func TestIcingaExamplesUseDefinedVars(t *testing.T) {
 			}
 		}
 	}
-	services := contrib(t, "icinga2/services.conf")
+	services := contrib(t, "icinga2/replmon-services.conf")
 	for _, p := range plugins() {
 		if !strings.Contains(services, `check_command = "`+commandName(p.Name)+`"`) {
-			t.Errorf("services.conf has no service running %s", commandName(p.Name))
+			t.Errorf("replmon-services.conf has no service running %s", commandName(p.Name))
 		}
 	}
 }

@@ -21,8 +21,9 @@ const icingaHeader = `/*
  * (mysql_repl_io_warning, ...). mysql_host defaults to the host's address.
  * The password goes to the plugin through the environment (MYSQL_PWD), never
  * on the command line, so it does not show in the process list; Icinga Web 2
- * hides variables matching *pass* by default. An option file with mode 0600
- * (mysql_defaults_file) is safer still.
+ * hides variables matching *pass* by default. An option file is safer still:
+ * mysql_defaults_file = "/etc/nagios/replmon.cnf", owner root, group nagios,
+ * mode 0640.
  *
  * Include it with PluginDir pointing at the plugins, e.g. in icinga2.conf:
  *   include "/usr/share/replmon-plugins/icinga2/commands.conf"

@@ -112,8 +112,8 @@ func TestExamplesParse(t *testing.T) {
 				t.Errorf("%s example %q: %v", p.Name, ex.Args, err)
 			}
 		}
-		if len(e.Grants) == 0 {
-			t.Errorf("%s has no grants", p.Name)
+		if len(e.Privileges) == 0 {
+			t.Errorf("%s has no privilege table", p.Name)
 		}
 	}
 }

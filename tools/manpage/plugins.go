@@ -15,8 +15,9 @@ type entry struct {
 	// Examples are command lines a Nagios admin would write; the tests
 	// parse each with the plugin's own flag definitions.
 	Examples []example
-	// Grants is the least the monitoring account needs, per flavour.
-	Grants []grant
+	// Privileges is what the plugin reads with which privilege, per
+	// server version (privileges.go).
+	Privileges []privilege
 }
 
 // example is one invocation shown in EXAMPLES.
@@ -25,80 +26,55 @@ type example struct {
 	Args []string // the arguments after the program name
 }
 
-// grant is what one flavour and version range needs.
-type grant struct {
-	Servers    string // e.g. "MariaDB 10.5.9 and later"
-	Privileges string // e.g. "SLAVE MONITOR ON *.*"
-}
-
 // registry lists the plugins in the order their pages are written.
 var registry = []entry{
 	{
 		New: iocheck.Plugin,
 		Examples: []example{
 			{"Every replication channel of the local replica, the account read from an option file:",
-				[]string{"--defaults-file=/etc/nagios/replmon.cnf"}},
+				[]string{defaultsFlag}},
 			{"A remote replica that must replicate from db1 over TLS, WARNING after two minutes of lag and CRITICAL after ten:",
-				[]string{"-H", "db2.example.net", "--defaults-file=/etc/nagios/replmon.cnf",
+				[]string{"-H", "db2.example.net", defaultsFlag,
 					"--expect-source", "db1.example.net:3306", "--require-ssl", "-w", "120", "-c", "600"}},
 			{"A replica delayed on purpose by an hour (MASTER_DELAY=3600), judged on the lag beyond that delay:",
-				[]string{"-H", "db-delayed.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--subtract-delay"}},
+				[]string{"-H", "db-delayed.example.net", defaultsFlag, "--subtract-delay"}},
 			{"A replica of a replica, judged on the true lag from each master of the ring, read from the table pt-heartbeat --update --utc writes on them:",
-				[]string{"-H", "db-m2r1.example.net", "--defaults-file=/etc/nagios/replmon.cnf",
+				[]string{"-H", "db-m2r1.example.net", defaultsFlag,
 					"--heartbeat", "percona.heartbeat", "--heartbeat-utc", "-w", "30", "-c", "120"}},
 			{"A replica backed up nightly with mysqldump --dump-slave or mariabackup --safe-slave-backup (run as the account backup): WARNING, not CRITICAL, while the backup holds the SQL thread stopped:",
-				[]string{"-H", "db-m1r3.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--during-backup=warning", "--backup-user", "backup"}},
+				[]string{"-H", "db-m1r3.example.net", defaultsFlag, "--during-backup=warning", "--backup-user", "backup"}},
 		},
-		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SLAVE MONITOR ON *.* (alias REPLICA MONITOR)"},
-			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN ON *.*"},
-			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT ON *.*"},
-			{"with --heartbeat", "SELECT on the heartbeat table, e.g. SELECT ON percona.heartbeat"},
-			{"to name a backup that stopped the SQL thread", "PROCESS ON *.*, to see the backup's sessions; SELECT ON performance_schema.session_connect_attrs to read their program names " +
-				"(performance_schema must be on, which MariaDB's default is not)"},
-			{"MySQL 5.7 and later, multi-threaded replicas", "SELECT ON performance_schema.replication_applier_status_by_worker, to show a failed worker's own error"},
-		},
+		Privileges: ioPrivileges,
 	},
 	{
 		New: checksum.Plugin,
 		Examples: []example{
 			{"Every user database of master db-m1 against its three replicas and the other master of the ring:",
-				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf",
+				[]string{"-H", "db-m1.example.net", defaultsFlag,
 					"--replica", "db-m1r1.example.net", "--replica", "db-m1r2.example.net",
 					"--replica", "db-m1r3.example.net", "--replica", "db-m2.example.net"}},
 			{"One database, skipping a table of sessions that is written all the time, with more time to finish:",
-				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "-d", "shop",
+				[]string{"-H", "db-m1.example.net", defaultsFlag, "-d", "shop",
 					"--exclude", "shop.sessions", "--replica", "db-m1r1.example.net", "-t", "50"}},
 			{"A definitive verdict on a busy table, briefly stalling its writers with LOCK TABLES ... READ:",
-				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf", "--table", "shop.orders",
+				[]string{"-H", "db-m1.example.net", defaultsFlag, "--table", "shop.orders",
 					"--lock", "--replica", "db-m1r1.example.net"}},
 		},
-		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SELECT (on *.* or on the compared databases), SLAVE MONITOR and BINLOG MONITOR ON *.*; " +
-				"LOCK TABLES too for --lock"},
-			{"MariaDB 10.5.0 to 10.5.8", "SELECT, REPLICATION SLAVE ADMIN and BINLOG MONITOR ON *.*; LOCK TABLES too for --lock"},
-			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "SELECT and REPLICATION CLIENT ON *.*; LOCK TABLES too for --lock"},
-		},
+		Privileges: checksumPrivileges,
 	},
 	{
 		New: configcheck.Plugin,
 		Examples: []example{
 			{"The configuration of one server, judged in the role it has:",
-				[]string{"-H", "db-m1.example.net", "--defaults-file=/etc/nagios/replmon.cnf"}},
+				[]string{"-H", "db-m1.example.net", defaultsFlag}},
 			{"The whole topology of two masters replicating each other, their replicas found from them:",
-				[]string{"--defaults-file=/etc/nagios/replmon.cnf", "--server", "db-m1.example.net",
+				[]string{defaultsFlag, "--server", "db-m1.example.net",
 					"--server", "db-m2.example.net", "--discover"}},
 			{"Also require durable settings and row-based binary logging everywhere:",
-				[]string{"--defaults-file=/etc/nagios/replmon.cnf", "--server", "db-m1.example.net", "--discover",
+				[]string{defaultsFlag, "--server", "db-m1.example.net", "--discover",
 					"--durability", "--expect", "binlog_format=ROW"}},
 		},
-		Grants: []grant{
-			{"MariaDB 10.5.9 and later", "SLAVE MONITOR, BINLOG MONITOR, PROCESS ON *.*; " +
-				"REPLICATION MASTER ADMIN lets it read SHOW REPLICA HOSTS, else it counts the Binlog Dump threads of the processlist"},
-			{"MariaDB 10.5.0 to 10.5.8", "REPLICATION SLAVE ADMIN, BINLOG MONITOR, PROCESS ON *.*"},
-			{"MariaDB 10.4 and earlier, MySQL 5.x and 8.x", "REPLICATION CLIENT, PROCESS ON *.*; " +
-				"REPLICATION SLAVE lets it read SHOW SLAVE HOSTS (SHOW REPLICAS), else it counts the Binlog Dump threads of the processlist"},
-		},
+		Privileges: configPrivileges,
 	},
 }
 

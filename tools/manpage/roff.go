@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/replmon/replmon/internal/cli"
@@ -79,7 +80,8 @@ func page(e entry, version string, others []string) string {
 		w(".TP")
 		w(".B MYSQL_PWD")
 		w("Password used when neither \\fB\\-\\-password\\fR nor an option file gives one. " +
-			"It keeps the password out of the process list, as an option file with mode 0600 does.")
+			"It keeps the password out of the process list, as an option file does (" +
+			text(optionFilePath) + ", owner " + optionFileOwner + ", group " + optionFileGroup + ", mode " + optionFileMode + ").")
 		w(".TP")
 		w(".B MYSQL_GROUP_SUFFIX")
 		w("Default for \\fB\\-\\-defaults\\-group\\-suffix\\fR.")
@@ -103,14 +105,42 @@ func page(e entry, version string, others []string) string {
 		w("Options given on the command line win over the files.")
 	}
 
-	if len(e.Grants) > 0 {
+	if len(e.Privileges) > 0 {
 		w(".SH PRIVILEGES")
-		w("The monitoring account needs:")
-		for _, g := range e.Grants {
+		w("The monitoring account needs, on every server the plugin reads:")
+		for r, name := range serverRanges {
+			var grants []string
+			for _, pr := range e.Privileges {
+				if pr.required() && pr.Grant[r] != "" && !slices.Contains(grants, pr.Grant[r]) {
+					grants = append(grants, pr.Grant[r])
+				}
+			}
 			w(".TP")
-			w("%s", text(g.Servers))
-			w("%s", text(g.Privileges))
+			w("%s", text(name))
+			w("%s", text(strings.Join(grants, ", ")+" ON *.*"))
 		}
+		w(".PP")
+		w("What it reads with each:")
+		for _, pr := range e.Privileges {
+			var per []string
+			for r, g := range pr.Grant {
+				if g != "" {
+					per = append(per, g+" ("+serverRanges[r]+")")
+				}
+			}
+			if pr.Grant[0] != "" && pr.Grant[0] == pr.Grant[1] && pr.Grant[1] == pr.Grant[2] {
+				per = []string{pr.Grant[0] + " (every server)"}
+			}
+			w(".TP")
+			w("%s", text(strings.Join(per, "; ")))
+			when := ""
+			if pr.When != "" {
+				when = " (" + pr.When + ")"
+			}
+			w("%s", text("For "+pr.For+when+", on "+pr.On+". Without it: "+pr.Without+"."))
+		}
+		w(".PP")
+		w("%s", text("The tables of the three plugins: docs/INSTALL.md, \"The monitoring account\"."))
 	}
 
 	if len(e.Examples) > 0 {

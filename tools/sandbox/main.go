@@ -2,8 +2,11 @@
 //
 //	sandbox up [-layout seed|pair] [-dir DIR]   start, print, wait for SIGINT/SIGTERM, tear down
 //	sandbox down [-dir DIR]                     stop the sandbox recorded in DIR/sandbox.json
+//	sandbox -h                                  this usage
 //
-// DIR defaults to .sandbox. DIR/sandbox.json (ports, sockets, pids) is
+// DIR defaults to .sandbox. `up` loads a small sample schema (shop.orders,
+// three rows, on m1 and replicated everywhere) so that check_repl_checksum
+// has a table to compare. DIR/sandbox.json (ports, sockets, pids) is
 // written once every server is up, so scripts can wait for it to appear.
 package main
 
@@ -52,11 +55,24 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// usage is what `sandbox -h` prints, and `sandbox` alone on stderr.
+const usage = `usage: sandbox up [-layout seed|pair] [-dir DIR] | sandbox down [-dir DIR]
+  up     start the layout on loopback with a sample schema (shop.orders on m1,
+         replicated), print the servers, keep them until Ctrl-C or down
+  down   stop the sandbox recorded in DIR/sandbox.json
+  -h     this help; sandbox up -h and sandbox down -h list their flags
+`
+
 // run dispatches the subcommand and returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: sandbox up [-layout seed|pair] [-dir DIR] | sandbox down [-dir DIR]")
+		fmt.Fprint(stderr, usage)
 		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
 	}
 	fs := flag.NewFlagSet("sandbox "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -66,6 +82,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&layout, "layout", layout, "topology: seed (2 masters, 3 replicas each) or pair (1 master, 1 replica)")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return 2
 	}
 	var err error
@@ -75,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "down":
 		err = down(*dir)
 	default:
-		err = fmt.Errorf("unknown command %q (want up or down)", args[0])
+		err = fmt.Errorf("unknown command %q (want up or down; sandbox -h for help)", args[0])
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "sandbox:", err)
@@ -106,6 +125,9 @@ func up(layout, dir string, stdout io.Writer) error {
 		return err
 	}
 	defer sb.Stop()
+	if err := sb.LoadSample(ctx); err != nil {
+		return err
+	}
 	st := state{Pid: os.Getpid(), Dir: sb.Dir, Layout: layout}
 	for _, s := range sb.Servers() {
 		st.Servers = append(st.Servers, serverState{
@@ -126,6 +148,7 @@ func up(layout, dir string, stdout io.Writer) error {
 	first := st.Servers[0]
 	fmt.Fprintf(stdout, "connect: mariadb -h 127.0.0.1 -P %d -u %s -p%s   (any port above)\n", first.Port, sandbox.MonitorUser, sandbox.MonitorPassword)
 	fmt.Fprintf(stdout, "   root: mariadb -S %s -u root\n", first.Socket)
+	fmt.Fprintf(stdout, "sample: %s (%d rows) on %s, replicated to every server\n", sandbox.SampleTable, sandbox.SampleRows, first.Name)
 	fmt.Fprintf(stdout, "state: %s; stop with Ctrl-C or: sandbox down -dir %s\n", path, dir)
 
 	<-ctx.Done()

@@ -6,10 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/replmon/replmon/internal/testkit/clitest"
+	"github.com/replmon/replmon/internal/testkit/sandbox"
 )
 
 // TestMain lets the test binary act as the sandbox command, so the tests
@@ -36,7 +40,7 @@ func TestUsage(t *testing.T) {
 		msg  string
 	}{
 		{nil, 2, "usage: sandbox up"},
-		{[]string{"sideways"}, 1, `unknown command "sideways"`},
+		{[]string{"sideways"}, 1, `unknown command "sideways" (want up or down; sandbox -h for help)`},
 		{[]string{"up", "-layout", "ring"}, 1, `unknown layout "ring"`},
 		{[]string{"down", "-dir", t.TempDir()}, 1, "no sandbox state"},
 	}
@@ -45,6 +49,22 @@ func TestUsage(t *testing.T) {
 		errOut.Reset()
 		if code := run(c.args, &out, &errOut); code != c.code || !strings.Contains(errOut.String(), c.msg) {
 			t.Errorf("run(%q) = %d, stderr %q; want %d and %q", c.args, code, errOut.String(), c.code, c.msg)
+		}
+	}
+	// Help is asked for, not an error: on stdout, exit 0.
+	for _, h := range []string{"-h", "--help", "help"} {
+		out.Reset()
+		errOut.Reset()
+		if code := run([]string{h}, &out, &errOut); code != 0 || !strings.HasPrefix(out.String(), "usage: sandbox up") ||
+			!strings.Contains(out.String(), "sample schema") || errOut.Len() != 0 {
+			t.Errorf("sandbox %s = %d, stdout %q, stderr %q; want the usage on stdout and exit 0", h, code, out.String(), errOut.String())
+		}
+	}
+	for _, sub := range []string{"up", "down"} {
+		out.Reset()
+		errOut.Reset()
+		if code := run([]string{sub, "-h"}, &out, &errOut); code != 0 || !strings.Contains(errOut.String(), "-dir") {
+			t.Errorf("sandbox %s -h = %d, stderr %q; want its flags and exit 0", sub, code, errOut.String())
 		}
 	}
 }
@@ -91,7 +111,8 @@ wait:
 		}
 	}
 	text := strings.Join(printed, "\n")
-	for _, want := range []string{"m1  server_id=1   127.0.0.1:", "master", "r1  server_id=11  127.0.0.1:", "replica of m1, read_only", "mariadb -h 127.0.0.1 -P "} {
+	for _, want := range []string{"m1  server_id=1   127.0.0.1:", "master", "r1  server_id=11  127.0.0.1:", "replica of m1, read_only", "mariadb -h 127.0.0.1 -P ",
+		"sample: shop.orders (3 rows) on m1, replicated to every server"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%s", want, text)
 		}
@@ -107,6 +128,12 @@ wait:
 		if !alive(s.Pid) {
 			t.Fatalf("%s (pid %d) not running while up", s.Name, s.Pid)
 		}
+	}
+	// A newcomer's first checksum run has the sample table to compare.
+	res := clitest.Run(t, clitest.Build(t, "check_repl_checksum"), nil, "-H", "127.0.0.1", "-P", strconv.Itoa(st.Servers[0].Port),
+		"-u", sandbox.MonitorUser, "-p", sandbox.MonitorPassword, "--replica", st.Servers[1].Addr)
+	if res.Code != 0 || !strings.HasPrefix(res.Stdout, "REPL_CHECKSUM OK - 1 table compared on 1 replica: 1 in sync") {
+		t.Errorf("check_repl_checksum on the fresh sandbox: exit %d\n%s%s\nwant OK with the sample table in sync", res.Code, res.Stdout, res.Stderr)
 	}
 
 	if out, err := command("down", "-dir", dir).CombinedOutput(); err != nil {

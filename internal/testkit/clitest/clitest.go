@@ -16,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/replmon/replmon/internal/testkit/perfdata"
 )
 
 // Update rewrites golden files instead of comparing: go test ./... -update
@@ -74,7 +76,9 @@ func (r Result) Summary() string {
 }
 
 // Run runs the binary with args and an environment without MYSQL_PWD (plus
-// env entries "K=V"), bounded by one minute, and returns its result.
+// env entries "K=V"), bounded by one minute, and returns its result. Its
+// performance data, if any, must pass the strict parser of
+// internal/testkit/perfdata, or the test fails.
 func Run(t testing.TB, bin string, env []string, args ...string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -100,6 +104,13 @@ func Run(t testing.TB, bin string, env []string, args ...string) Result {
 		t.Fatalf("running %s: %v", bin, err)
 	}
 	t.Logf("$ %s %s\n[exit %d in %v]\n%s%s", filepath.Base(bin), strings.Join(args, " "), res.Code, res.Elapsed.Round(time.Millisecond), res.Stdout, res.Stderr)
+	// Whatever the test asserts, the performance data a monitoring system
+	// would read must follow the plugin guidelines (internal/testkit/perfdata).
+	if perf, ok := perfdata.Output(res.Stdout); ok {
+		if _, err := perfdata.Parse(perf); err != nil {
+			t.Errorf("%s %s: the performance data breaks the plugin guidelines: %v", filepath.Base(bin), strings.Join(args, " "), err)
+		}
+	}
 	return res
 }
 

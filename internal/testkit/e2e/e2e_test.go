@@ -16,7 +16,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,17 +39,12 @@ const (
 	dataDir   = "/usr/share/replmon-plugins"
 )
 
-// Daemons and tools of Debian's packages.
-const (
-	icinga2Bin  = "/usr/sbin/icinga2"
-	nrpeBin     = "/usr/sbin/nrpe"
-	checkNRPE   = "/usr/lib/nagios/plugins/check_nrpe"
-	checkPeriod = "3s" // check and retry interval given to the shipped services
-)
-
 // TestEcosystem installs the package and proves the shipped definitions in
-// real icinga2, nagios4 and nrpe daemons against the seed's topology,
-// healthy and after faults.
+// real icinga2 (a master and a satellite per site), nagios4 and nrpe
+// daemons against the seed's topology, healthy and after faults: every
+// service comes out in the state it must have, and what each daemon stored
+// — summary line, performance data, long output — is byte for byte what
+// the plugin printed in that run.
 func TestEcosystem(t *testing.T) {
 	begin := time.Now()
 	if os.Geteuid() != 0 {
@@ -71,7 +65,7 @@ func TestEcosystem(t *testing.T) {
 		return
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 7*time.Minute)
 	defer cancel()
 	sb := sandbox.StartT(t, sandbox.Seed())
 	seedData(ctx, t, sb)
@@ -81,16 +75,20 @@ func TestEcosystem(t *testing.T) {
 	nrpeCnf := optionFile(t, work, "nrpe.cnf", nagios, sb.Server("m1"))
 	nagiosCnf := optionFile(t, work, "nagios.cnf", nagios, nil)
 
-	ic := startIcinga(ctx, t, work, sb, icingaCnf, nagios)
-	nr := startNRPE(ctx, t, work, sb, nrpeCnf, nagios)
-	ng := startNagios(ctx, t, work, sb, nagiosCnf, nagios)
-	t.Logf("sandbox, icinga2, nrpe and nagios4 up after %s", time.Since(begin).Round(time.Second))
+	nr := startNRPE(ctx, t, work, sb, nrpeCnf, nagios, newRecorder(t, work, "nrpe", names, nagios))
+	ic := startIcinga(ctx, t, work, sb, icingaCnf, nagios, nr, names)
+	ng := startNagios(ctx, t, work, sb, nagiosCnf, nagios, nr, newRecorder(t, work, "nagios4", names, nagios))
+	t.Logf("sandbox, nrpe, icinga2 (master and %d satellites) and nagios4 up after %s", len(ic.satellites), time.Since(begin).Round(time.Second))
 
-	// The shipped services of the seed's hosts: every one must come out OK.
+	// The shipped services of the seed's hosts, direct and through NRPE:
+	// every one must come out OK.
 	healthy := map[string]string{
-		"m1!data-in-sync":       "OK",
-		"m2!data-in-sync":       "OK",
-		"m1!replication-config": "OK",
+		"m1!data-in-sync":            "OK",
+		"m2!data-in-sync":            "OK",
+		"m1!replication-config":      "OK",
+		"m1!replication-nrpe":        "OK",
+		"m1!data-in-sync-nrpe":       "OK",
+		"m1!replication-config-nrpe": "OK",
 	}
 	for _, s := range sb.Servers() {
 		healthy[s.Name+"!replication"] = "OK"
@@ -98,24 +96,41 @@ func TestEcosystem(t *testing.T) {
 	t.Run("icinga2 healthy", func(t *testing.T) { ic.waitStates(ctx, t, healthy, true) })
 	t.Run("nagios4 healthy", func(t *testing.T) { ng.waitStates(ctx, t, healthy) })
 	t.Run("nrpe healthy", func(t *testing.T) {
-		nr.compareAll(ctx, t, map[string]int{"check_repl_checksum": 0, "check_repl_io": 0})
+		nr.compareAll(ctx, t, map[string]int{"check_repl_io": 0, "check_repl_checksum": 0, "check_repl_config": 0})
+	})
+	// What an Icinga 2 user graphs (README, "Graphs"): GraphiteWriter's
+	// paths of replication lag and checksum coverage.
+	t.Run("graphite", func(t *testing.T) {
+		ic.graphite.checkPaths(ctx, t, []string{
+			"icinga2.m1r1.services.replication.repl_io.perfdata.lag.value",
+			"icinga2.m1r1.services.replication.repl_io.perfdata.lag.crit",
+			"icinga2.m1.services.data-in-sync.repl_checksum.perfdata.in_sync.value",
+			"icinga2.m1.services.data-in-sync.repl_checksum.perfdata.drifted.value",
+			"icinga2.m1.services.replication-config.repl_config.perfdata.critical.value",
+		})
 	})
 	if t.Failed() {
 		return
 	}
 
-	// Faults: m2r1 stops applying, and a row of m1r2 changes behind
-	// replication's back.
+	// Faults, one for each plugin: m2r1 stops applying (check_repl_io), a
+	// row of m1r2 changes behind replication's back (check_repl_checksum),
+	// and m1r3, a pure replica, accepts writes (check_repl_config).
 	if err := sb.Server("m2r1").Exec(ctx, "STOP SLAVE SQL_THREAD"); err != nil {
 		t.Fatal(err)
 	}
 	if err := sb.Server("m1r2").Exec(ctx, "SET SESSION sql_log_bin=0", "UPDATE shop.orders SET amount = amount + 1 WHERE id = 3"); err != nil {
 		t.Fatal(err)
 	}
-	faulty := map[string]string{"m2r1!replication": "CRITICAL", "m1!data-in-sync": "CRITICAL"}
-	t.Run("icinga2 faults", func(t *testing.T) { ic.waitStates(ctx, t, faulty, false) })
-	// Nagios: every service forced again, each with its state after the
-	// faults: the two above, and all three plugins run again.
+	if err := sb.Server("m1r3").Exec(ctx, "SET GLOBAL read_only = OFF"); err != nil {
+		t.Fatal(err)
+	}
+	faulty := map[string]string{
+		"m2r1!replication":      "CRITICAL",
+		"m1!data-in-sync":       "CRITICAL",
+		"m1!data-in-sync-nrpe":  "CRITICAL",
+		"m1!replication-config": "WARNING",
+	}
 	after := map[string]string{}
 	for svc, state := range healthy {
 		after[svc] = state
@@ -123,8 +138,14 @@ func TestEcosystem(t *testing.T) {
 	for svc, state := range faulty {
 		after[svc] = state
 	}
+	// Icinga checks every 3 s: every service must reach its state after
+	// the faults, then every result is compared again.
+	t.Run("icinga2 faults", func(t *testing.T) { ic.waitStates(ctx, t, after, true) })
+	// Nagios: every service forced again.
 	t.Run("nagios4 faults", func(t *testing.T) { ng.waitStates(ctx, t, after) })
-	t.Run("nrpe faults", func(t *testing.T) { nr.compareAll(ctx, t, map[string]int{"check_repl_checksum": 2}) })
+	t.Run("nrpe faults", func(t *testing.T) {
+		nr.compareAll(ctx, t, map[string]int{"check_repl_io": 0, "check_repl_checksum": 2, "check_repl_config": 0})
+	})
 	t.Logf("end-to-end run took %s", time.Since(begin).Round(time.Second))
 }
 
@@ -225,10 +246,18 @@ func checkPackage(t *testing.T, names []string) {
 			}
 		}
 	}
-	for _, f := range []string{"icinga2/commands.conf", "icinga2/services.conf", "icinga2/hosts.conf",
-		"nagios/commands.cfg", "nagios/services.cfg", "nrpe/replmon.cfg"} {
+	for _, f := range []string{"icinga2/commands.conf", "icinga2/replmon-services.conf", "icinga2/replmon-hosts.conf",
+		"icinga2/replmon-nrpe.conf", "icinga2/replmon-zones.conf",
+		"nagios/commands.cfg", "nagios/services.cfg", "nagios/replmon-nrpe.cfg", "nrpe/replmon.cfg"} {
 		if _, err := os.Stat(filepath.Join(dataDir, f)); err != nil {
 			t.Errorf("the package lacks %s: %v", f, err)
+		}
+	}
+	// Files an administrator copies into Debian's /etc/icinga2/conf.d must
+	// not share a name with the files already there.
+	for _, f := range []string{"hosts.conf", "services.conf"} {
+		if _, err := os.Stat(filepath.Join(dataDir, "icinga2", f)); err == nil {
+			t.Errorf("the package ships icinga2/%s, the name of a file of Debian's /etc/icinga2/conf.d", f)
 		}
 	}
 	if man, err := exec.LookPath("man"); err == nil {
@@ -239,16 +268,10 @@ func checkPackage(t *testing.T, names []string) {
 	}
 }
 
-// seedData creates the table the checksum services compare.
+// seedData loads the sandbox's sample schema, the table the checksum
+// services compare.
 func seedData(ctx context.Context, t *testing.T, sb *sandbox.Sandbox) {
-	if err := sb.Server("m1").Exec(ctx,
-		"CREATE DATABASE shop",
-		"CREATE TABLE shop.orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(40) NOT NULL, amount DECIMAL(10,2) NOT NULL) CHECKSUM=1",
-		"INSERT INTO shop.orders (customer, amount) VALUES ('ada', 10.50), ('bob', 3.20), ('cyd', 99.00)",
-	); err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.WaitReplicated(ctx); err != nil {
+	if err := sb.LoadSample(ctx); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -283,18 +306,23 @@ func workDir(t *testing.T) string {
 }
 
 // optionFile writes a [client] option file with the monitoring account (and
-// the server to check, when s is not nil), owned by a with mode 0600, as the
-// documentation asks.
+// the server to check, when s is not nil), owner root, group a, mode 0640,
+// as the documentation asks of /etc/nagios/replmon.cnf.
 func optionFile(t *testing.T, dir, name string, a account, s *sandbox.Server) string {
 	body := fmt.Sprintf("[client]\nuser=%s\npassword=%s\n", sandbox.MonitorUser, sandbox.MonitorPassword)
 	if s != nil {
 		body += fmt.Sprintf("host=127.0.0.1\nport=%d\n", s.Port)
 	}
 	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(body), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	chown(t, path, a)
+	if err := os.Lchown(path, 0, a.gid); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o640); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
 	return path
 }
 
@@ -310,7 +338,9 @@ func seedAddresses(t *testing.T, text string, sb *sandbox.Sandbox, portVar bool)
 		}
 		text = strings.ReplaceAll(text, host+":3306", s.Addr())
 	}
-	if strings.Contains(text, "example.net") {
+	// Endpoint names (icinga-site1.example.net) stay: they name
+	// certificates, not addresses.
+	if regexp.MustCompile(`db-[a-z0-9]+\.example\.net`).MatchString(text) {
 		t.Fatalf("an example address is left after rewriting for the sandbox:\n%s", text)
 	}
 	return text
@@ -378,264 +408,10 @@ func (d *daemon) tail() string {
 	return d.name + " log:\n" + strings.Join(lines, "\n")
 }
 
-// icinga is a private icinga2 daemon and where it records check results.
-type icinga struct {
-	*daemon
-	perf string
-}
-
-// startIcinga runs icinga2 on the package's definitions: commands.conf as
-// shipped, services.conf with short intervals, hosts.conf with the
-// sandbox's addresses and option file; own directories, no API, no
-// systemd; the checks run as the nagios user.
-func startIcinga(ctx context.Context, t *testing.T, work string, sb *sandbox.Sandbox, cnf string, a account) *icinga {
-	dir := filepath.Join(work, "icinga2")
-	for _, d := range []string{"etc", "cache", "lib", "log", "spool", "run", "perf"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	services := readFile(t, filepath.Join(dataDir, "icinga2", "services.conf"))
-	services = regexp.MustCompile(`(?m)^(\s*(?:check|retry)_interval) = \S+$`).ReplaceAllString(services, "${1} = "+checkPeriod)
-	hosts := readFile(t, filepath.Join(dataDir, "icinga2", "hosts.conf"))
-	hosts = strings.ReplaceAll(hosts, "/etc/icinga2/replmon.cnf", cnf)
-	hosts = seedAddresses(t, hosts, sb, true)
-	perf := filepath.Join(dir, "perf")
-	main := fmt.Sprintf(`include <itl>
-const PluginDir = %q
-
-/* The hosts' own check: Debian's monitoring-plugins are not needed here. */
-object CheckCommand "hostalive" {
-	command = [ "/bin/true" ]
-}
-
-include %q
-include "services.conf"
-include "hosts.conf"
-
-object CheckerComponent "checker" { }
-
-object PerfdataWriter "replmon-e2e" {
-	service_temp_path = %q
-	service_perfdata_path = %q
-	host_temp_path = %q
-	host_perfdata_path = %q
-	service_format_template = "REPLMON\t$host.name$\t$service.name$\t$service.state$\t$service.state_type$\t$service.output$"
-	host_format_template = "$host.name$"
-	rotation_interval = 1s
-}
-`, pluginDir, filepath.Join(dataDir, "icinga2", "commands.conf"),
-		filepath.Join(perf, "tmp-service"), filepath.Join(perf, "service"),
-		filepath.Join(perf, "tmp-host"), filepath.Join(perf, "host"))
-	etc := filepath.Join(dir, "etc")
-	writeFile(t, filepath.Join(etc, "services.conf"), services)
-	writeFile(t, filepath.Join(etc, "hosts.conf"), hosts)
-	conf := filepath.Join(etc, "icinga2.conf")
-	writeFile(t, conf, main)
-	chownTree(t, dir, a)
-
-	args := []string{"daemon", "-c", conf,
-		"-DRunAsUser=" + a.name, "-DRunAsGroup=" + a.name,
-		"-DConfigDir=" + etc, "-DZonesDir=" + filepath.Join(etc, "zones.d"),
-		"-DDataDir=" + filepath.Join(dir, "lib"), "-DStatePath=" + filepath.Join(dir, "lib", "icinga2.state"),
-		"-DModAttrPath=" + filepath.Join(dir, "lib", "modified-attributes.conf"),
-		"-DCacheDir=" + filepath.Join(dir, "cache"), "-DObjectsPath=" + filepath.Join(dir, "cache", "icinga2.debug"),
-		"-DVarsPath=" + filepath.Join(dir, "cache", "icinga2.vars"),
-		"-DLogDir=" + filepath.Join(dir, "log"), "-DSpoolDir=" + filepath.Join(dir, "spool"),
-		"-DInitRunDir=" + filepath.Join(dir, "run"), "-DPidPath=" + filepath.Join(dir, "run", "icinga2.pid"),
-	}
-	validate := exec.CommandContext(ctx, icinga2Bin, append(args, "-C")...)
-	if out, err := validate.CombinedOutput(); err != nil {
-		t.Fatalf("icinga2 rejects the shipped definitions: %v\n%s", err, out)
-	}
-	d := startDaemon(t, "icinga2", filepath.Join(dir, "icinga2.out"), append([]string{icinga2Bin}, args...)...)
-	return &icinga{daemon: d, perf: perf}
-}
-
-// record is one check result icinga2 wrote.
-type record struct {
-	service, state, stateType, output string
-}
-
-// records reads every check result written so far, oldest first.
-func (ic *icinga) records(t *testing.T) []record {
-	entries, err := os.ReadDir(ic.perf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var files []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), "service.") {
-			files = append(files, e.Name())
-		}
-	}
-	sort.Strings(files) // service.<unix time>: same width for centuries
-	files = append(files, "tmp-service")
-	var out []record
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join(ic.perf, f))
-		if err != nil {
-			continue // rotated away meanwhile: read again on the next poll
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if fields := strings.SplitN(line, "\t", 6); len(fields) == 6 && fields[0] == "REPLMON" {
-				out = append(out, record{fields[1] + "!" + fields[2], fields[3], fields[4], fields[5]})
-			} else if len(out) > 0 && line != "" {
-				out[len(out)-1].output += "\n" + line // long output
-			}
-		}
-	}
-	return out
-}
-
-// waitStates waits until the latest result of each service in want has
-// the wanted state (and, with all, until every service seen is OK).
-func (ic *icinga) waitStates(ctx context.Context, t *testing.T, want map[string]string, all bool) {
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		latest := map[string]record{}
-		for _, r := range ic.records(t) {
-			latest[r.service] = r
-		}
-		var missing []string
-		for svc, state := range want {
-			if r, ok := latest[svc]; !ok || r.state != state {
-				missing = append(missing, fmt.Sprintf("%s: want %s, have %q %q", svc, state, r.state, firstLine(r.output)))
-			}
-		}
-		if all {
-			for svc, r := range latest {
-				if _, ok := want[svc]; !ok {
-					missing = append(missing, fmt.Sprintf("%s: unexpected service (%s)", svc, r.state))
-				}
-			}
-		}
-		if len(missing) == 0 {
-			names := make([]string, 0, len(want))
-			for svc := range want {
-				names = append(names, svc)
-			}
-			sort.Strings(names)
-			for _, svc := range names {
-				t.Logf("icinga2 recorded %s %s: %s", svc, latest[svc].state, firstLine(latest[svc].output))
-			}
-			return
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			sort.Strings(missing)
-			t.Fatalf("icinga2 did not record the wanted states within 90s:\n%s\n%s", strings.Join(missing, "\n"), ic.tail())
-		}
-		if ic.exited() {
-			t.Fatalf("icinga2 exited\n%s", ic.tail())
-		}
-		time.Sleep(time.Second)
-	}
-}
-
-// nrpe is a private nrpe daemon on a loopback port.
-type nrpe struct {
-	*daemon
-	port     int
-	commands map[string]string // command[name]=line
-	runAs    account
-}
-
-// startNRPE runs nrpe on the package's command lines, with the sandbox's
-// addresses and the option file in place of /etc/nagios/replmon.cnf.
-func startNRPE(ctx context.Context, t *testing.T, work string, sb *sandbox.Sandbox, cnf string, a account) *nrpe {
-	dir := filepath.Join(work, "nrpe")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shipped := readFile(t, filepath.Join(dataDir, "nrpe", "replmon.cfg"))
-	shipped = strings.ReplaceAll(shipped, "/etc/nagios/replmon.cnf", cnf)
-	shipped = seedAddresses(t, shipped, sb, false)
-	writeFile(t, filepath.Join(dir, "replmon.cfg"), shipped)
-	commands := map[string]string{}
-	for _, m := range regexp.MustCompile(`(?m)^command\[([^\]]+)\]=(.+)$`).FindAllStringSubmatch(shipped, -1) {
-		commands[m[1]] = m[2]
-	}
-	port := freePort(t)
-	writeFile(t, filepath.Join(dir, "nrpe.cfg"), fmt.Sprintf(`pid_file=%s/nrpe.pid
-server_address=127.0.0.1
-server_port=%d
-nrpe_user=%s
-nrpe_group=%s
-allowed_hosts=127.0.0.1
-dont_blame_nrpe=0
-allow_bash_command_substitution=0
-debug=0
-command_timeout=60
-connection_timeout=300
-include=%s/replmon.cfg
-`, dir, port, a.name, a.name, dir))
-	chownTree(t, dir, a)
-	d := startDaemon(t, "nrpe", filepath.Join(work, "nrpe.out"), nrpeBin, "-c", filepath.Join(dir, "nrpe.cfg"), "-f")
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil || d.exited() {
-			t.Fatalf("nrpe does not listen on 127.0.0.1:%d: %v\n%s", port, err, d.tail())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return &nrpe{daemon: d, port: port, commands: commands, runAs: a}
-}
-
-// timing masks what differs between two runs of the same check: how long it took.
-var timing = regexp.MustCompile(`\btime=[0-9.]+s`)
-
-// compareAll queries every shipped NRPE command with check_nrpe and runs the
-// same command line directly as the same user: output (but for timings) and
-// exit code must be equal. codes lists the exit codes some commands must have.
-func (n *nrpe) compareAll(ctx context.Context, t *testing.T, codes map[string]int) {
-	if len(n.commands) == 0 {
-		t.Fatal("the shipped nrpe file has no command")
-	}
-	for name, line := range n.commands {
-		var direct, remote result
-		for try := 1; try <= 3; try++ {
-			direct = n.direct(ctx, t, line)
-			remote = n.remote(ctx, t, name)
-			if direct.code == remote.code && timing.ReplaceAllString(direct.out, "time=Xs") == timing.ReplaceAllString(remote.out, "time=Xs") {
-				break
-			}
-		}
-		if direct.code != remote.code || timing.ReplaceAllString(direct.out, "time=Xs") != timing.ReplaceAllString(remote.out, "time=Xs") {
-			t.Errorf("%s: check_nrpe and the plugin differ\n--- direct [exit %d]\n%s\n--- check_nrpe [exit %d]\n%s\n%s",
-				name, direct.code, direct.out, remote.code, remote.out, n.tail())
-			continue
-		}
-		if want, ok := codes[name]; ok && direct.code != want {
-			t.Errorf("%s: exit %d, want %d\n%s", name, direct.code, want, direct.out)
-		}
-		t.Logf("check_nrpe -c %s = direct run [exit %d]: %s", name, remote.code, firstLine(remote.out))
-	}
-}
-
 // result is what one run printed and its exit code.
 type result struct {
 	out  string
 	code int
-}
-
-// direct runs a command line as the nrpe user.
-func (n *nrpe) direct(ctx context.Context, t *testing.T, line string) result {
-	f := strings.Fields(line)
-	cmd := exec.CommandContext(ctx, f[0], f[1:]...)
-	cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(n.runAs.uid), Gid: uint32(n.runAs.gid)}}
-	return runResult(t, cmd)
-}
-
-// remote asks the nrpe daemon for command name.
-func (n *nrpe) remote(ctx context.Context, t *testing.T, name string) result {
-	cmd := exec.CommandContext(ctx, checkNRPE, "-H", "127.0.0.1", "-p", strconv.Itoa(n.port), "-t", "60", "-c", name)
-	return runResult(t, cmd)
 }
 
 // runResult runs cmd and returns its stdout, trailing newlines trimmed, and

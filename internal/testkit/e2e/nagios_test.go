@@ -49,17 +49,20 @@ type nagios struct {
 	services            map[string]string // "host!service" -> command line, macros expanded
 	hosts               []string
 	timeout             int // service_check_timeout, seconds
-	runAs               account
+	rec                 *recorder
+	nrpe                *nrpe
 }
 
 // startNagios runs nagios4 on the package's definitions: commands.cfg as
 // shipped, services.cfg with the sandbox's addresses and ports (each
 // host's own port as -P at the head of $ARG1$, which the shipped file says
-// a server off port 3306 takes), the stock Debian objects, a private main
-// configuration (own status file, external command pipe, lock, temp and
-// check result paths, log), and Debian's service_check_timeout. Checks run
-// as the nagios user, as Debian's nagios4 does.
-func startNagios(ctx context.Context, t *testing.T, work string, sb *sandbox.Sandbox, cnf string, a account) *nagios {
+// a server off port 3306 takes), replmon-nrpe.cfg with check_nrpe pointed
+// at nr's port, the stock Debian objects, a private main configuration
+// (own status file, external command pipe, lock, temp and check result
+// paths, log), and Debian's service_check_timeout. $USER1$ is rec's
+// plugin directory. Checks run as the nagios user, as Debian's nagios4
+// does.
+func startNagios(ctx context.Context, t *testing.T, work string, sb *sandbox.Sandbox, cnf string, a account, nr *nrpe, rec *recorder) *nagios {
 	dir := filepath.Join(work, "nagios4")
 	for _, d := range []string{"etc", "var", "rw", "tmp", "checkresults"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
@@ -75,13 +78,21 @@ func startNagios(ctx context.Context, t *testing.T, work string, sb *sandbox.San
 
 	shippedCommands := filepath.Join(dataDir, "nagios", "commands.cfg")
 	services := nagiosSandboxServices(t, readFile(t, filepath.Join(dataDir, "nagios", "services.cfg")), sb)
+	// replmon-nrpe.cfg as shipped, check_nrpe asking the test's nrpe port.
+	viaNRPE := readFile(t, filepath.Join(dataDir, "nagios", "replmon-nrpe.cfg"))
+	if !strings.Contains(viaNRPE, "/check_nrpe -H $HOSTADDRESS$ ") {
+		t.Fatal("the shipped replmon-nrpe.cfg does not run check_nrpe -H $HOSTADDRESS$")
+	}
+	viaNRPE = strings.ReplaceAll(viaNRPE, "/check_nrpe -H $HOSTADDRESS$ ", fmt.Sprintf("/check_nrpe -H $HOSTADDRESS$ -p %d ", nr.port))
 	etc := filepath.Join(dir, "etc")
 	writeFile(t, filepath.Join(etc, "services.cfg"), services)
-	// resource.cfg as docs/INSTALL.md asks, with the test's option file.
-	writeFile(t, filepath.Join(etc, "resource.cfg"), fmt.Sprintf("$USER1$=%s\n$USER3$=%s\n", pluginDir, cnf))
+	writeFile(t, filepath.Join(etc, "replmon-nrpe.cfg"), viaNRPE)
+	// resource.cfg as docs/INSTALL.md asks, with the test's option file
+	// and the recorder's plugin directory.
+	writeFile(t, filepath.Join(etc, "resource.cfg"), fmt.Sprintf("$USER1$=%s\n$USER3$=%s\n", rec.dir, cnf))
 
 	var cfg strings.Builder
-	for _, f := range append(append([]string{}, nagiosStockObjects...), shippedCommands, filepath.Join(etc, "services.cfg")) {
+	for _, f := range append(append([]string{}, nagiosStockObjects...), shippedCommands, filepath.Join(etc, "services.cfg"), filepath.Join(etc, "replmon-nrpe.cfg")) {
 		fmt.Fprintf(&cfg, "cfg_file=%s\n", f)
 	}
 	p := func(name string) string { return filepath.Join(dir, name) }
@@ -139,8 +150,8 @@ service_check_timeout=%d
 
 	n := &nagios{
 		status: p("var/status.dat"), commandFile: p("rw/nagios.cmd"),
-		services: nagiosCommandLines(t, readFile(t, shippedCommands), services, cnf),
-		timeout:  timeout, runAs: a,
+		services: nagiosCommandLines(t, readFile(t, shippedCommands)+viaNRPE, services+viaNRPE, cnf, rec),
+		timeout:  timeout, rec: rec, nrpe: nr,
 	}
 	// Nagios kills a check at service_check_timeout and calls it CRITICAL:
 	// every shipped line must give up (-t, default 10s) well before.
@@ -210,7 +221,7 @@ func nagiosSandboxServices(t *testing.T, text string, sb *sandbox.Sandbox) strin
 // nagiosCommandLines expands, for every service, the command line Nagios
 // runs: $USER1$, $USER3$, $HOSTADDRESS$ and $ARG1$ of the shipped
 // commands; the result runs the plugin directly, for comparison.
-func nagiosCommandLines(t *testing.T, commands, services, cnf string) map[string]string {
+func nagiosCommandLines(t *testing.T, commands, services, cnf string, rec *recorder) map[string]string {
 	lines := map[string]string{}
 	for _, m := range regexp.MustCompile(`(?m)^\s*command_name\s+(\S+)\s*\n\s*command_line\s+(.+)$`).FindAllStringSubmatch(commands, -1) {
 		lines[m[1]] = strings.TrimSpace(m[2])
@@ -229,7 +240,7 @@ func nagiosCommandLines(t *testing.T, commands, services, cnf string) map[string
 		if !ok {
 			t.Fatalf("services.cfg uses %s, which commands.cfg does not define", name)
 		}
-		line = strings.NewReplacer("$USER1$", pluginDir, "$USER3$", cnf, "$HOSTADDRESS$", "127.0.0.1", "$ARG1$", arg).Replace(line)
+		line = strings.NewReplacer("$USER1$", rec.dir, "$USER3$", cnf, "$HOSTADDRESS$", "127.0.0.1", "$ARG1$", arg).Replace(line)
 		out[field("host_name")+"!"+field("service_description")] = line
 	}
 	if len(out) == 0 {
@@ -394,7 +405,7 @@ func (n *nagios) waitStates(ctx context.Context, t *testing.T, want map[string]s
 				// the machine's ICMP permissions rather than on replmon.
 				t.Logf("nagios4 host %s: %s %q", h, hosts[h].state(), hosts[h]["plugin_output"])
 			}
-			n.compareDirect(ctx, t, services)
+			n.compare(t, services)
 			return
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
@@ -408,44 +419,27 @@ func (n *nagios) waitStates(ctx context.Context, t *testing.T, want map[string]s
 	}
 }
 
-// compareDirect runs every service's command line directly as the nagios
-// user and records what status.dat stored next to what the plugin printed.
-// The states must agree; the texts are logged, not judged: Nagios rewrites
-// ';' as ':' in the first line of plugin output (its field separator),
-// which another change will make moot; timings differ between two runs.
-func (n *nagios) compareDirect(ctx context.Context, t *testing.T, services map[string]nagiosStatus) {
+// compare checks, for every service, that what status.dat holds —
+// plugin_output, performance_data, long_plugin_output and state — is
+// byte for byte what the plugin printed in the run Nagios took it from
+// (for a check through NRPE, the run NRPE made on the database server).
+func (n *nagios) compare(t *testing.T, services map[string]nagiosStatus) {
 	for _, svc := range sortedKeys(n.services) {
-		line := n.services[svc]
-		f := strings.Fields(line)
-		cmd := exec.CommandContext(ctx, f[0], f[1:]...)
-		cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(n.runAs.uid), Gid: uint32(n.runAs.gid)}}
-		direct := runResult(t, cmd)
-		stored := services[svc]
-		if got := nagiosStateNames[strconv.Itoa(direct.code)]; got != stored.state() {
-			t.Errorf("%s: status.dat has %s, the plugin run directly exits %d (%s)\n$ %s\n%s", svc, stored.state(), direct.code, got, line, direct.out)
-		}
-		printed := strings.Split(timing.ReplaceAllString(direct.out, "time=Xs"), "\n")
-		kept := strings.Split(timing.ReplaceAllString(stored.output(), "time=Xs"), "\n")
-		var diff []string
-		for i := 0; i < len(printed) || i < len(kept); i++ {
-			var p, k string
-			if i < len(printed) {
-				p = printed[i]
+		line, s := n.services[svc], services[svc]
+		code, _ := strconv.Atoi(s["current_state"])
+		got := stored{summary: s["plugin_output"], perf: s["performance_data"], code: code,
+			long: strings.NewReplacer(`\\`, `\`, `\n`, "\n").Replace(s["long_plugin_output"])}
+		rec, argv := n.rec, strings.Fields(line)
+		if filepath.Base(argv[0]) == "check_nrpe" {
+			name := ""
+			for i, w := range argv {
+				if w == "-c" && i+1 < len(argv) {
+					name = argv[i+1]
+				}
 			}
-			if i < len(kept) {
-				k = kept[i]
-			}
-			if p != k {
-				diff = append(diff, fmt.Sprintf("line %d\n  plugin printed:    %s\n  status.dat holds: %s", i+1, p, k))
-			}
+			rec, argv = n.nrpe.rec, strings.Fields(n.nrpe.commands[name])
 		}
-		if len(diff) == 0 {
-			t.Logf("nagios4 %s %s: status.dat holds the plugin's %d lines as printed (but timings): %s", svc, stored.state(), len(printed), printed[0])
-		} else {
-			t.Logf("nagios4 %s %s: status.dat differs from what the plugin printed [exit %d] in %d of %d lines:\n%s",
-				svc, stored.state(), direct.code, len(diff), len(printed), strings.Join(diff, "\n"))
-		}
+		compareRuns(t, "nagios4", svc, got, rec, argv, true)
 	}
 }
 
