@@ -1,12 +1,16 @@
 package judge
 
-import "github.com/replmon/replmon/internal/server"
+import (
+	"github.com/replmon/replmon/internal/configcheck/topology"
+	"github.com/replmon/replmon/internal/server"
+)
 
-// readOnly (read-only): a pure replica is read_only, so that no application
-// writes where nothing else sees it; super-read-only follows.
+// readOnly (read-only): a replica outside any ring of masters — a pure
+// replica or a relay — is read_only, so that no application writes where
+// its source never sees it; super-read-only follows.
 func readOnly(j *audit) {
-	pure, maybe := j.f.PureReplica()
-	if !pure && !maybe {
+	yes, maybe := j.f.OutsideRing()
+	if !yes && !maybe {
 		return
 	}
 	on, ok := j.n.Bool("read_only")
@@ -18,13 +22,16 @@ func readOnly(j *audit) {
 	switch {
 	case on:
 		j.add(RuleReadOnly, Pass, Fix{}, "read_only is ON")
-		if pure {
+		if yes {
 			superReadOnly(j)
 		}
-	case pure:
+	case yes && j.f.HasReplicas == topology.Yes:
+		j.add(RuleReadOnly, Warning, fix, "read_only is OFF on a relay (a replica that has replicas): applications can write to it, "+
+			"and what they write reaches its replicas but never its source (the relay and its replicas silently diverge from the rest of the topology)")
+	case yes:
 		j.add(RuleReadOnly, Warning, fix, "read_only is OFF on a replica: applications can write to it, and what they write exists nowhere else (the replica silently diverges from its source)")
 	default:
-		j.add(RuleReadOnly, Unknown, fix, "read_only is OFF, which is wrong on a replica; %s", j.f.PureReplicaWhy())
+		j.add(RuleReadOnly, Unknown, fix, "read_only is OFF, which is wrong on a replica; %s", j.f.OutsideRingWhy())
 	}
 }
 

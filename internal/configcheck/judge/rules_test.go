@@ -161,6 +161,20 @@ func TestRulesTable(t *testing.T) {
 			text: map[string]string{"relay-log-recovery@r:3306": "relay_log_recovery is OFF on a replica: after a crash it resumes from a relay log that may be torn"},
 		},
 		{
+			name: "writable relay outside any ring",
+			mode: topology.Set,
+			snaps: []*topology.Snapshot{
+				mk("m:3306", 1, mysql80, "read_only", "OFF"),
+				from(mk("i:3306", 2, mysql80, "read_only", "OFF", "super_read_only", "OFF"), "m:3306"),
+				from(mk("r:3306", 3, mysql80), "i:3306"),
+			},
+			want: []string{"WARNING read-only@i:3306"},
+			text: map[string]string{
+				"read-only@i:3306": "read_only is OFF on a relay (a replica that has replicas): applications can write to it, " +
+					"and what they write reaches its replicas but never its source (the relay and its replicas silently diverge from the rest of the topology)",
+			},
+		},
+		{
 			name:  "no relay_log_recovery before MySQL 5.1.46: information only",
 			mode:  topology.Set,
 			snaps: []*topology.Snapshot{mk("m:3306", 1, "5.0.95-log", "read_only", "OFF"), from(mk("r:3306", 2, "5.0.95-log", "relay_log_recovery", "-"), "m:3306")},
@@ -180,7 +194,7 @@ func TestRulesTable(t *testing.T) {
 				from(mk("r:3306", 2, maria), "elsewhere:3306"),
 				dumps(from(mk("i:3306", 3, maria, "log_slave_updates", "OFF", "read_only", "OFF"), "elsewhere:3306"), 1, "10.0.0.9"),
 			},
-			want: []string{"UNKNOWN version-order@r:3306", "CRITICAL log-slave-updates@i:3306", "UNKNOWN auto-increment@i:3306", "UNKNOWN version-order@i:3306"},
+			want: []string{"UNKNOWN version-order@r:3306", "CRITICAL log-slave-updates@i:3306", "UNKNOWN auto-increment@i:3306", "UNKNOWN read-only@i:3306", "UNKNOWN version-order@i:3306"},
 			text: map[string]string{
 				"version-order@r:3306":     "cannot compare versions: source elsewhere:3306 was not read",
 				"log-slave-updates@i:3306": "so the replica it serves (Binlog Dump sessions from 10.0.0.9) never receives them",

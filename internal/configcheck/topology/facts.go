@@ -62,6 +62,18 @@ func (f Facts) PureReplica() (yes, maybe bool) {
 // PureReplicaWhy says why PureReplica could not be decided.
 func (f Facts) PureReplicaWhy() string { return f.Why(AskReplica, AskRing, AskHasReplicas) }
 
+// OutsideRing reports whether the server replicates and is no member of a
+// ring of masters: a pure replica or a relay, which no application may
+// write to. The second answer is true when that is not known.
+func (f Facts) OutsideRing() (yes, maybe bool) {
+	yes = f.Replica == Yes && f.Ring == No
+	maybe = !yes && f.Replica != No && f.Ring != Yes
+	return yes, maybe
+}
+
+// OutsideRingWhy says why OutsideRing could not be decided.
+func (f Facts) OutsideRingWhy() string { return f.Why(AskReplica, AskRing) }
+
 // Relays reports whether changes it receives must be passed on: it both
 // replicates and has replicas, or it is in a ring; maybe is true when that
 // is not known.
