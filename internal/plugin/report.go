@@ -20,8 +20,8 @@ type Report struct {
 	unreachable *Status
 	// limit bounds the whole output in bytes (0: no bound); full asks the
 	// checks to list what is fine too, not only count it (--full-output).
-	limit int
-	full  bool
+	limit   int
+	full    bool
 	debug   io.Writer
 	verbose int
 }
