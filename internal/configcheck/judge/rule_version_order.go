@@ -45,6 +45,12 @@ func versionOrder(j *audit) {
 				Fix{Advice: fmt.Sprintf("upgrade this replica to %d.%d or later (upgrade replicas before their sources)", theirs.Version.Major, theirs.Version.Minor)},
 				"%s is older than its source %s (%s): a replica must not be older than its source, whose binary log may hold events it cannot read",
 				mine, src.Label(), theirs)
+		case mine.Version.Less(theirs.Version) && mine.Flavor != server.MariaDB && theirs.Version.AtLeast(8, 0, 0):
+			j.add(RuleVersionOrder, Warning,
+				Fix{Advice: fmt.Sprintf("upgrade this replica to %s or later (upgrade replicas before their sources)", theirs.Version)},
+				"%s is an older patch release than its source %s (%s): from MySQL 8.0 on, replication to a replica of an older release is not supported, even within one release series "+
+					"(the source may write events or use defaults the replica does not know)",
+				mine, src.Label(), theirs)
 		case mine.Version.Less(theirs.Version):
 			j.add(RuleVersionOrder, Info, Fix{}, "%s is an older patch release than its source %s (%s)", mine, src.Label(), theirs)
 		default:

@@ -209,9 +209,16 @@ func TestRulesTable(t *testing.T) {
 				from(mk("old:3306", 2, "5.7.44-log"), "m:3306"),
 				from(mk("patch:3306", 3, "8.0.30"), "m:3306"),
 				from(mk("maria:3306", 4, maria), "m:3306"),
+				mk("m57:3306", 5, "5.7.44-log", "read_only", "OFF"),
+				from(mk("patch57:3306", 6, "5.7.40-log"), "m57:3306"),
 			},
-			want: []string{"WARNING version-order@old:3306"},
-			text: map[string]string{"version-order@old:3306": "MySQL 5.7.44 is older than its source m:3306 (server_id 1) (MySQL 8.0.36): a replica must not be older than its source"},
+			want: []string{"WARNING version-order@old:3306", "WARNING version-order@patch:3306"},
+			text: map[string]string{
+				"version-order@old:3306": "MySQL 5.7.44 is older than its source m:3306 (server_id 1) (MySQL 8.0.36): a replica must not be older than its source",
+				"version-order@patch:3306": "MySQL 8.0.30 is an older patch release than its source m:3306 (server_id 1) (MySQL 8.0.36): " +
+					"from MySQL 8.0 on, replication to a replica of an older release is not supported, even within one release series",
+				"version-order@patch57:3306": "MySQL 5.7.40 is an older patch release than its source m57:3306 (server_id 5) (MySQL 5.7.44)",
+			},
 		},
 		{
 			name:  "require SSL",
