@@ -156,25 +156,25 @@ func TestSeed(t *testing.T) {
 
 	t.Run("expect", func(t *testing.T) {
 		r := e.one(t, "m1", "--expect", "binlog_format=STATEMENT", "--expect", "log_slave_updates=1")
-		want(t, r, 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning; worst: [expect] "+e.addr("m1")+
+		want(t, r, 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning. Worst: [expect] "+e.addr("m1")+
 			" (server_id 1): binlog_format is ROW, expected STATEMENT (--expect)",
 			"- WARNING [expect] binlog_format is ROW, expected STATEMENT (--expect); fix: binlog_format = STATEMENT in [mysqld] of my.cnf")
 		want(t, e.one(t, "m2", "--expect", "binlog_format=row", "--expect", "log_slave_updates=1"), 0,
 			"REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (10 rule checks pass)")
 		r = e.all(t, "--expect", "log_replica_updates=ON")
-		want(t, r, 1, "8 servers audited: 0 critical, 6 warning; worst: [expect] "+e.addr("m1r1")+" (server_id 11): log_slave_updates is OFF, expected ON (--expect)")
+		want(t, r, 1, "8 servers audited: 0 critical, 6 warning. Worst: [expect] "+e.addr("m1r1")+" (server_id 11): log_slave_updates is OFF, expected ON (--expect)")
 		r = e.one(t, "m1", "--expect", "no_such_variable=1")
-		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 1 unknown; worst: [expect] "+e.addr("m1")+
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 1 unknown. Worst: [expect] "+e.addr("m1")+
 			" (server_id 1): no_such_variable does not exist on MariaDB ")
 	})
 
 	t.Run("writable replica", func(t *testing.T) {
 		e.exec(t, "m2r3", "SET GLOBAL read_only = OFF")
 		defer e.exec(t, "m2r3", "SET GLOBAL read_only = ON")
-		want(t, e.one(t, "m2r3"), 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning; worst: [read-only] "+e.addr("m2r3")+
+		want(t, e.one(t, "m2r3"), 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning. Worst: [read-only] "+e.addr("m2r3")+
 			" (server_id 23): read_only is OFF on a replica: applications can write to it",
 			"fix: read_only = ON in [mysqld] of my.cnf; SET GLOBAL read_only = ON applies it without a restart")
-		want(t, e.all(t), 1, "8 servers audited: 0 critical, 1 warning; worst: [read-only] "+e.addr("m2r3"),
+		want(t, e.all(t), 1, "8 servers audited: 0 critical, 1 warning. Worst: [read-only] "+e.addr("m2r3"),
 			e.addr("m2r3")+" (server_id 23) replica [WARNING: read-only]")
 		want(t, e.one(t, "m1", "--role", "replica"), 1, "[read-only] "+e.addr("m1")+" (server_id 1): read_only is OFF on a replica",
 			"role replica (--role)")
@@ -183,10 +183,10 @@ func TestSeed(t *testing.T) {
 	t.Run("increment 1 on a ring member", func(t *testing.T) {
 		e.exec(t, "m1", "SET GLOBAL auto_increment_increment = 1")
 		defer e.exec(t, "m1", "SET GLOBAL auto_increment_increment = 2")
-		want(t, e.one(t, "m1"), 2, "REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning; worst: [auto-increment] "+e.addr("m1")+
+		want(t, e.one(t, "m1"), 2, "REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning. Worst: [auto-increment] "+e.addr("m1")+
 			" (server_id 1): auto_increment_increment is 1 but the ring has 2 masters",
 			"fix: auto_increment_increment = 2 in [mysqld] of my.cnf; SET GLOBAL auto_increment_increment = 2 applies it without a restart")
-		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning; worst: [auto-increment] "+e.addr("m1"))
+		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning. Worst: [auto-increment] "+e.addr("m1"))
 	})
 
 	t.Run("both masters with the same offset", func(t *testing.T) {
@@ -194,29 +194,29 @@ func TestSeed(t *testing.T) {
 		defer e.exec(t, "m2", "SET GLOBAL auto_increment_offset = 2")
 		frag := "[auto-increment-offsets] " + e.addr("m1") + " (server_id 1): auto_increment_offset 1 (increment 2) collides with " +
 			e.addr("m2") + " (server_id 2), offset 1 (increment 2), in the same ring"
-		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning; worst: "+frag)
-		want(t, e.one(t, "m2"), 2, "1 server audited: 1 critical, 0 warning; worst: [auto-increment-offsets] "+e.addr("m2")+
+		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning. Worst: "+frag)
+		want(t, e.one(t, "m2"), 2, "1 server audited: 1 critical, 0 warning. Worst: [auto-increment-offsets] "+e.addr("m2")+
 			" (server_id 2): auto_increment_offset 1 (increment 2) collides with "+e.addr("m1"))
 	})
 
 	t.Run("two servers with the same server_id", func(t *testing.T) {
 		e.exec(t, "m1r2", "SET GLOBAL server_id = 11")
 		defer e.exec(t, "m1r2", "SET GLOBAL server_id = 12")
-		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning; worst: [server-id-unique] "+e.addr("m1r1")+
+		want(t, e.all(t), 2, "8 servers audited: 1 critical, 0 warning. Worst: [server-id-unique] "+e.addr("m1r1")+
 			" (server_id 11): server_id 11 is also the server_id of "+e.addr("m1r2")+" (server_id 11): a replica ignores every event that carries its own server_id")
 	})
 
 	t.Run("unreachable server in the list", func(t *testing.T) {
 		gone := fmt.Sprintf("127.0.0.1:%d", closedPort(t))
 		r := e.all(t, "--server", gone)
-		want(t, r, 2, "REPL_CONFIG CRITICAL - 9 servers audited: 1 critical, 0 warning; worst: [reachable] "+gone+": cannot be audited: cannot connect to monitor@"+gone,
+		want(t, r, 2, "REPL_CONFIG CRITICAL - 9 servers audited: 1 critical, 0 warning. Worst: [reachable] "+gone+": cannot be audited: cannot connect to monitor@"+gone,
 			e.addr("m2r3")+" (server_id 23) MariaDB ", gone+" unreachable [CRITICAL: reachable]")
 		if n := strings.Count(r.Stdout, "; OK, "); n != 8 {
 			t.Errorf("%d servers judged OK, want the 8 reachable ones", n)
 		}
-		want(t, e.all(t, "--server", gone, "--unreachable", "warning"), 1, "REPL_CONFIG WARNING - 9 servers audited: 0 critical, 1 warning; worst: [reachable] "+gone)
+		want(t, e.all(t, "--server", gone, "--unreachable", "warning"), 1, "REPL_CONFIG WARNING - 9 servers audited: 0 critical, 1 warning. Worst: [reachable] "+gone)
 		want(t, e.run(t, "-H", "127.0.0.1", "-P", gone[strings.LastIndexByte(gone, ':')+1:]), 2,
-			"REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning; worst: [reachable] "+gone+": cannot be audited: cannot connect to")
+			"REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning. Worst: [reachable] "+gone+": cannot be audited: cannot connect to")
 	})
 
 	t.Run("hung server", func(t *testing.T) {
@@ -226,7 +226,7 @@ func TestSeed(t *testing.T) {
 		}
 		defer hung.Resume()
 		r := e.all(t, "-t", "2")
-		want(t, r, 2, "REPL_CONFIG CRITICAL - 8 servers audited: 1 critical, 0 warning; worst: [reachable] "+hung.Addr()+": cannot be audited: ")
+		want(t, r, 2, "REPL_CONFIG CRITICAL - 8 servers audited: 1 critical, 0 warning. Worst: [reachable] "+hung.Addr()+": cannot be audited: ")
 		if r.Elapsed > 2*time.Second {
 			t.Errorf("took %v with -t 2", r.Elapsed)
 		}
@@ -239,8 +239,8 @@ func TestSeed(t *testing.T) {
 		defer e.exec(t, "m2r1", "SET SESSION sql_log_bin = 0", "DROP USER cfgcheck@'127.0.0.1'")
 		r := clitest.Run(t, e.bin, nil, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m2r1").Port),
 			"-u", "cfgcheck", "-p", "cfgcheck-pw", "--require-ssl", "-vvv")
-		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 2 unknown; worst: [replication-ssl] "+e.addr("m2r1")+
-			" (server_id 21): cannot tell whether replication uses SSL (--require-ssl); cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied (error 1227): Access denied; you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation",
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 2 unknown. Worst: [replication-ssl] "+e.addr("m2r1")+
+			" (server_id 21): cannot tell whether replication uses SSL (--require-ssl), cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied (error 1227): Access denied, you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation",
 			"- UNKNOWN [version-order] cannot compare its version with its sources'; cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied",
 			"replication channels unknown")
 		if strings.Contains(r.Stdout+r.Stderr, "cfgcheck-pw") {
@@ -249,10 +249,10 @@ func TestSeed(t *testing.T) {
 	})
 
 	t.Run("require-ssl and durability", func(t *testing.T) {
-		want(t, e.one(t, "m1r1", "--require-ssl"), 2, "worst: [replication-ssl] "+e.addr("m1r1")+" (server_id 11): replication from "+e.addr("m1")+
-			" (server_id 1) does not use SSL (--require-ssl; Master_SSL_Allowed: No)",
+		want(t, e.one(t, "m1r1", "--require-ssl"), 2, "Worst: [replication-ssl] "+e.addr("m1r1")+" (server_id 11): replication from "+e.addr("m1")+
+			" (server_id 1) does not use SSL (--require-ssl, Master_SSL_Allowed: No)",
 			"fix: STOP SLAVE; CHANGE MASTER TO MASTER_SSL = 1; START SLAVE; and REQUIRE SSL for the replication account")
-		want(t, e.one(t, "m1", "--durability"), 1, "1 server audited: 0 critical, 2 warning; worst: [sync-binlog] "+e.addr("m1")+
+		want(t, e.one(t, "m1", "--durability"), 1, "1 server audited: 0 critical, 2 warning. Worst: [sync-binlog] "+e.addr("m1")+
 			" (server_id 1): sync_binlog is 0, not 1 (--durability)",
 			"- WARNING [flush-log-at-trx-commit] innodb_flush_log_at_trx_commit is 2, not 1 (--durability)")
 	})
@@ -260,13 +260,13 @@ func TestSeed(t *testing.T) {
 	t.Run("m2 without log-slave-updates", func(t *testing.T) {
 		restartWithout(t, e.sb.Server("m2"), "log_slave_updates=OFF")
 		r := e.one(t, "m2")
-		want(t, r, 2, "REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning; worst: [log-slave-updates] "+e.addr("m2")+
+		want(t, r, 2, "REPL_CONFIG CRITICAL - 1 server audited: 1 critical, 0 warning. Worst: [log-slave-updates] "+e.addr("m2")+
 			" (server_id 2): log_slave_updates is OFF on a member of a ring of 2 masters: the changes it replicates from "+e.addr("m1")+
 			" (server_id 1) are not written to its binary log, so the 3 replicas it serves (Binlog Dump sessions from 127.0.0.1) never receive them",
 			"fix: log_slave_updates = ON in [mysqld] of my.cnf, then restart (the variable is not dynamic)")
 		clitest.Golden(t, filepath.Join("testdata", "seed-m2-no-log-slave-updates-single.txt"), e.names(r.Stdout))
 		r = e.all(t)
-		want(t, r, 2, "8 servers audited: 1 critical, 0 warning; worst: [log-slave-updates] "+e.addr("m2")+
+		want(t, r, 2, "8 servers audited: 1 critical, 0 warning. Worst: [log-slave-updates] "+e.addr("m2")+
 			" (server_id 2): log_slave_updates is OFF on a member of a ring of 2 masters",
 			"so its replicas "+e.addr("m2r1")+" (server_id 21), "+e.addr("m2r2")+" (server_id 22), "+e.addr("m2r3")+" (server_id 23) never receive them",
 			e.addr("m2r1")+" (server_id 21) replica [misses relayed writes]")

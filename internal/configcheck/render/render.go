@@ -40,19 +40,8 @@ func Count(t *topology.Topology, fs []judge.Finding) Counts {
 // and the perfdata servers, rules, critical, warning and unknown.
 func Render(r *plugin.Report, t *topology.Topology, fs []judge.Finding) {
 	c := Count(t, fs)
-	noun := "servers"
-	if c.Servers == 1 {
-		noun = "server"
-	}
-	head := fmt.Sprintf("%d %s audited: %d critical, %d warning", c.Servers, noun, c.Critical, c.Warning)
-	if c.Unknown > 0 {
-		head += fmt.Sprintf(", %d unknown", c.Unknown)
-	}
-	if w, ok := worst(fs); ok {
-		r.Add(w.Level.Status(), "%s; worst: %s", head, w)
-	} else {
-		r.Add(plugin.OK, "%s (%d rule checks pass)", head, c.Rules)
-	}
+	st, summary := Summary(t, fs)
+	r.Add(st, "%s", summary)
 
 	for _, line := range findingLines(t, fs) {
 		r.Long("%s", line)
@@ -78,6 +67,24 @@ func Render(r *plugin.Report, t *topology.Topology, fs []judge.Finding) {
 		plugin.Perf{Label: "warning", Value: float64(c.Warning), Min: zero},
 		plugin.Perf{Label: "unknown", Value: float64(c.Unknown), Min: zero},
 	)
+}
+
+// Summary returns the state of an audit and its summary line: how many
+// servers were audited with how many findings, and the worst finding.
+func Summary(t *topology.Topology, fs []judge.Finding) (plugin.Status, string) {
+	c := Count(t, fs)
+	noun := "servers"
+	if c.Servers == 1 {
+		noun = "server"
+	}
+	head := fmt.Sprintf("%d %s audited: %d critical, %d warning", c.Servers, noun, c.Critical, c.Warning)
+	if c.Unknown > 0 {
+		head += fmt.Sprintf(", %d unknown", c.Unknown)
+	}
+	if w, ok := worst(fs); ok {
+		return w.Level.Status(), fmt.Sprintf("%s. Worst: %s", head, w)
+	}
+	return plugin.OK, fmt.Sprintf("%s (%d rule checks pass)", head, c.Rules)
 }
 
 // findingLines groups the findings by server: a header line per audited
