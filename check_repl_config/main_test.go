@@ -154,6 +154,16 @@ func TestSeed(t *testing.T) {
 			"note: could not follow 3 replica(s) of "+e.addr("m2")+":", "REPLICATION MASTER ADMIN")
 	})
 
+	t.Run("-H with --server", func(t *testing.T) {
+		// The shipped Nagios and Icinga 2 definitions pass the service's host
+		// with -H besides the --server list: it is one more server of the audit.
+		r := e.run(t, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m1r1").Port), "--server", e.addr("m1"), "--server", e.addr("m2"))
+		want(t, r, 0, "REPL_CONFIG OK - 3 servers audited: 0 critical, 0 warning (")
+		// Named twice, it is audited once.
+		r = e.run(t, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m1").Port), "--server", e.addr("m1"), "--server", e.addr("m2"))
+		want(t, r, 0, "REPL_CONFIG OK - 2 servers audited: 0 critical, 0 warning (")
+	})
+
 	t.Run("expect", func(t *testing.T) {
 		r := e.one(t, "m1", "--expect", "binlog_format=STATEMENT", "--expect", "log_slave_updates=1")
 		want(t, r, 1, "REPL_CONFIG WARNING - 1 server audited: 0 critical, 1 warning. Worst: [expect] "+e.addr("m1")+

@@ -46,7 +46,7 @@ func setup(app *kingpin.Application) cli.Check {
 	)
 	servers := &address.List{Flag: "--server"}
 	app.Flag("server", "Audit the topology made of this server and the other --server ones (HOST[:PORT]); repeatable. "+
-		"The credentials are those of -u/-p/--defaults-file.").PlaceHolder("HOST:PORT").SetValue(servers)
+		"The credentials are those of -u/-p/--defaults-file; a server given with -H (-P, -S) is audited too.").PlaceHolder("HOST:PORT").SetValue(servers)
 	app.Flag("discover", "Also audit every server reachable from the given ones through their sources and registered replicas.").
 		BoolVar(&discover)
 	app.Flag("role", "Judge the -H server as this role instead of the detected one: source, replica, relay, ring or standalone.").
@@ -92,7 +92,12 @@ func setup(app *kingpin.Application) cli.Check {
 
 		mode, addrs := topology.Single, []address.Addr{cfg.Address()}
 		if len(servers.Addrs) > 0 {
-			mode, addrs = topology.Set, nil
+			// -H (-P, -S) given with --server is one more server of the
+			// audit: the host a Nagios service is attached to.
+			mode = topology.Set
+			if !conn.ServerGiven() {
+				addrs = nil
+			}
 			for _, a := range servers.Addrs {
 				addrs = append(addrs, cfg.WithAddr(a).Address())
 			}
