@@ -249,12 +249,31 @@ func TestSeed(t *testing.T) {
 		defer e.exec(t, "m2r1", "SET SESSION sql_log_bin = 0", "DROP USER cfgcheck@'127.0.0.1'")
 		r := clitest.Run(t, e.bin, nil, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m2r1").Port),
 			"-u", "cfgcheck", "-p", "cfgcheck-pw", "--require-ssl", "-vvv")
-		want(t, r, 3, "REPL_CONFIG UNKNOWN - 1 server audited: 0 critical, 0 warning, 2 unknown. Worst: [replication-ssl] "+e.addr("m2r1")+
-			" (server_id 21): cannot tell whether replication uses SSL (--require-ssl), cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied (error 1227): Access denied, you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation",
-			"- UNKNOWN [version-order] cannot compare its version with its sources'; cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied",
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - The monitoring account lacks SLAVE MONITOR on "+e.addr("m2r1")+": 2 rules not judged. "+
+			"1 server audited: 0 critical, 0 warning, 2 unknown |",
+			"- UNKNOWN [replication-ssl] not judged (--require-ssl: its replication links must use SSL): cannot tell whether it replicates: "+
+				"the monitoring account lacks SLAVE MONITOR (SHOW ALL SLAVES STATUS: access denied (error 1227): Access denied; you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation); "+
+				"fix: GRANT SLAVE MONITOR ON *.* TO the monitoring account on "+e.addr("m2r1"),
+			"- UNKNOWN [version-order] not judged (a replica must not be older than its sources): cannot tell whether it replicates: the monitoring account lacks SLAVE MONITOR",
 			"replication channels unknown")
 		if strings.Contains(r.Stdout+r.Stderr, "cfgcheck-pw") {
 			t.Errorf("password printed")
+		}
+	})
+
+	t.Run("USAGE-only account on a ring master", func(t *testing.T) {
+		// Issue 16, item 5: no advice from data the account could not
+		// read — not "SET GLOBAL read_only = ON" for a ring master.
+		e.exec(t, "m1", "SET SESSION sql_log_bin = 0", "CREATE USER usageonly@'127.0.0.1' IDENTIFIED BY 'usage-pw'")
+		defer e.exec(t, "m1", "SET SESSION sql_log_bin = 0", "DROP USER usageonly@'127.0.0.1'")
+		r := clitest.Run(t, e.bin, nil, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m1").Port), "-u", "usageonly", "-p", "usage-pw")
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - The monitoring account lacks SLAVE MONITOR on "+e.addr("m1")+": ",
+			"- UNKNOWN [read-only] not judged (read_only must be ON on a replica outside a ring of masters): cannot tell whether it replicates: the monitoring account lacks SLAVE MONITOR",
+			"fix: GRANT SLAVE MONITOR ON *.* TO the monitoring account on "+e.addr("m1"))
+		for _, advice := range []string{"SET GLOBAL", "read_only = ON", "auto_increment_increment ="} {
+			if strings.Contains(r.Stdout, advice) {
+				t.Errorf("advice %q from data the account could not read:\n%s", advice, r.Stdout)
+			}
 		}
 	})
 

@@ -2,6 +2,7 @@ package judge
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
@@ -67,6 +68,28 @@ func judgeNode(t *topology.Topology, n *topology.Node, o Options) []Finding {
 		expect(j)
 	}
 	return j.out
+}
+
+// notJudged records that a rule could not be judged because a role
+// question it depends on is unknown (the first of qs answered Maybe). It
+// judges nothing and advises no setting, since the setting that is right
+// depends on what could not be read: rule states what the rule requires,
+// the text says why it is unknown, and the fix is the privilege to grant
+// when the account's lack of one is to blame.
+func (j *audit) notJudged(rule, requires string, qs ...topology.Question) {
+	p := j.f.Missing(qs...)
+	f := Finding{Rule: rule, Level: Unknown, Node: j.n, Text: fmt.Sprintf("not judged (%s): %s", requires, j.f.Why(qs...)),
+		Privilege: p.Name, PrivilegeOn: p.Server}
+	if p.Name != "" {
+		f.Fix.Advice = GrantAdvice(p)
+	}
+	j.out = append(j.out, f)
+}
+
+// GrantAdvice is the fix of a finding the monitoring account could not
+// judge for lack of privilege p.
+func GrantAdvice(p topology.Privilege) string {
+	return fmt.Sprintf("GRANT %s ON *.* TO the monitoring account on %s", strings.ReplaceAll(p.Name, " or ", ", or "), p.Server)
 }
 
 // missing records a variable the rule needs but the server did not return.

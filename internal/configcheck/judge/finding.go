@@ -106,6 +106,10 @@ type Finding struct {
 	Others []*topology.Node // other servers a relation finding involves
 	Text   string           // what is wrong and why it matters; for Pass, what holds
 	Fix    Fix
+	// Privilege, on an Unknown finding, is the privilege the monitoring
+	// account lacks on PrivilegeOn, which left the rule without its data.
+	Privilege   string
+	PrivilegeOn string
 }
 
 // String is the one-line form used in summaries: "[rule] server: text".

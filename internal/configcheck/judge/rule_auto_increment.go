@@ -48,7 +48,7 @@ func autoIncrement(j *audit) {
 	case f.Ring == topology.Yes:
 		j.add(RuleAutoIncrement, Critical, fix, "%s", strings.Join(problems, "; "))
 	default:
-		j.add(RuleAutoIncrement, Unknown, fix, "%s, if this server is in a ring; %s", strings.Join(problems, "; "), f.RingWhy)
+		j.notJudged(RuleAutoIncrement, fmt.Sprintf("a member of a ring of %d masters needs auto_increment_increment of at least %d and an offset within it", size, size), topology.AskRing)
 	}
 }
 

@@ -23,6 +23,6 @@ func logBin(j *audit) {
 	case yes:
 		j.add(RuleLogBin, Critical, fix, "log_bin is OFF on %s: without a binary log it has nothing to send its replicas", j.who())
 	default:
-		j.add(RuleLogBin, Unknown, fix, "log_bin is OFF, which is wrong if anything replicates from this server; %s", f.Why(topology.AskRing, topology.AskHasReplicas))
+		j.notJudged(RuleLogBin, "a server with replicas, or in a ring, needs log_bin", topology.AskRing, topology.AskHasReplicas)
 	}
 }

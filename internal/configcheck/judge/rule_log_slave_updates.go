@@ -1,6 +1,10 @@
 package judge
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/replmon/replmon/internal/configcheck/topology"
+)
 
 // logSlaveUpdates (log-slave-updates): a relay or ring member writes what
 // it replicates to its own binary log, or its replicas never receive it.
@@ -24,7 +28,7 @@ func logSlaveUpdates(j *audit) {
 		j.add(RuleLogSlaveUpdates, Pass, Fix{}, "%s is ON", name)
 		return
 	case maybe:
-		j.add(RuleLogSlaveUpdates, Unknown, fix, "%s is OFF, which loses writes if this server relays changes to replicas; %s", name, j.f.RelaysWhy())
+		j.notJudged(RuleLogSlaveUpdates, "a relay or ring member needs "+name, topology.AskRing, topology.AskReplica, topology.AskHasReplicas)
 		return
 	}
 	var from []string

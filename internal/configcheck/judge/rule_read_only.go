@@ -31,7 +31,7 @@ func readOnly(j *audit) {
 	case yes:
 		j.add(RuleReadOnly, Warning, fix, "read_only is OFF on a replica: applications can write to it, and what they write exists nowhere else (the replica silently diverges from its source)")
 	default:
-		j.add(RuleReadOnly, Unknown, fix, "read_only is OFF, which is wrong on a replica; %s", j.f.OutsideRingWhy())
+		j.notJudged(RuleReadOnly, "read_only must be ON on a replica outside a ring of masters", topology.AskReplica, topology.AskRing)
 	}
 }
 

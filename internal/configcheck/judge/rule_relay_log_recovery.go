@@ -32,7 +32,7 @@ func relayLogRecovery(j *audit) {
 	case f.Replica == topology.Yes:
 		j.add(RuleRelayLogRecovery, Warning, fix, "relay_log_recovery is OFF on a replica: after a crash it resumes from a relay log that may be torn, and can skip or repeat transactions")
 	default:
-		j.add(RuleRelayLogRecovery, Unknown, fix, "relay_log_recovery is OFF, which is not crash-safe on a replica; %s", f.ReplicaWhy)
+		j.notJudged(RuleRelayLogRecovery, "a replica needs relay_log_recovery to resume safely after a crash", topology.AskReplica)
 	}
 	if repo, ok := j.n.Var("relay_log_info_repository"); ok && f.Replica == topology.Yes {
 		if strings.EqualFold(repo, "FILE") {

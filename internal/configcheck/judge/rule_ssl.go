@@ -16,7 +16,7 @@ func ssl(j *audit) {
 	case topology.No:
 		return
 	case topology.Maybe:
-		j.add(RuleSSL, Unknown, Fix{}, "cannot tell whether replication uses SSL (--require-ssl); %s", j.f.ReplicaWhy)
+		j.notJudged(RuleSSL, "--require-ssl: its replication links must use SSL", topology.AskReplica)
 		return
 	}
 	for _, e := range j.n.In {

@@ -17,7 +17,7 @@ func versionOrder(j *audit) {
 		if j.f.Forced {
 			return
 		}
-		j.add(RuleVersionOrder, Unknown, Fix{}, "cannot compare its version with its sources'; %s", j.f.ReplicaWhy)
+		j.notJudged(RuleVersionOrder, "a replica must not be older than its sources", topology.AskReplica)
 		return
 	}
 	mine := j.n.ID

@@ -198,7 +198,7 @@ func TestRulesTable(t *testing.T) {
 			text: map[string]string{
 				"version-order@r:3306":     "cannot compare versions: source elsewhere:3306 was not read",
 				"log-slave-updates@i:3306": "so the replica it serves (Binlog Dump sessions from 10.0.0.9) never receives them",
-				"auto-increment@i:3306":    "auto_increment_increment is 1 but the ring has 2 masters: masters generate the same AUTO_INCREMENT values and replication stops on the duplicate key, if this server is in a ring; cannot tell whether it is in a ring: its source elsewhere:3306 was not read",
+				"auto-increment@i:3306":    "not judged (a member of a ring of 2 masters needs auto_increment_increment of at least 2 and an offset within it): cannot tell whether it is in a ring: its source elsewhere:3306 was not read",
 			},
 		},
 		{
@@ -246,7 +246,7 @@ func TestRulesTable(t *testing.T) {
 				return s
 			}()},
 			want: []string{"UNKNOWN read-only@r:3306", "UNKNOWN relay-log-recovery@r:3306", "UNKNOWN version-order@r:3306"},
-			text: map[string]string{"read-only@r:3306": "read_only is OFF, which is wrong on a replica; cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied"},
+			text: map[string]string{"read-only@r:3306": "not judged (read_only must be ON on a replica outside a ring of masters): cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied"},
 		},
 		{
 			name: "replicas hidden without PROCESS",
@@ -257,7 +257,7 @@ func TestRulesTable(t *testing.T) {
 				return s
 			}()},
 			want: []string{"UNKNOWN log-bin@m:3306"},
-			text: map[string]string{"log-bin@m:3306": "log_bin is OFF, which is wrong if anything replicates from this server; cannot tell whether it has replicas: SHOW REPLICA HOSTS: access denied; the processlist shows only this account's own sessions, so Binlog Dump threads may be hidden (needs PROCESS)"},
+			text: map[string]string{"log-bin@m:3306": "not judged (a server with replicas, or in a ring, needs log_bin): cannot tell whether it has replicas: SHOW REPLICA HOSTS: access denied; the monitoring account lacks PROCESS: the processlist shows only its own sessions, so Binlog Dump threads may be hidden"},
 		},
 		{
 			name:  "expectations",

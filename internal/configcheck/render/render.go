@@ -81,10 +81,55 @@ func Summary(t *topology.Topology, fs []judge.Finding) (plugin.Status, string) {
 	if c.Unknown > 0 {
 		head += fmt.Sprintf(", %d unknown", c.Unknown)
 	}
-	if w, ok := worst(fs); ok {
-		return w.Level.Status(), fmt.Sprintf("%s. Worst: %s", head, w)
+	if lead := privilegeLead(fs); lead != "" {
+		head = lead + ". " + head
 	}
-	return plugin.OK, fmt.Sprintf("%s (%d rule checks pass)", head, c.Rules)
+	w, ok := worst(fs)
+	switch {
+	case !ok:
+		return plugin.OK, fmt.Sprintf("%s (%d rule checks pass)", head, c.Rules)
+	case w.Level == judge.Unknown && w.Privilege != "":
+		return w.Level.Status(), head // the lead says it
+	}
+	return w.Level.Status(), fmt.Sprintf("%s. Worst: %s", head, w)
+}
+
+// privilegeLead puts the findings the monitoring account could not judge
+// for lack of a privilege into the words that lead the summary: "The
+// monitoring account lacks SLAVE MONITOR on db1:3306: 3 rules not judged";
+// "" when there are none.
+func privilegeLead(fs []judge.Finding) string {
+	var privs []string
+	on := map[string][]string{}
+	n := 0
+	for _, f := range fs {
+		if f.Level != judge.Unknown || f.Privilege == "" {
+			continue
+		}
+		n++
+		if _, seen := on[f.Privilege]; !seen {
+			privs = append(privs, f.Privilege)
+		}
+		if !contains(on[f.Privilege], f.PrivilegeOn) {
+			on[f.Privilege] = append(on[f.Privilege], f.PrivilegeOn)
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	var parts []string
+	for _, p := range privs {
+		where := strings.Join(on[p], ", ")
+		if len(on[p]) > 2 {
+			where = fmt.Sprintf("%d servers", len(on[p]))
+		}
+		parts = append(parts, p+" on "+where)
+	}
+	rules := "rules"
+	if n == 1 {
+		rules = "rule"
+	}
+	return fmt.Sprintf("The monitoring account lacks %s: %d %s not judged", strings.Join(parts, " and "), n, rules)
 }
 
 // findingLines groups the findings by server: a header line per audited

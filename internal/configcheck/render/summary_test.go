@@ -1,12 +1,14 @@
 package render
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/replmon/replmon/internal/configcheck/judge"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/plugin"
+	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/testkit/configtopo"
 )
 
@@ -24,5 +26,28 @@ func TestSummaryWithoutSemicolon(t *testing.T) {
 	}
 	if want := "2 servers audited: 0 critical, 1 warning. Worst: [read-only] r:3306 (server_id 2): read_only is OFF on a replica"; !strings.HasPrefix(text, want) {
 		t.Errorf("summary %q, want it to start %q", text, want)
+	}
+}
+
+// TestSummaryLeadsWithMissingPrivileges: when the account could not read
+// what rules need, the summary says so first, naming the privilege and
+// the server, before the counts.
+func TestSummaryLeadsWithMissingPrivileges(t *testing.T) {
+	s := configtopo.Server("m1:3306", 1, "10.11.6-MariaDB", "read_only", "OFF", "relay_log_recovery", "OFF")
+	s.ChannelsErr = fmt.Errorf("SHOW ALL SLAVES STATUS: %w", query.Explain(&query.ServerError{Number: 1227, SQLState: "42000",
+		Message: "Access denied; you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation"}))
+	tp := configtopo.Build(topology.Single, s)
+	fs := judge.Evaluate(tp, judge.Options{})
+	st, text := Summary(tp, fs)
+	want := "The monitoring account lacks SLAVE MONITOR on m1:3306: 3 rules not judged. 1 server audited: 0 critical, 0 warning, 3 unknown"
+	if st != plugin.UNKNOWN || text != want {
+		t.Errorf("summary %s %q, want UNKNOWN %q", st, text, want)
+	}
+	// A finding above UNKNOWN keeps its place after the lead.
+	s.Vars["server_id"] = "0"
+	tp = configtopo.Build(topology.Single, s)
+	st, text = Summary(tp, judge.Evaluate(tp, judge.Options{}))
+	if st != plugin.CRITICAL || !strings.HasPrefix(text, "The monitoring account lacks SLAVE MONITOR on m1:3306: 3 rules not judged. 1 server audited: 1 critical, 0 warning, 3 unknown. Worst: [server-id]") {
+		t.Errorf("summary %s %q", st, text)
 	}
 }

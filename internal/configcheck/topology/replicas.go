@@ -56,11 +56,24 @@ func (r Replicas) Complete() (bool, string) {
 	case r.OthersVisible:
 		return true, ""
 	}
-	why := "the processlist shows only this account's own sessions, so Binlog Dump threads may be hidden (needs PROCESS)"
+	why := "the monitoring account lacks PROCESS: the processlist shows only its own sessions, so Binlog Dump threads may be hidden"
 	if r.HostsErr != nil {
 		why = r.HostsErr.Error() + "; " + why
 	}
 	return false, why
+}
+
+// MissingPrivilege names the privilege whose lack keeps Complete false:
+// PROCESS when the processlist shows only the account's own sessions, the
+// one a refused statement names otherwise, "" when no privilege is to blame.
+func (r Replicas) MissingPrivilege() string {
+	switch {
+	case r.Err != nil:
+		return PrivilegeOf(r.Err)
+	case r.Processlist && !r.OthersVisible:
+		return "PROCESS"
+	}
+	return ""
 }
 
 // DumpThread is a source's session serving one replica.
