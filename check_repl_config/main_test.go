@@ -148,10 +148,15 @@ func TestSeed(t *testing.T) {
 	t.Run("healthy/discover", func(t *testing.T) {
 		r := e.one(t, "m1", "--discover")
 		// The monitoring account may not run SHOW REPLICA HOSTS (REPLICATION
-		// MASTER ADMIN): discovery follows the ring, and says what it could not follow.
-		want(t, r, 0, "REPL_CONFIG OK - 2 servers audited: 0 critical, 0 warning",
-			"note: could not follow 3 replica(s) of "+e.addr("m1")+": the processlist gives only their client host, not their port (SHOW REPLICA HOSTS: access denied (error 1227)",
-			"note: could not follow 3 replica(s) of "+e.addr("m2")+":", "REPLICATION MASTER ADMIN")
+		// MASTER ADMIN): discovery follows the ring only, and says so in the
+		// state and the summary, with the fix (issue 16, item 7).
+		want(t, r, 1, "REPL_CONFIG WARNING - Discovery incomplete: 6 replicas of "+e.addr("m1")+", "+e.addr("m2")+
+			" not followed (grant REPLICATION MASTER ADMIN, with report_host and report_port set on the replicas). 2 servers audited: 0 critical, 2 warning |",
+			"- WARNING [discover-complete] 3 replicas could not be followed: the processlist gives only their client hosts (127.0.0.1), not their ports "+
+				"(SHOW REPLICA HOSTS: access denied (error 1227): Access denied; you need (at least one of) the REPLICATION MASTER ADMIN privilege(s) for this operation), "+
+				"so neither they nor what replicates from them is audited; fix: GRANT REPLICATION MASTER ADMIN ON *.* TO the monitoring account on "+e.addr("m1"))
+		want(t, e.one(t, "m1", "--discover", "--incomplete", "critical"), 2, "REPL_CONFIG CRITICAL - Discovery incomplete: 6 replicas of ")
+		want(t, e.one(t, "m1", "--discover", "--incomplete", "ok"), 0, "REPL_CONFIG OK - Discovery incomplete: 6 replicas of ")
 	})
 
 	t.Run("-H with --server", func(t *testing.T) {

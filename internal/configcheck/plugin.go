@@ -49,6 +49,9 @@ func setup(app *kingpin.Application) cli.Check {
 		"The credentials are those of -u/-p/--defaults-file; a server given with -H (-P, -S) is audited too.").PlaceHolder("HOST:PORT").SetValue(servers)
 	app.Flag("discover", "Also audit every server reachable from the given ones through their sources and registered replicas.").
 		BoolVar(&discover)
+	incomplete := &plugin.StatusValue{Status: plugin.WARNING}
+	app.Flag("incomplete", "State when --discover cannot follow every replica (the account may not list them, or they report no "+
+		"report_host/report_port): ok, warning, critical or unknown.").Default("warning").PlaceHolder("STATE").SetValue(incomplete)
 	app.Flag("role", "Judge the -H server as this role instead of the detected one: source, replica, relay, ring or standalone.").
 		PlaceHolder("ROLE").StringVar(&roleName)
 	app.Flag("durability", "Also require sync_binlog=1 and innodb_flush_log_at_trx_commit=1 (WARNING otherwise).").
@@ -80,6 +83,10 @@ func setup(app *kingpin.Application) cli.Check {
 		opts.Unreachable = judge.LevelOf(r.Unreachable())
 		if r.Unreachable() == plugin.OK {
 			opts.Unreachable = judge.Info
+		}
+		opts.Incomplete = judge.LevelOf(incomplete.Status)
+		if incomplete.Status == plugin.OK {
+			opts.Incomplete = judge.Info
 		}
 		var extra []string
 		for _, x := range opts.Expect {

@@ -29,7 +29,8 @@ func Evaluate(t *topology.Topology, o Options) []Finding {
 	for _, n := range t.Audited() {
 		out = append(out, judgeNode(t, n, o)...)
 	}
-	return append(out, relations(t)...)
+	out = append(out, relations(t)...)
+	return append(out, discoverComplete(t, o)...)
 }
 
 // judgeNode applies the per-server rules to n, each in its rule_*.go

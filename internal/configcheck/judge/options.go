@@ -13,6 +13,7 @@ type Options struct {
 	RequireSSL  bool          // every replication link must use SSL
 	Expect      []Expectation // variables the site pins (--expect)
 	Unreachable Level         // level of a named server that cannot be reached
+	Incomplete  Level         // level of a --discover that could not follow every replica
 }
 
 // Expectation is one --expect VAR=VALUE.

@@ -8,7 +8,7 @@ package judge
 // rule_durability.go (sync-binlog, flush-log-at-trx-commit), rule_ssl.go
 // (replication-ssl), rule_unique_ids.go (server-id-unique,
 // server-uuid-unique). reachable, variables and discover are decided in
-// evaluate.go.
+// evaluate.go, discover-complete in rule_discover_complete.go.
 const (
 	RuleReachable            = "reachable"                 // a named server answers
 	RuleVariables            = "variables"                 // the global variables can be read
@@ -30,4 +30,5 @@ const (
 	RuleAutoIncrementOffsets = "auto-increment-offsets"    // ring members generate distinct AUTO_INCREMENT values
 	RuleSourceInSet          = "source-in-set"             // every source of a --server set is in the set
 	RuleDiscover             = "discover"                  // --discover could read what it found
+	RuleDiscoverComplete     = "discover-complete"         // --discover could follow every replica
 )

@@ -81,17 +81,69 @@ func Summary(t *topology.Topology, fs []judge.Finding) (plugin.Status, string) {
 	if c.Unknown > 0 {
 		head += fmt.Sprintf(", %d unknown", c.Unknown)
 	}
+	if lead := discoveryLead(t); lead != "" {
+		head = lead + ". " + head
+	}
 	if lead := privilegeLead(fs); lead != "" {
 		head = lead + ". " + head
 	}
 	w, ok := worst(fs)
 	switch {
+	case !ok && len(t.Unfollowed) > 0:
+		return plugin.OK, head
 	case !ok:
 		return plugin.OK, fmt.Sprintf("%s (%d rule checks pass)", head, c.Rules)
-	case w.Level == judge.Unknown && w.Privilege != "":
-		return w.Level.Status(), head // the lead says it
+	case w.Level == judge.Unknown && w.Privilege != "", w.Rule == judge.RuleDiscoverComplete:
+		return w.Level.Status(), head // a lead says it
 	}
 	return w.Level.Status(), fmt.Sprintf("%s. Worst: %s", head, w)
+}
+
+// discoveryLead says, to lead the summary, that --discover could not follow
+// every replica, and what would let it: "Discovery incomplete: 3 replicas
+// of db1:3306 not followed (grant REPLICATION MASTER ADMIN, with
+// report_host and report_port set on the replicas)"; "" when it could.
+func discoveryLead(t *topology.Topology) string {
+	var servers, privs []string
+	count, unknown, report := 0, false, false
+	for _, u := range t.Unfollowed {
+		if !u.Node.Audited {
+			continue
+		}
+		if !contains(servers, u.Node.Name()) {
+			servers = append(servers, u.Node.Name())
+		}
+		count += u.Count
+		unknown = unknown || u.Count == 0
+		report = report || u.ReportHost
+		if u.Privilege != "" && !contains(privs, u.Privilege) {
+			privs = append(privs, u.Privilege)
+		}
+	}
+	if len(servers) == 0 {
+		return ""
+	}
+	what := fmt.Sprintf("%d replicas", count)
+	switch {
+	case unknown:
+		what = "replicas"
+	case count == 1:
+		what = "1 replica"
+	}
+	of := strings.Join(servers, ", ")
+	if len(servers) > 2 {
+		of = fmt.Sprintf("%d servers", len(servers))
+	}
+	var fix string
+	switch {
+	case len(privs) > 0 && report:
+		fix = "grant " + strings.Join(privs, ", ") + ", with report_host and report_port set on the replicas"
+	case len(privs) > 0:
+		fix = "grant " + strings.Join(privs, ", ")
+	default:
+		fix = "set report_host and report_port on the replicas"
+	}
+	return fmt.Sprintf("Discovery incomplete: %s of %s not followed (%s)", what, of, fix)
 }
 
 // privilegeLead puts the findings the monitoring account could not judge

@@ -132,8 +132,23 @@ type Topology struct {
 	Nodes []*Node
 	Rings []*Ring
 	Notes []string // what reading could not do, one sentence each
+	// Unfollowed are the servers whose replicas --discover could not all
+	// follow (Discover mode only).
+	Unfollowed []Unfollowed
 	// Role, when set, replaces the detected role of every audited server (--role).
 	Role Role
+}
+
+// Unfollowed is a server whose replicas discovery could not all follow.
+type Unfollowed struct {
+	Node  *Node
+	Count int    // replicas not followed; 0 when their number is unknown
+	Why   string // why they could not be followed
+	// Privilege is the one that would let them be listed ("" when none
+	// would); ReportHost is true when the replicas must also report their
+	// address (report_host, report_port) to be followed.
+	Privilege  string
+	ReportHost bool
 }
 
 // Audited returns the audited servers in order.
