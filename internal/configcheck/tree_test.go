@@ -2,6 +2,7 @@ package configcheck
 
 import (
 	"errors"
+	"io"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/replmon/replmon/internal/configcheck/judge"
 	"github.com/replmon/replmon/internal/configcheck/render"
 	"github.com/replmon/replmon/internal/configcheck/topology"
+	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/testkit/clitest"
 	"github.com/replmon/replmon/internal/testkit/configtopo"
 )
@@ -42,4 +44,9 @@ func TestTreeGolden(t *testing.T) {
 		t.Errorf("rings %v", tp.Rings)
 	}
 	clitest.Golden(t, filepath.Join("testdata", "golden", "tree.txt"), output(tp, fs))
+	// --full-output: every server has its line.
+	r := plugin.NewReport(io.Discard, 0)
+	r.SetOutput(0, true)
+	render.Render(r, tp, fs)
+	clitest.Golden(t, filepath.Join("testdata", "golden", "tree-full.txt"), r.Render("REPL_CONFIG"))
 }

@@ -37,20 +37,27 @@ func Count(t *topology.Topology, fs []judge.Finding) Counts {
 
 // Render records the audit in the report: one summary result naming the
 // worst finding, the findings grouped by server, notes, the topology tree,
-// and the perfdata servers, rules, critical, warning and unknown.
+// and the perfdata servers, rules, critical, warning and unknown. By
+// default problems are listed in full and what is fine is counted (the
+// tree compact); with --full-output (Report.Full) every server has its
+// line and the tree is drawn in full.
 func Render(r *plugin.Report, t *topology.Topology, fs []judge.Finding) {
 	c := Count(t, fs)
 	st, summary := Summary(t, fs)
 	r.Add(st, "%s", summary)
 
-	for _, line := range findingLines(t, fs) {
+	lines, tree := compactLines, CompactTree
+	if r.Full() {
+		lines, tree = findingLines, Tree
+	}
+	for _, line := range lines(t, fs) {
 		r.Long("%s", line)
 	}
 	for _, n := range t.Notes {
 		r.Long("note: %s", n)
 	}
 	r.Long("topology:")
-	for _, line := range Tree(t, marker(t, fs)) {
+	for _, line := range tree(t, marker(t, fs)) {
 		r.Long("%s", line)
 	}
 	for _, f := range fs {
