@@ -29,17 +29,17 @@ type versionCase struct {
 
 var versionCases = []versionCase{
 	{dir: "mysql-5.1", lsuVar: "log_slave_updates",
-		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST"}},
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mysql-5.7", lsuVar: "log_slave_updates", superRO: true, registered: true,
-		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS"}, r1Extra: []string{judge.RuleRelayLogInfoRepo}},
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}, r1Extra: []string{judge.RuleRelayLogInfoRepo}},
 	{dir: "mysql-8.0", lsuVar: "log_replica_updates", superRO: true,
-		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST"}},
+		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mysql-8.4", lsuVar: "log_replica_updates", superRO: true, registered: true,
-		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS"}},
+		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW BINARY LOG STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mariadb-10.11", lsuVar: "log_slave_updates",
-		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST"}},
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS"}},
 	{dir: "mariadb-10.11-root", lsuVar: "log_slave_updates", registered: true,
-		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS"}},
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS"}},
 }
 
 // output returns the complete plugin output of an audit.

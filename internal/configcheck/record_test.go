@@ -107,6 +107,9 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 			{id.ReplicaStatusQuery(), id.ReplicaStatusQuery()},
 			{id.ReplicaHostsQuery(), id.ReplicaHostsQuery()},
 			{read.ProcesslistQuery, read.ProcesslistQuery},
+			{id.MasterStatusQuery(), id.MasterStatusQuery()},
+			{read.StatusQuery, read.StatusQuery},
+			{read.BinaryLogsQuery, read.BinaryLogsQuery},
 		}
 		for _, st := range stmts {
 			rs, err := q.Query(ctx, st.stmt)
