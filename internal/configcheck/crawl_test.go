@@ -80,10 +80,15 @@ func TestSingleFollowsARingOfThree(t *testing.T) {
 	if f.Level != judge.Critical || !strings.Contains(f.Text, "a member of a ring of 3 masters") || !strings.Contains(f.Text, "its replica c:3306 (server_id 3) never receives them") {
 		t.Errorf("b: %s %q", f.Level, f.Text)
 	}
-	// A pure replica needs its source only.
+	// A pure replica is judged against everything upstream: the whole ring.
 	tp = ft.crawl(t, topology.Single, nil, "x:3306")
-	if len(tp.Nodes) != 2 {
-		t.Errorf("single x read %d servers, want x and b", len(tp.Nodes))
+	if len(tp.Nodes) != 4 {
+		t.Errorf("single x read %d servers, want x, b and b's ring", len(tp.Nodes))
+	}
+	// A standalone server, no more than itself.
+	ft.Servers = append(ft.Servers, fakeMaria("s:3306", 8, nil, 0))
+	if tp = ft.crawl(t, topology.Single, nil, "s:3306"); len(tp.Nodes) != 1 {
+		t.Errorf("single s read %d servers, want s alone", len(tp.Nodes))
 	}
 }
 

@@ -136,8 +136,8 @@ func TestRecordedVersions(t *testing.T) {
 			if ro := only(rfs, judge.RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != judge.Warning {
 				t.Errorf("single r1 read-only: %+v", ro)
 			}
-			if len(r1single.Nodes) != 2 {
-				t.Errorf("single r1 read %d servers, want r1 and its source only", len(r1single.Nodes))
+			if len(r1single.Nodes) != 3 {
+				t.Errorf("single r1 read %d servers, want r1 and every server upstream (m2, m1)", len(r1single.Nodes))
 			}
 		})
 	}

@@ -19,6 +19,7 @@ func relations(t *topology.Topology) []Finding {
 		Fix{Advice: "stop the copy, delete auto.cnf from its data directory and start it: it gets a new server_uuid"},
 		"GTIDs and replica registrations of these servers collide (a data directory copied with its auto.cnf)")...)
 	out = append(out, ringOffsets(t)...)
+	out = append(out, gtidDomains(t)...)
 	if t.Mode == topology.Set {
 		out = append(out, sourcesInSet(t)...)
 	}

@@ -7,7 +7,8 @@ package judge
 // rule_relay_log_recovery.go (with relay-log-info-repository),
 // rule_durability.go (sync-binlog, flush-log-at-trx-commit), rule_ssl.go
 // (replication-ssl), rule_unique_ids.go (server-id-unique,
-// server-uuid-unique). reachable, variables and discover are decided in
+// server-uuid-unique), rule_errant.go (errant-transactions),
+// rule_gtid_domain.go (gtid-domain). reachable, variables and discover are decided in
 // evaluate.go, discover-complete in rule_discover_complete.go.
 const (
 	RuleReachable            = "reachable"                 // a named server answers
@@ -31,4 +32,6 @@ const (
 	RuleSourceInSet          = "source-in-set"             // every source of a --server set is in the set
 	RuleDiscover             = "discover"                  // --discover could read what it found
 	RuleDiscoverComplete     = "discover-complete"         // --discover could follow every replica
+	RuleErrant               = "errant-transactions"       // a replica holds no transaction its sources lack
+	RuleGTIDDomain           = "gtid-domain"               // MariaDB masters of a ring that take writes have a GTID domain each
 )

@@ -10,18 +10,11 @@ import (
 )
 
 // singleNeedsMore reports whether Single mode must follow sources further:
-// one hop always (version order), more only while the audited server may
-// be in a ring, that is while it may have replicas.
-func singleNeedsMore(t *topology.Topology, hop int) bool {
-	target := t.Nodes[0]
-	if !target.Reachable() {
-		return false
-	}
-	if hop == 1 {
-		return true
-	}
-	f := t.Facts(target)
-	return f.HasReplicas != topology.No && f.Ring != topology.Yes
+// every server upstream of the audited one is read (version order, ring
+// membership, and the transactions its sources hold, against which its
+// own are judged), as far as MaxHops.
+func singleNeedsMore(t *topology.Topology, _ int) bool {
+	return t.Nodes[0].Reachable()
 }
 
 // nextTargets returns the addresses to read next: unresolved sources of

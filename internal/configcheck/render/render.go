@@ -53,7 +53,7 @@ func Render(r *plugin.Report, t *topology.Topology, fs []judge.Finding) {
 	for _, line := range lines(t, fs) {
 		r.Long("%s", line)
 	}
-	for _, n := range t.Notes {
+	for _, n := range append(t.Notes, singleNotes(t)...) {
 		r.Long("note: %s", n)
 	}
 	r.Long("topology:")
@@ -233,6 +233,22 @@ func findingLines(t *topology.Topology, fs []judge.Finding) []string {
 		}
 	}
 	return lines
+}
+
+// singleNotes says what single-server mode can and cannot judge of a
+// server that has, or may have, replicas: it is judged against the servers
+// upstream of it, which were read; its replicas were not.
+func singleNotes(t *topology.Topology) []string {
+	if t.Mode != topology.Single || len(t.Nodes) == 0 || !t.Nodes[0].Reachable() {
+		return nil
+	}
+	n := t.Nodes[0]
+	if t.Facts(n).HasReplicas == topology.No {
+		return nil
+	}
+	return []string{fmt.Sprintf("single-server mode: %s is judged with the servers upstream of it, which were read; "+
+		"its replicas were not, so whether they hold errant transactions "+
+		"is not judged (--server or --discover audits them)", n.Name())}
 }
 
 // marker returns the note the tree puts after each server: the rules it

@@ -39,7 +39,7 @@ func TestSummaryLeadsWithMissingPrivileges(t *testing.T) {
 	tp := configtopo.Build(topology.Single, s)
 	fs := judge.Evaluate(tp, judge.Options{})
 	st, text := Summary(tp, fs)
-	want := "The monitoring account lacks SLAVE MONITOR on m1:3306: 3 rules not judged. 1 server audited: 0 critical, 0 warning, 3 unknown"
+	want := "The monitoring account lacks SLAVE MONITOR on m1:3306: 4 rules not judged. 1 server audited: 0 critical, 0 warning, 4 unknown"
 	if st != plugin.UNKNOWN || text != want {
 		t.Errorf("summary %s %q, want UNKNOWN %q", st, text, want)
 	}
@@ -47,7 +47,7 @@ func TestSummaryLeadsWithMissingPrivileges(t *testing.T) {
 	s.Vars["server_id"] = "0"
 	tp = configtopo.Build(topology.Single, s)
 	st, text = Summary(tp, judge.Evaluate(tp, judge.Options{}))
-	if st != plugin.CRITICAL || !strings.HasPrefix(text, "The monitoring account lacks SLAVE MONITOR on m1:3306: 3 rules not judged. 1 server audited: 1 critical, 0 warning, 3 unknown. Worst: [server-id]") {
+	if st != plugin.CRITICAL || !strings.HasPrefix(text, "The monitoring account lacks SLAVE MONITOR on m1:3306: 4 rules not judged. 1 server audited: 1 critical, 0 warning, 4 unknown. Worst: [server-id]") {
 		t.Errorf("summary %s %q", st, text)
 	}
 }

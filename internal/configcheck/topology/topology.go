@@ -219,3 +219,27 @@ func (t *Topology) resolve(byKey map[string]*Node, c replica.Channel) *Node {
 	}
 	return nil
 }
+
+// Upstream returns every server n replicates from, directly or through
+// others, n excepted (a ring member is upstream of itself), in order of
+// distance; missing lists the channels along the way whose source is not
+// in the topology or could not be read.
+func (n *Node) Upstream() (up []*Node, missing []*Edge) {
+	seen := map[*Node]bool{n: true}
+	queue := []*Node{n}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, e := range cur.In {
+			switch {
+			case e.Source == nil || !e.Source.Reachable():
+				missing = append(missing, e)
+			case !seen[e.Source]:
+				seen[e.Source] = true
+				up = append(up, e.Source)
+				queue = append(queue, e.Source)
+			}
+		}
+	}
+	return up, missing
+}

@@ -62,6 +62,29 @@ func Seed() Topology {
 	return t
 }
 
+// SeedBinlogs returns Seed with a binary log (and log_slave_updates) on
+// every replica too, so that a write made directly on a replica gets a
+// GTID of its own (domain 0, the replica's server_id): what an errant
+// transaction looks like.
+func SeedBinlogs() Topology {
+	t := Seed()
+	for i := range t.Servers {
+		t.Servers[i].LogBin = true
+	}
+	return t
+}
+
+// SeedSharedDomain returns SeedBinlogs with both masters in
+// gtid_domain_id 0, the MariaDB default: a ring whose two masters take
+// writes in one GTID domain.
+func SeedSharedDomain() Topology {
+	t := SeedBinlogs()
+	for _, m := range []string{"m1", "m2"} {
+		t.Server(m).Cnf = append(t.Server(m).Cnf, "gtid_domain_id=0")
+	}
+	return t
+}
+
 // Pair returns a small layout for fast tests: master m1 and its read-only
 // replica r1.
 func Pair() Topology {
