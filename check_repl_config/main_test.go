@@ -141,13 +141,13 @@ func TestSeed(t *testing.T) {
 				"| servers=1;;;0 rules=", " critical=0;;;0 warning=0;;;0 unknown=0;;;0")
 			switch s.Name {
 			case "m1":
-				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m2")+", source of 4 replicas; OK, 10 rule checks pass",
+				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m2")+", source of 4 replicas; OK, 11 rule checks pass",
 					"ring: "+e.addr("m1")+" (server_id 1) <-> "+e.addr("m2")+" (server_id 2)")
 			case "m2":
 				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m1")+", source of 4 replicas; OK")
 			default:
 				src := s.Spec.Sources[0].Source
-				want(t, r, 0, ": replica of "+e.addr(src)+"; OK, 6 rule checks pass",
+				want(t, r, 0, ": replica of "+e.addr(src)+"; OK, 7 rule checks pass",
 					"`-- "+s.Addr()+fmt.Sprintf(" (server_id %d) replica", s.ServerID))
 			}
 		}
@@ -155,7 +155,7 @@ func TestSeed(t *testing.T) {
 
 	t.Run("healthy/topology", func(t *testing.T) {
 		r := e.all(t)
-		want(t, r, 0, "REPL_CONFIG OK - 8 servers audited: 0 critical, 0 warning (64 rule checks pass)")
+		want(t, r, 0, "REPL_CONFIG OK - 8 servers audited: 0 critical, 0 warning (72 rule checks pass)")
 		clitest.Golden(t, filepath.Join("testdata", "seed-healthy.txt"), e.names(r.Stdout))
 		if r.Elapsed > 5*time.Second {
 			t.Errorf("auditing 8 servers took %v", r.Elapsed)
@@ -192,7 +192,7 @@ func TestSeed(t *testing.T) {
 			" (server_id 1): binlog_format is ROW, expected STATEMENT (--expect)",
 			"- WARNING [expect] binlog_format is ROW, expected STATEMENT (--expect); fix: binlog_format = STATEMENT in [mysqld] of my.cnf")
 		want(t, e.one(t, "m2", "--expect", "binlog_format=row", "--expect", "log_slave_updates=1"), 0,
-			"REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (12 rule checks pass)")
+			"REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (13 rule checks pass)")
 		r = e.all(t, "--expect", "log_replica_updates=ON")
 		want(t, r, 1, "8 servers audited: 0 critical, 6 warning. Worst: [expect] "+e.addr("m1r1")+" (server_id 11): log_slave_updates is OFF, expected ON (--expect)")
 		r = e.one(t, "m1", "--expect", "no_such_variable=1")
@@ -273,8 +273,8 @@ func TestSeed(t *testing.T) {
 		defer e.exec(t, "m2r1", "SET SESSION sql_log_bin = 0", "DROP USER cfgcheck@'127.0.0.1'")
 		r := clitest.Run(t, e.bin, nil, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m2r1").Port),
 			"-u", "cfgcheck", "-p", "cfgcheck-pw", "--require-ssl", "-vvv")
-		want(t, r, 3, "REPL_CONFIG UNKNOWN - The monitoring account lacks SLAVE MONITOR on "+e.addr("m2r1")+": 3 rules not judged. "+
-			"1 server audited: 0 critical, 0 warning, 3 unknown |",
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - The monitoring account lacks SLAVE MONITOR on "+e.addr("m2r1")+": 4 rules not judged. "+
+			"1 server audited: 0 critical, 0 warning, 4 unknown |",
 			"- UNKNOWN [replication-ssl] not judged (--require-ssl: its replication links must use SSL): cannot tell whether it replicates: "+
 				"the monitoring account lacks SLAVE MONITOR (SHOW ALL SLAVES STATUS: access denied (error 1227): Access denied; you need (at least one of) the SUPER, SLAVE MONITOR privilege(s) for this operation); "+
 				"fix: GRANT SLAVE MONITOR ON *.* TO the monitoring account on "+e.addr("m2r1"),

@@ -37,9 +37,9 @@ var versionCases = []versionCase{
 	{dir: "mysql-8.4", lsuVar: "log_replica_updates", superRO: true, registered: true,
 		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW BINARY LOG STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mariadb-10.11", lsuVar: "log_slave_updates",
-		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS"}},
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS", read.BinlogStartQuery("mysqld-bin.000001")}},
 	{dir: "mariadb-10.11-root", lsuVar: "log_slave_updates", registered: true,
-		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS"}},
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS", read.BinlogStartQuery("mysqld-bin.000001")}},
 }
 
 // output returns the complete plugin output of an audit.

@@ -3,6 +3,7 @@ package configcheck
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -57,10 +58,21 @@ func setup(app *kingpin.Application) cli.Check {
 	app.Flag("durability", "Also require sync_binlog=1 and innodb_flush_log_at_trx_commit=1 (WARNING otherwise).").
 		BoolVar(&opts.Durability)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
+	app.Flag("retention-warning", "WARNING when a replica can stay disconnected from its source less long than this before it needs a binary log "+
+		"the source has purged (a duration such as 36h, 2d or 1w).").Default("12h").PlaceHolder("DURATION").SetValue(durationFlag{"retention-warning", &opts.RetentionWarning})
+	app.Flag("retention-critical", "CRITICAL when a replica can stay disconnected less long than this (a duration); a replica that already needs "+
+		"a purged binary log is always CRITICAL.").Default("2h").PlaceHolder("DURATION").SetValue(durationFlag{"retention-critical", &opts.RetentionCritical})
 	app.Flag("expect", "WARNING when the global variable VAR is not VALUE on an audited server (e.g. binlog_format=ROW); repeatable.").
 		PlaceHolder("VAR=VALUE").StringsVar(&expects)
 
 	validate := func() error {
+		if opts.RetentionWarning <= 0 || opts.RetentionCritical <= 0 {
+			return errors.New("--retention-warning and --retention-critical must be positive durations")
+		}
+		if opts.RetentionCritical > opts.RetentionWarning {
+			return fmt.Errorf("--retention-critical %s is longer than --retention-warning %s: WARNING could never fire",
+				judge.DurationText(opts.RetentionCritical), judge.DurationText(opts.RetentionWarning))
+		}
 		for _, e := range expects {
 			x, err := judge.ParseExpectation(e)
 			if err != nil {

@@ -82,6 +82,9 @@ var registry = []entry{
 			{"Also require durable settings and row-based binary logging everywhere:",
 				[]string{"--defaults-file=/etc/nagios/replmon.cnf", "--server", "db-m1.example.net", "--discover",
 					"--durability", "--expect", "binlog_format=ROW"}},
+			{"Two sites whose link may stay down over a weekend: WARNING when a replica could not survive three days away, CRITICAL under one:",
+				[]string{"--defaults-file=/etc/nagios/replmon.cnf", "--server", "db-m1.example.net", "--server", "db-m2.example.net", "--discover",
+					"--retention-warning", "3d", "--retention-critical", "1d"}},
 		},
 		Grants: []grant{
 			{"MariaDB 10.5.9 and later", "SLAVE MONITOR, BINLOG MONITOR, PROCESS ON *.*; " +

@@ -67,6 +67,7 @@ func judgeNode(t *topology.Topology, n *topology.Node, o Options) []Finding {
 	versionOrder(j)
 	if n.VarsErr == nil {
 		errant(j)
+		retention(j)
 		expect(j)
 	}
 	return j.out

@@ -110,6 +110,8 @@ type Finding struct {
 	// account lacks on PrivilegeOn, which left the rule without its data.
 	Privilege   string
 	PrivilegeOn string
+	// Headroom is set by the retention rule when it could compute it.
+	Headroom *Headroom
 }
 
 // String is the one-line form used in summaries: "[rule] server: text".

@@ -3,6 +3,7 @@ package judge
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
@@ -14,6 +15,9 @@ type Options struct {
 	Expect      []Expectation // variables the site pins (--expect)
 	Unreachable Level         // level of a named server that cannot be reached
 	Incomplete  Level         // level of a --discover that could not follow every replica
+	// RetentionWarning and RetentionCritical: a replica that can stay
+	// disconnected less long than these before it needs a purged binary log.
+	RetentionWarning, RetentionCritical time.Duration
 }
 
 // Expectation is one --expect VAR=VALUE.

@@ -8,7 +8,7 @@ package judge
 // rule_durability.go (sync-binlog, flush-log-at-trx-commit), rule_ssl.go
 // (replication-ssl), rule_unique_ids.go (server-id-unique,
 // server-uuid-unique), rule_errant.go (errant-transactions),
-// rule_gtid_domain.go (gtid-domain). reachable, variables and discover are decided in
+// rule_gtid_domain.go (gtid-domain), rule_retention.go (binlog-retention). reachable, variables and discover are decided in
 // evaluate.go, discover-complete in rule_discover_complete.go.
 const (
 	RuleReachable            = "reachable"                 // a named server answers
@@ -34,4 +34,5 @@ const (
 	RuleDiscoverComplete     = "discover-complete"         // --discover could follow every replica
 	RuleErrant               = "errant-transactions"       // a replica holds no transaction its sources lack
 	RuleGTIDDomain           = "gtid-domain"               // MariaDB masters of a ring that take writes have a GTID domain each
+	RuleRetention            = "binlog-retention"          // a replica can stay disconnected long enough before it needs a purged binary log
 )

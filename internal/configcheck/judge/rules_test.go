@@ -194,8 +194,8 @@ func TestRulesTable(t *testing.T) {
 				from(mk("r:3306", 2, maria), "elsewhere:3306"),
 				dumps(from(mk("i:3306", 3, maria, "log_slave_updates", "OFF", "read_only", "OFF"), "elsewhere:3306"), 1, "10.0.0.9"),
 			},
-			want: []string{"UNKNOWN version-order@r:3306", "UNKNOWN errant-transactions@r:3306", "CRITICAL log-slave-updates@i:3306", "UNKNOWN auto-increment@i:3306",
-				"UNKNOWN read-only@i:3306", "UNKNOWN version-order@i:3306", "UNKNOWN errant-transactions@i:3306"},
+			want: []string{"UNKNOWN version-order@r:3306", "UNKNOWN errant-transactions@r:3306", "UNKNOWN binlog-retention@r:3306", "CRITICAL log-slave-updates@i:3306",
+				"UNKNOWN auto-increment@i:3306", "UNKNOWN read-only@i:3306", "UNKNOWN version-order@i:3306", "UNKNOWN errant-transactions@i:3306", "UNKNOWN binlog-retention@i:3306"},
 			text: map[string]string{
 				"version-order@r:3306":     "cannot compare versions: source elsewhere:3306 was not read",
 				"log-slave-updates@i:3306": "so the replica it serves (Binlog Dump sessions from 10.0.0.9) never receives them",
@@ -246,7 +246,8 @@ func TestRulesTable(t *testing.T) {
 				s.ChannelsErr = errors.New("SHOW ALL SLAVES STATUS: access denied")
 				return s
 			}()},
-			want: []string{"UNKNOWN read-only@r:3306", "UNKNOWN relay-log-recovery@r:3306", "UNKNOWN version-order@r:3306", "UNKNOWN errant-transactions@r:3306"},
+			want: []string{"UNKNOWN read-only@r:3306", "UNKNOWN relay-log-recovery@r:3306", "UNKNOWN version-order@r:3306", "UNKNOWN errant-transactions@r:3306",
+				"UNKNOWN binlog-retention@r:3306"},
 			text: map[string]string{"read-only@r:3306": "not judged (read_only must be ON on a replica outside a ring of masters): cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied"},
 		},
 		{

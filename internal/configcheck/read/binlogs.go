@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -31,7 +32,8 @@ const StatusQuery = "SHOW GLOBAL STATUS WHERE Variable_name IN ('Binlog_bytes_wr
 // readBinlogs fills what a server with log_bin ON tells about its binary
 // logs: its position and filters (the statement of its version, SHOW
 // MASTER STATUS after a syntax error), on MariaDB its binlog write rate,
-// and last, bounded, the list of its binary logs.
+// and last, bounded, the list of its binary logs, then on MariaDB the GTID
+// position its oldest binary log starts at.
 func readBinlogs(ctx context.Context, q query.Runner, s *topology.Snapshot) {
 	if on, ok := s.Bool("log_bin"); !ok || !on {
 		return
@@ -63,6 +65,35 @@ func readBinlogs(ctx context.Context, q query.Runner, s *topology.Snapshot) {
 	default:
 		s.Binlogs, s.BinlogsErr = parseBinaryLogs(rs)
 	}
+	if s.ID.Flavor == server.MariaDB && len(s.Binlogs) > 0 && ctx.Err() == nil {
+		s.BinlogsStart, s.BinlogsStartErr = readBinlogStart(ctx, q, s.Binlogs[0].Name)
+	}
+}
+
+// binlogName is what a binary log name may look like; it is put into the
+// statement literally, so nothing else is accepted.
+var binlogName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,255}$`)
+
+// BinlogStartQuery returns the statement that reads, on MariaDB, the GTID
+// position at the start of a binary log: what a replica replicating with
+// GTID must already have when that is the oldest binary log left.
+func BinlogStartQuery(file string) string {
+	return "SELECT BINLOG_GTID_POS('" + file + "', 4)"
+}
+
+// readBinlogStart runs BinlogStartQuery for file.
+func readBinlogStart(ctx context.Context, q query.Runner, file string) (string, error) {
+	if !binlogName.MatchString(file) {
+		return "", fmt.Errorf("binary log name %q: not read", file)
+	}
+	v, null, err := query.One(ctx, q, BinlogStartQuery(file))
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("BINLOG_GTID_POS: %w", query.Explain(err))
+	case null:
+		return "", fmt.Errorf("BINLOG_GTID_POS('%s', 4) is NULL: the binary log could not be read", file)
+	}
+	return v, nil
 }
 
 // readBinlogStatus runs the binary log status statement of id's version,

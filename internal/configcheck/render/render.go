@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -37,7 +38,8 @@ func Count(t *topology.Topology, fs []judge.Finding) Counts {
 
 // Render records the audit in the report: one summary result naming the
 // worst finding, the findings grouped by server, notes, the topology tree,
-// and the perfdata servers, rules, critical, warning and unknown. By
+// and the perfdata servers, rules, critical, warning, unknown and
+// retention (the shortest binary log headroom of any replica). By
 // default problems are listed in full and what is fine is counted (the
 // tree compact); with --full-output (Report.Full) every server has its
 // line and the tree is drawn in full.
@@ -73,7 +75,32 @@ func Render(r *plugin.Report, t *topology.Topology, fs []judge.Finding) {
 		plugin.Perf{Label: "critical", Value: float64(c.Critical), Min: zero},
 		plugin.Perf{Label: "warning", Value: float64(c.Warning), Min: zero},
 		plugin.Perf{Label: "unknown", Value: float64(c.Unknown), Min: zero},
+		retentionPerf(fs),
 	)
+}
+
+// retentionPerf is the shortest time any replica can stay disconnected
+// before it needs a purged binary log, in seconds, with the thresholds as
+// ranges that alert below them; U when no replica's was computed.
+func retentionPerf(fs []judge.Finding) plugin.Perf {
+	p := plugin.Perf{Label: "retention", Value: math.NaN(), Unit: "s", Min: plugin.Float(0)}
+	var h *judge.Headroom
+	for _, f := range fs {
+		if f.Headroom != nil && (h == nil || f.Headroom.Left < h.Left) {
+			h = f.Headroom
+		}
+	}
+	if h == nil {
+		return p
+	}
+	p.Value = math.Floor(h.Left.Seconds())
+	if h.Warn > 0 {
+		p.Warn, _ = plugin.ParseThreshold(fmt.Sprintf("%d:", int64(h.Warn.Seconds())))
+	}
+	if h.Crit > 0 {
+		p.Crit, _ = plugin.ParseThreshold(fmt.Sprintf("%d:", int64(h.Crit.Seconds())))
+	}
+	return p
 }
 
 // Summary returns the state of an audit and its summary line: how many
@@ -247,7 +274,7 @@ func singleNotes(t *topology.Topology) []string {
 		return nil
 	}
 	return []string{fmt.Sprintf("single-server mode: %s is judged with the servers upstream of it, which were read; "+
-		"its replicas were not, so whether they hold errant transactions "+
+		"its replicas were not, so whether they hold errant transactions or can stay disconnected until its binary logs are purged "+
 		"is not judged (--server or --discover audits them)", n.Name())}
 }
 

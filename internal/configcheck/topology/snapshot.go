@@ -34,6 +34,10 @@ type Snapshot struct {
 	Status      map[string]string // global status values read, by lower-case name (MariaDB: binlog_bytes_written, uptime)
 	StatusErr   error
 	BinlogsRead bool // the binary log statements were sent (log_bin is ON)
+	// BinlogsStart is, on MariaDB, the GTID position its oldest binary log
+	// starts at (BINLOG_GTID_POS): a replica by GTID needs at least that.
+	BinlogsStart    string
+	BinlogsStartErr error
 }
 
 // BinlogFile is one binary log a server keeps.
