@@ -29,8 +29,9 @@ type Replicas struct {
 	// were counted instead of registered replicas.
 	Processlist bool
 	Dumps       []DumpThread // the Binlog Dump threads (Processlist only)
-	// OthersVisible is true when the processlist shows sessions of other
-	// accounts: the PROCESS privilege is in effect, so no dump thread is hidden.
+	// OthersVisible is true when the PROCESS privilege is in effect, so no
+	// dump thread is hidden: the processlist shows sessions of other
+	// accounts, or the account holds PROCESS (an idle server shows none).
 	OthersVisible bool
 	HostsErr      error // why the hosts statement was not used, when it failed
 	Err           error // why nothing could be read
