@@ -141,13 +141,13 @@ func TestSeed(t *testing.T) {
 				"| servers=1;;;0 rules=", " critical=0;;;0 warning=0;;;0 unknown=0;;;0")
 			switch s.Name {
 			case "m1":
-				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m2")+", source of 4 replicas; OK, 11 rule checks pass",
+				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m2")+", source of 4 replicas; OK, 17 rule checks pass",
 					"ring: "+e.addr("m1")+" (server_id 1) <-> "+e.addr("m2")+" (server_id 2)")
 			case "m2":
 				want(t, r, 0, "ring member (2 masters), replica of "+e.addr("m1")+", source of 4 replicas; OK")
 			default:
 				src := s.Spec.Sources[0].Source
-				want(t, r, 0, ": replica of "+e.addr(src)+"; OK, 7 rule checks pass",
+				want(t, r, 0, ": replica of "+e.addr(src)+"; OK, 11 rule checks pass",
 					"`-- "+s.Addr()+fmt.Sprintf(" (server_id %d) replica", s.ServerID))
 			}
 		}
@@ -155,7 +155,7 @@ func TestSeed(t *testing.T) {
 
 	t.Run("healthy/topology", func(t *testing.T) {
 		r := e.all(t)
-		want(t, r, 0, "REPL_CONFIG OK - 8 servers audited: 0 critical, 0 warning (72 rule checks pass)")
+		want(t, r, 0, "REPL_CONFIG OK - 8 servers audited: 0 critical, 0 warning (108 rule checks pass)")
 		clitest.Golden(t, filepath.Join("testdata", "seed-healthy.txt"), e.names(r.Stdout))
 		if r.Elapsed > 5*time.Second {
 			t.Errorf("auditing 8 servers took %v", r.Elapsed)
@@ -192,7 +192,7 @@ func TestSeed(t *testing.T) {
 			" (server_id 1): binlog_format is ROW, expected STATEMENT (--expect)",
 			"- WARNING [expect] binlog_format is ROW, expected STATEMENT (--expect); fix: binlog_format = STATEMENT in [mysqld] of my.cnf")
 		want(t, e.one(t, "m2", "--expect", "binlog_format=row", "--expect", "log_slave_updates=1"), 0,
-			"REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (13 rule checks pass)")
+			"REPL_CONFIG OK - 1 server audited: 0 critical, 0 warning (19 rule checks pass)")
 		r = e.all(t, "--expect", "log_replica_updates=ON")
 		want(t, r, 1, "8 servers audited: 0 critical, 6 warning. Worst: [expect] "+e.addr("m1r1")+" (server_id 11): log_slave_updates is OFF, expected ON (--expect)")
 		r = e.one(t, "m1", "--expect", "no_such_variable=1")
@@ -291,7 +291,9 @@ func TestSeed(t *testing.T) {
 		e.exec(t, "m1", "SET SESSION sql_log_bin = 0", "CREATE USER usageonly@'127.0.0.1' IDENTIFIED BY 'usage-pw'")
 		defer e.exec(t, "m1", "SET SESSION sql_log_bin = 0", "DROP USER usageonly@'127.0.0.1'")
 		r := clitest.Run(t, e.bin, nil, "-H", "127.0.0.1", "-P", strconv.Itoa(e.sb.Server("m1").Port), "-u", "usageonly", "-p", "usage-pw")
-		want(t, r, 3, "REPL_CONFIG UNKNOWN - The monitoring account lacks SLAVE MONITOR on "+e.addr("m1")+": ",
+		want(t, r, 3, "REPL_CONFIG UNKNOWN - The monitoring account lacks SLAVE MONITOR on "+e.addr("m1")+" and BINLOG MONITOR on "+e.addr("m1")+": ",
+			"- UNKNOWN [replication-filters] not judged (the servers of one topology filter their binary logs alike): SHOW BINLOG STATUS: access denied (error 1227)",
+			"fix: GRANT BINLOG MONITOR ON *.* TO the monitoring account on "+e.addr("m1"),
 			"- UNKNOWN [read-only] not judged (read_only must be ON on a replica outside a ring of masters): cannot tell whether it replicates: the monitoring account lacks SLAVE MONITOR",
 			"fix: GRANT SLAVE MONITOR ON *.* TO the monitoring account on "+e.addr("m1"))
 		for _, advice := range []string{"SET GLOBAL", "read_only = ON", "auto_increment_increment ="} {
@@ -308,6 +310,31 @@ func TestSeed(t *testing.T) {
 		want(t, e.one(t, "m1", "--durability"), 1, "1 server audited: 0 critical, 2 warning. Worst: [sync-binlog] "+e.addr("m1")+
 			" (server_id 1): sync_binlog is 0, not 1 (--durability)",
 			"- WARNING [flush-log-at-trx-commit] innodb_flush_log_at_trx_commit is 2, not 1 (--durability)")
+	})
+
+	t.Run("settings that hide drift", func(t *testing.T) {
+		// m2r1 stopped with a pending skip, a filter of its own and
+		// conflicts skipped; m1 logging statements in a ring logging rows.
+		e.exec(t, "m2r1", "STOP SLAVE", "SET GLOBAL sql_slave_skip_counter = 2", "SET GLOBAL replicate_ignore_db = 'scratch'",
+			"SET GLOBAL slave_exec_mode = 'IDEMPOTENT'")
+		e.exec(t, "m1", "SET GLOBAL binlog_format = 'STATEMENT'")
+		defer func() {
+			e.exec(t, "m1", "SET GLOBAL binlog_format = 'ROW'")
+			e.exec(t, "m2r1", "SET GLOBAL sql_slave_skip_counter = 0", "SET GLOBAL replicate_ignore_db = ''", "SET GLOBAL slave_exec_mode = 'STRICT'", "START SLAVE")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := e.sb.Server("m2r1").WaitReplicating(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		r := e.all(t)
+		want(t, r, 1, "REPL_CONFIG WARNING - 8 servers audited: 0 critical, 5 warning. Worst: [binlog-format] "+e.addr("m1")+" (server_id 1): binlog_format is STATEMENT on a member of a ring of 2 masters",
+			"- WARNING [binlog-format] the members of its ring log in different formats ("+e.addr("m1")+" (server_id 1) logs STATEMENT, "+e.addr("m2")+" (server_id 2) logs ROW)",
+			"- WARNING [exec-mode] slave_exec_mode is IDEMPOTENT: the replica silently skips",
+			"- WARNING [skip-counter] Skip_Counter of replication from "+e.addr("m2")+" (server_id 2) is 2: the next events the applier reads are thrown away unapplied",
+			"- WARNING [replication-filters] it filters what it applies otherwise than the 7 other replicas (",
+			"here Replicate_Ignore_DB=scratch, there they filter nothing",
+			e.addr("m2r1")+" (server_id 21) replica [WARNING: exec-mode, skip-counter, replication-filters]")
 	})
 
 	t.Run("m2 without log-slave-updates", func(t *testing.T) {

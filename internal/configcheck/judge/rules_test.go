@@ -264,7 +264,7 @@ func TestRulesTable(t *testing.T) {
 		{
 			name:  "expectations",
 			mode:  topology.Set,
-			opts:  Options{Expect: []Expectation{{"binlog_format", "row"}, {"log_replica_updates", "1"}, {"sync_binlog", "01"}, {"gtid_mode", "ON"}, {"innodb_flush_log_at_trx_commit", "2"}}},
+			opts:  Options{Expect: []Expectation{{Name: "binlog_format", Value: "row"}, {Name: "log_replica_updates", Value: "1"}, {Name: "sync_binlog", Value: "01"}, {Name: "gtid_mode", Value: "ON"}, {Name: "innodb_flush_log_at_trx_commit", Value: "2"}}},
 			snaps: []*topology.Snapshot{mk("m:3306", 1, maria, "read_only", "OFF", "binlog_format", "ROW")},
 			want:  []string{"UNKNOWN expect@m:3306", "WARNING expect@m:3306"},
 		},

@@ -1,4 +1,4 @@
-package judge
+package binlog
 
 import (
 	"fmt"
@@ -7,53 +7,46 @@ import (
 	"strings"
 	"time"
 
+	"github.com/replmon/replmon/internal/configcheck/judge/verdict"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/gtid"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
 )
 
-// Headroom is how long a replica can stay disconnected from a source before
-// it needs a binary log the source no longer has, with the thresholds it
-// was judged against; the retention rule's findings carry it for perfdata.
-type Headroom struct {
-	Left       time.Duration
-	Warn, Crit time.Duration
-}
-
-// retention (binlog-retention): for each channel of a replica, how long it
+// Retention (binlog-retention): for each channel of a replica, how long it
 // can stay disconnected before its source purges a binary log it still
 // needs, from its own coordinates (a source cannot see where a
 // disconnected replica stopped) and the source's retention: expiry
 // (binlog_expire_logs_seconds, expire_logs_days) and size cap
 // (max_binlog_total_size, binlog_space_limit). CRITICAL when the binary log
 // it needs is already gone.
-func retention(j *audit) {
-	switch j.f.Replica {
+func Retention(j *verdict.Audit) {
+	switch j.F.Replica {
 	case topology.No:
 		return
 	case topology.Maybe:
-		j.notJudged(RuleRetention, "a replica needs the binary logs of its source from where it stopped", topology.AskReplica)
+		j.NotJudged(verdict.RuleRetention, "a replica needs the binary logs of its source from where it stopped", topology.AskReplica)
 		return
 	}
-	for _, e := range j.n.In {
+	for _, e := range j.N.In {
 		retentionOf(j, e)
 	}
 }
 
 // retentionOf judges one channel.
-func retentionOf(j *audit, e *topology.Edge) {
+func retentionOf(j *verdict.Audit, e *topology.Edge) {
 	const requires = "a replica needs the binary logs of its source from where it stopped"
 	src := e.Source
 	switch {
-	case src == nil && j.t.Mode == topology.Set:
+	case src == nil && j.T.Mode == topology.Set:
 		return // source-in-set reports it
 	case src == nil:
-		j.add(RuleRetention, Unknown, Fix{}, "not judged (%s): source %s was not read", requires, e.SourceAddr())
+		j.Add(verdict.RuleRetention, verdict.Unknown, verdict.Fix{}, "not judged (%s): source %s was not read", requires, e.SourceAddr())
 		return
 	case !src.Reachable():
-		if j.t.Mode != topology.Set {
-			j.add(RuleRetention, Unknown, Fix{}, "not judged (%s): source %s could not be read (%v)", requires, src.Name(), src.Err)
+		if j.T.Mode != topology.Set {
+			j.Add(verdict.RuleRetention, verdict.Unknown, verdict.Fix{}, "not judged (%s): source %s could not be read (%v)", requires, src.Name(), src.Err)
 		}
 		return
 	}
@@ -61,13 +54,13 @@ func retentionOf(j *audit, e *topology.Edge) {
 		return // log-bin reports a source without one
 	}
 	if src.BinlogsErr != nil {
-		f := Finding{Rule: RuleRetention, Level: Unknown, Node: j.n,
+		f := verdict.Finding{Rule: verdict.RuleRetention, Level: verdict.Unknown, Node: j.N,
 			Text: fmt.Sprintf("not judged (%s): the binary logs of %s could not be listed: %v", requires, src.Label(), src.BinlogsErr)}
 		if p := topology.PrivilegeOf(src.BinlogsErr); p != "" {
 			f.Privilege, f.PrivilegeOn = p, src.Name()
-			f.Fix = Fix{Advice: GrantAdvice(topology.Privilege{Name: p, Server: src.Name()})}
+			f.Fix = verdict.Fix{Advice: verdict.GrantAdvice(topology.Privilege{Name: p, Server: src.Name()})}
 		}
-		j.out = append(j.out, f)
+		j.Out = append(j.Out, f)
 		return
 	}
 	files := src.Binlogs
@@ -79,22 +72,22 @@ func retentionOf(j *audit, e *topology.Edge) {
 	if len(files) == 0 || need == "" {
 		return // nothing listed, or a channel that never started
 	}
-	rebuild := Fix{Advice: fmt.Sprintf("rebuild this replica from a fresh copy of %s (the binary logs it needs are gone), "+
+	rebuild := verdict.Fix{Advice: fmt.Sprintf("rebuild this replica from a fresh copy of %s (the binary logs it needs are gone), "+
 		"then keep the source's binary logs longer than the longest outage to expect", src.Name())}
 	if lack, ok := purgedGTIDs(j, src, c); ok && !lack.IsEmpty() {
-		j.add(RuleRetention, Critical, rebuild, "%s: %s has purged transactions this replica has not received (%s): with auto-positioning it asks for them when it reconnects, "+
-			"and replication stops with error 1236", channelName(e), src.Name(), lack)
+		j.Add(verdict.RuleRetention, verdict.Critical, rebuild, "%s: %s has purged transactions this replica has not received (%s): with auto-positioning it asks for them when it reconnects, "+
+			"and replication stops with error 1236", verdict.ChannelName(e), src.Name(), lack)
 		return
 	}
 	byGTID, lack, err := purgedMariaDB(j, src, c)
 	switch {
 	case err != nil:
-		j.add(RuleRetention, Unknown, Fix{}, "not judged (%s): %s: %v", requires, channelName(e), err)
+		j.Add(verdict.RuleRetention, verdict.Unknown, verdict.Fix{}, "not judged (%s): %s: %v", requires, verdict.ChannelName(e), err)
 		return
 	case len(lack) > 0:
-		j.add(RuleRetention, Critical, rebuild, "%s is by GTID, and the oldest binary log of %s, %s, starts at %s, past what this replica has (%s): "+
+		j.Add(verdict.RuleRetention, verdict.Critical, rebuild, "%s is by GTID, and the oldest binary log of %s, %s, starts at %s, past what this replica has (%s): "+
 			"the transactions between are purged, and replication stops with error 1236 when it reconnects",
-			channelName(e), src.Name(), files[0].Name, src.BinlogsStart, lack)
+			verdict.ChannelName(e), src.Name(), files[0].Name, src.BinlogsStart, lack)
 		return
 	}
 	at := -1
@@ -111,16 +104,16 @@ func retentionOf(j *audit, e *topology.Edge) {
 		if !binlogBefore(need, files[0].Name) {
 			why = fmt.Sprintf("which is not among the binary logs of %s (%s to %s): they were reset, or this is another server", src.Name(), files[0].Name, files[len(files)-1].Name)
 		}
-		j.add(RuleRetention, Critical, rebuild, "%s needs the binary log %s, %s: replication stops with error 1236 when it reconnects, and the replica must be rebuilt",
-			channelName(e), need, why)
+		j.Add(verdict.RuleRetention, verdict.Critical, rebuild, "%s needs the binary log %s, %s: replication stops with error 1236 when it reconnects, and the replica must be rebuilt",
+			verdict.ChannelName(e), need, why)
 		return
 	}
-	j.headroom(e, src, files, at)
+	headroom(j, e, src, files, at)
 }
 
 // headroom computes and judges how long the replica of e can stay
 // disconnected, the binary log it needs being files[at].
-func (j *audit) headroom(e *topology.Edge, src *topology.Node, files []topology.BinlogFile, at int) {
+func headroom(j *verdict.Audit, e *topology.Edge, src *topology.Node, files []topology.BinlogFile, at int) {
 	expiry, expiryVar := expireAfter(src)
 	limit, limitVar := sizeCap(src)
 	need := files[at].Name
@@ -135,12 +128,12 @@ func (j *audit) headroom(e *topology.Edge, src *topology.Node, files []topology.
 		where += " (the one it writes now)"
 	}
 	if expiry == 0 && limit == 0 {
-		j.add(RuleRetention, Pass, Fix{}, "%s: %s, which keeps its binary logs until they are purged by hand (no expiry, no size cap)", channelName(e), where)
+		j.Add(verdict.RuleRetention, verdict.Pass, verdict.Fix{}, "%s: %s, which keeps its binary logs until they are purged by hand (no expiry, no size cap)", verdict.ChannelName(e), where)
 		return
 	}
 	if pause, n := purgesPause(src, e); pause {
-		j.add(RuleRetention, Pass, Fix{}, "%s: %s, which purges none while fewer than %d replicas are connected (slave_connections_needed_for_purge): "+
-			"with this one away it keeps them", channelName(e), where, n)
+		j.Add(verdict.RuleRetention, verdict.Pass, verdict.Fix{}, "%s: %s, which purges none while fewer than %d replicas are connected (slave_connections_needed_for_purge): "+
+			"with this one away it keeps them", verdict.ChannelName(e), where, n)
 		return
 	}
 	rate := binlogRate(src)
@@ -168,9 +161,9 @@ func (j *audit) headroom(e *topology.Edge, src *topology.Node, files []topology.
 			how = append(how, fmt.Sprintf("rotated about %s ago at the source's average binary log rate (%s/s since it started), deleted %s after it is rotated (%s)",
 				DurationText(age), bytesText(int64(rate)), DurationText(expiry), expiryVar))
 		default:
-			j.add(RuleRetention, Unknown, Fix{Advice: "reconnect the replica (START SLAVE) before the source's binary logs expire"},
+			j.Add(verdict.RuleRetention, verdict.Unknown, verdict.Fix{Advice: "reconnect the replica (START SLAVE) before the source's binary logs expire"},
 				"not judged: %s: %s, deleted %s after it is rotated (%s), and how long ago that was cannot be read: the replica is not replicating, so its lag is unknown",
-				channelName(e), where, DurationText(expiry), expiryVar)
+				verdict.ChannelName(e), where, DurationText(expiry), expiryVar)
 			return
 		}
 	}
@@ -194,7 +187,7 @@ func (j *audit) headroom(e *topology.Edge, src *topology.Node, files []topology.
 		}
 	}
 	if len(left) == 0 {
-		j.add(RuleRetention, Unknown, Fix{}, "not judged: %s: %s, %s", channelName(e), where, strings.Join(how, ", "))
+		j.Add(verdict.RuleRetention, verdict.Unknown, verdict.Fix{}, "not judged: %s: %s, %s", verdict.ChannelName(e), where, strings.Join(how, ", "))
 		return
 	}
 	h := left[0]
@@ -206,31 +199,31 @@ func (j *audit) headroom(e *topology.Edge, src *topology.Node, files []topology.
 	if estimate {
 		about = "about "
 	}
-	text := fmt.Sprintf("%s can stay disconnected %s%s more: %s, %s", channelName(e), about, DurationText(h), where, strings.Join(how, ", "))
+	text := fmt.Sprintf("%s can stay disconnected %s%s more: %s, %s", verdict.ChannelName(e), about, DurationText(h), where, strings.Join(how, ", "))
 	if h == 0 {
-		text = fmt.Sprintf("%s can stay disconnected no longer: %s, %s", channelName(e), where, strings.Join(how, ", "))
+		text = fmt.Sprintf("%s can stay disconnected no longer: %s, %s", verdict.ChannelName(e), where, strings.Join(how, ", "))
 	}
-	hr := &Headroom{Left: h, Warn: j.o.RetentionWarning, Crit: j.o.RetentionCritical}
-	level := Pass
+	hr := &verdict.Headroom{Left: h, Warn: j.O.RetentionWarning, Crit: j.O.RetentionCritical}
+	level := verdict.Pass
 	switch {
-	case h < j.o.RetentionCritical:
-		level = Critical
-		text += fmt.Sprintf(", below --retention-critical %s: an outage longer than that ends in error 1236 and a rebuild", DurationText(j.o.RetentionCritical))
-	case h < j.o.RetentionWarning:
-		level = Warning
-		text += fmt.Sprintf(", below --retention-warning %s: an outage longer than that ends in error 1236 and a rebuild", DurationText(j.o.RetentionWarning))
+	case h < j.O.RetentionCritical:
+		level = verdict.Critical
+		text += fmt.Sprintf(", below --retention-critical %s: an outage longer than that ends in error 1236 and a rebuild", DurationText(j.O.RetentionCritical))
+	case h < j.O.RetentionWarning:
+		level = verdict.Warning
+		text += fmt.Sprintf(", below --retention-warning %s: an outage longer than that ends in error 1236 and a rebuild", DurationText(j.O.RetentionWarning))
 	}
-	f := Finding{Rule: RuleRetention, Level: level, Node: j.n, Text: text, Headroom: hr}
-	if level != Pass {
-		f.Fix = keepLonger(src, expiry, limit, h, j.o.RetentionWarning, e)
+	f := verdict.Finding{Rule: verdict.RuleRetention, Level: level, Node: j.N, Text: text, Headroom: hr}
+	if level != verdict.Pass {
+		f.Fix = keepLonger(src, expiry, limit, h, j.O.RetentionWarning, e)
 	}
-	j.out = append(j.out, f)
+	j.Out = append(j.Out, f)
 }
 
 // keepLonger is the fix of a short headroom: keep the binary logs longer
 // (by the amount the threshold lacks, rounded up to days) and, for a
 // replica that is not replicating, reconnect it.
-func keepLonger(src *topology.Node, expiry time.Duration, limit int64, left, want time.Duration, e *topology.Edge) Fix {
+func keepLonger(src *topology.Node, expiry time.Duration, limit int64, left, want time.Duration, e *topology.Edge) verdict.Fix {
 	var parts []string
 	if expiry > 0 {
 		need := expiry + want - left
@@ -251,19 +244,19 @@ func keepLonger(src *topology.Node, expiry time.Duration, limit int64, left, wan
 		parts = append(parts, "reconnect the replica (START SLAVE) before then")
 	}
 	parts = append(parts, "and watch the disk space the longer retention takes")
-	return Fix{Advice: strings.Join(parts, "; ")}
+	return verdict.Fix{Advice: strings.Join(parts, "; ")}
 }
 
 // purgedGTIDs returns, for a MySQL channel with auto-positioning, the
 // transactions the source has purged that the replica has neither executed
 // nor received; ok is false when auto-positioning is not used or the sets
 // cannot be read.
-func purgedGTIDs(j *audit, src *topology.Node, c replica.Channel) (gtid.Set, bool) {
-	if j.n.ID.Flavor == server.MariaDB || c.Raw["Auto_Position"] != "1" {
+func purgedGTIDs(j *verdict.Audit, src *topology.Node, c replica.Channel) (gtid.Set, bool) {
+	if j.N.ID.Flavor == server.MariaDB || c.Raw["Auto_Position"] != "1" {
 		return gtid.Set{}, false
 	}
 	purged, err1 := gtid.ParseMySQL(varOr(src, "gtid_purged"))
-	have, err2 := gtid.ParseMySQL(varOr(j.n, "gtid_executed"))
+	have, err2 := gtid.ParseMySQL(varOr(j.N, "gtid_executed"))
 	got, err3 := gtid.ParseMySQL(c.RetrievedGTIDSet)
 	if err1 != nil || err2 != nil || err3 != nil {
 		return gtid.Set{}, false
@@ -277,8 +270,8 @@ func purgedGTIDs(j *audit, src *topology.Node, c replica.Channel) (gtid.Set, boo
 // the start; byGTID is false for a channel by file and position.
 // Domains the channel ignores (Replicate_Ignore_Domain_Ids, or outside
 // Replicate_Do_Domain_Ids) do not count.
-func purgedMariaDB(j *audit, src *topology.Node, c replica.Channel) (byGTID bool, lack gtid.Pos, err error) {
-	if j.n.ID.Flavor != server.MariaDB || c.UsingGTID == "" || strings.EqualFold(c.UsingGTID, "No") {
+func purgedMariaDB(j *verdict.Audit, src *topology.Node, c replica.Channel) (byGTID bool, lack gtid.Pos, err error) {
+	if j.N.ID.Flavor != server.MariaDB || c.UsingGTID == "" || strings.EqualFold(c.UsingGTID, "No") {
 		return false, nil, nil
 	}
 	if src.BinlogsStartErr != nil {
@@ -289,7 +282,7 @@ func purgedMariaDB(j *audit, src *topology.Node, c replica.Channel) (byGTID bool
 		return true, nil, fmt.Errorf("BINLOG_GTID_POS of %s: %v", src.Name(), err)
 	}
 	has := map[uint32]uint64{}
-	for _, v := range []string{c.GTIDSlavePos, varOr(j.n, "gtid_slave_pos"), varOr(j.n, "gtid_current_pos")} {
+	for _, v := range []string{c.GTIDSlavePos, varOr(j.N, "gtid_slave_pos"), varOr(j.N, "gtid_current_pos")} {
 		p, err := gtid.ParseMariaDB(v)
 		if err != nil {
 			return true, nil, fmt.Errorf("the GTID position of this replica: %v", err)

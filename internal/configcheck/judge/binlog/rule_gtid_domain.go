@@ -1,21 +1,22 @@
-package judge
+package binlog
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/judge/verdict"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/server"
 )
 
-// gtidDomains (gtid-domain, a relation): the MariaDB masters of a ring
+// GTIDDomains (gtid-domain, a relation): the MariaDB masters of a ring
 // that take writes and replicate each other with GTID have a
 // gtid_domain_id each. MariaDB numbers a domain's transactions as one
 // sequence: two masters writing in one domain at once interleave their
 // sequence numbers, and a GTID position no longer says which transactions
 // a server has.
-func gtidDomains(t *topology.Topology) []Finding {
-	var out []Finding
+func GTIDDomains(t *topology.Topology) []verdict.Finding {
+	var out []verdict.Finding
 	for _, r := range t.Rings {
 		var writers []*topology.Node
 		for _, m := range r.Members {
@@ -40,12 +41,12 @@ func gtidDomains(t *topology.Topology) []Finding {
 		}
 		for _, d := range order {
 			g := byDomain[d]
-			a := firstAudited(g)
+			a := verdict.FirstAudited(g)
 			if a == nil {
 				continue
 			}
 			if len(g) == 1 {
-				out = append(out, Finding{Rule: RuleGTIDDomain, Level: Pass, Node: a,
+				out = append(out, verdict.Finding{Rule: verdict.RuleGTIDDomain, Level: verdict.Pass, Node: a,
 					Text: fmt.Sprintf("gtid_domain_id %s is its own among the %d masters of its ring that take writes%s", d, len(writers), strictNote(writers))})
 				continue
 			}
@@ -55,13 +56,13 @@ func gtidDomains(t *topology.Topology) []Finding {
 					others = append(others, m)
 				}
 			}
-			out = append(out, Finding{Rule: RuleGTIDDomain, Level: Warning, Node: a, Others: others,
-				Fix: Fix{Cnf: "gtid_domain_id = <a number of its own for each master, e.g. its server_id>",
+			out = append(out, verdict.Finding{Rule: verdict.RuleGTIDDomain, Level: verdict.Warning, Node: a, Others: others,
+				Fix: verdict.Fix{Cnf: "gtid_domain_id = <a number of its own for each master, e.g. its server_id>",
 					Now: "SET GLOBAL gtid_domain_id = <that number>"},
 				Text: fmt.Sprintf("gtid_domain_id %s is also the domain of %s, and these masters of one ring both take writes (read_only OFF) and replicate each other with GTID: "+
 					"MariaDB numbers a domain's transactions as one sequence, so writes on both masters at once interleave their sequence numbers, "+
 					"and a GTID position no longer tells which transactions a server has, so a replica moved to the other master (MASTER_USE_GTID) can skip or repeat some%s",
-					d, labels(others), strictNote(g))})
+					d, verdict.Labels(others), strictNote(g))})
 		}
 	}
 	return out
