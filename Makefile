@@ -49,9 +49,10 @@ bin/%: FORCE
 
 FORCE:
 
-## deps: install mariadb-server when missing (as root with apt-get), else say what to install
+## deps: install mariadb-server and graphviz when missing (as root with apt-get), else say what to install
 deps:
 	@bash .ci/ensure-mariadb
+	@bash .ci/ensure-graphviz
 
 ## vet: gofmt and go vet
 vet:
@@ -67,9 +68,9 @@ unit:
 test: deps vet build
 	$(GO) test $(GOTESTFLAGS) ./...
 
-## demo: start the seed's topology on loopback, run every plugin against it, tear down
+## demo: start the seed's topology on loopback, run every plugin against it, draw it into dist/demo (healthy, broken), tear down
 demo: deps build
-	$(GO) run ./tools/demo -bin bin
+	$(GO) run ./tools/demo -bin bin -out dist/demo
 
 .PHONY: man deb lint-deb e2e
 

@@ -160,6 +160,23 @@ func TestSeed(t *testing.T) {
 		if r.Elapsed > 5*time.Second {
 			t.Errorf("auditing 8 servers took %v", r.Elapsed)
 		}
+		// --graph writes the picture and changes nothing else.
+		dot := filepath.Join(t.TempDir(), "seed.dot")
+		g := e.all(t, "--graph", dot)
+		if g.Code != r.Code || g.Stdout != r.Stdout {
+			t.Errorf("--graph changed the output:\n%s", g.Stdout)
+		}
+		b, err := os.ReadFile(dot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clitest.Dot(t, string(b))
+		if n := strings.Count(string(b), `fillcolor="#c8e6c9"`); n != 8 {
+			t.Errorf("%d green servers in the picture, want 8:\n%s", n, b)
+		}
+		// A picture that cannot be written is a line of output, not a state.
+		g = e.all(t, "--graph", filepath.Join(t.TempDir(), "missing", "seed.dot"))
+		want(t, g, 0, "REPL_CONFIG OK - 8 servers audited", "\ngraph: not written: open ")
 	})
 
 	t.Run("healthy/discover", func(t *testing.T) {
@@ -351,6 +368,18 @@ func TestSeed(t *testing.T) {
 			"so its replicas "+e.addr("m2r1")+" (server_id 21), "+e.addr("m2r2")+" (server_id 22), "+e.addr("m2r3")+" (server_id 23) never receive them",
 			e.addr("m2r1")+" (server_id 21) replica [misses relayed writes]")
 		clitest.Golden(t, filepath.Join("testdata", "seed-m2-no-log-slave-updates.txt"), e.names(r.Stdout))
+		dot := filepath.Join(t.TempDir(), "broken.dot")
+		if g := e.all(t, "--graph", dot); g.Code != 2 || g.Stdout != r.Stdout {
+			t.Errorf("--graph changed the output (exit %d):\n%s", g.Code, g.Stdout)
+		}
+		b, err := os.ReadFile(dot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clitest.Dot(t, string(b))
+		if n := strings.Count(string(b), `[color="#c62828", label="misses relayed writes"]`); n != 3 {
+			t.Errorf("%d red arrows to the replicas that miss writes, want 3:\n%s", n, b)
+		}
 	})
 }
 

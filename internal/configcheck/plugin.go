@@ -62,6 +62,10 @@ func setup(app *kingpin.Application) cli.Check {
 		"the source has purged (a duration such as 36h, 2d or 1w).").Default("12h").PlaceHolder("DURATION").SetValue(durationFlag{"retention-warning", &opts.RetentionWarning})
 	app.Flag("retention-critical", "CRITICAL when a replica can stay disconnected less long than this (a duration); a replica that already needs "+
 		"a purged binary log is always CRITICAL.").Default("2h").PlaceHolder("DURATION").SetValue(durationFlag{"retention-critical", &opts.RetentionCritical})
+	var graph string
+	app.Flag("graph", "Also write the topology as a Graphviz DOT picture to FILE (dot -Tsvg FILE draws it): servers, their roles and findings, "+
+		"the replication links; written on the monitoring host, replaced whole. A failure to write it is a line of the output, not a change of state.").
+		PlaceHolder("FILE").StringVar(&graph)
 	app.Flag("expect", "WARNING when the global variable VAR is not VALUE on an audited server (e.g. binlog_format=ROW); repeatable.").
 		PlaceHolder("VAR=VALUE").StringsVar(&expects)
 
@@ -128,7 +132,11 @@ func setup(app *kingpin.Application) cli.Check {
 		t := crawler.Crawl(ctx, mode, addrs)
 		t.Role = role
 		r.Stage("judging %d servers", len(t.Nodes))
-		render.Render(r, t, judge.Evaluate(t, opts))
+		fs := judge.Evaluate(t, opts)
+		render.Render(r, t, fs)
+		if graph != "" {
+			writeGraph(r, graph, render.Graph(t, fs))
+		}
 		return nil
 	}
 	return cli.Check{Validate: validate, Run: run}
