@@ -27,7 +27,9 @@ func Plugin() cli.Plugin {
 		Help: "Audits the replication configuration of a MySQL/MariaDB server (-H) or of a whole " +
 			"topology (--server, repeated, or --discover): binary log and log_slave_updates where " +
 			"changes must be passed on, auto-increment spacing in rings of masters, unique server_id, " +
-			"read-only replicas, crash safety, replication SSL, version order and pinned variables. " +
+			"read-only replicas and relays, crash safety, replication SSL, version order, errant transactions " +
+			"and GTID domains and modes, binary log retention headroom, settings that skip conflicts, binary log " +
+			"formats, replication filters and pinned variables. " +
 			"The role of each server (source, replica, relay, ring member) is read from the servers; " +
 			"every finding names the variable, its value, why it matters and the my.cnf line that fixes it. " +
 			"Only SELECT and SHOW statements are sent.",
