@@ -60,3 +60,24 @@ func TestSummaryLeadsWithMissingPrivileges(t *testing.T) {
 		t.Errorf("summary %s %q", st, text)
 	}
 }
+
+// TestPrivilegeLeadCounts: one rule is "rule", more than two servers are
+// counted, several privileges are joined.
+func TestPrivilegeLeadCounts(t *testing.T) {
+	f := func(priv, on string) judge.Finding {
+		return judge.Finding{Rule: judge.RuleReadOnly, Level: judge.Unknown, Privilege: priv, PrivilegeOn: on}
+	}
+	for _, tc := range []struct {
+		fs   []judge.Finding
+		want string
+	}{
+		{[]judge.Finding{f("SLAVE MONITOR", "a:1")}, "The monitoring account lacks SLAVE MONITOR on a:1: 1 rule not judged"},
+		{[]judge.Finding{f("SLAVE MONITOR", "a:1"), f("SLAVE MONITOR", "b:1"), f("SLAVE MONITOR", "c:1"), f("BINLOG MONITOR", "a:1")},
+			"The monitoring account lacks SLAVE MONITOR on 3 servers and BINLOG MONITOR on a:1: 4 rules not judged"},
+		{[]judge.Finding{{Rule: judge.RuleReadOnly, Level: judge.Unknown}}, ""},
+	} {
+		if got := privilegeLead(tc.fs); got != tc.want {
+			t.Errorf("privilegeLead = %q, want %q", got, tc.want)
+		}
+	}
+}

@@ -69,8 +69,8 @@ func retentionOf(j *verdict.Audit, e *topology.Edge) {
 	if need == "" {
 		need = c.SourceLogFile
 	}
-	if len(files) == 0 || need == "" {
-		return // nothing listed, or a channel that never started
+	if len(files) == 0 {
+		return // nothing listed
 	}
 	rebuild := verdict.Fix{Advice: fmt.Sprintf("rebuild this replica from a fresh copy of %s (the binary logs it needs are gone), "+
 		"then keep the source's binary logs longer than the longest outage to expect", src.Name())}
@@ -89,6 +89,9 @@ func retentionOf(j *verdict.Audit, e *topology.Edge) {
 			"the transactions between are purged, and replication stops with error 1236 when it reconnects",
 			verdict.ChannelName(e), src.Name(), files[0].Name, src.BinlogsStart, lack)
 		return
+	}
+	if need == "" && !byGTID {
+		return // a channel that never started
 	}
 	at := -1
 	for i, f := range files {
