@@ -77,7 +77,7 @@ func TestRecordedVersions(t *testing.T) {
 			m2, r1 := ft.server(t, "m2"), ft.server(t, "r1")
 
 			topo := ft.crawl(t, topology.Set, nil, "m1", "m2", "r1")
-			fs := judge.Evaluate(topo, judge.Options{Unreachable: judge.Critical})
+			fs := judge.Evaluate(topo, defaults)
 
 			if got := topo.Facts(topo.Nodes[1]); got.Ring != topology.Yes || got.RingSize != 2 {
 				t.Errorf("m2 facts %+v, want a ring of 2", got)
@@ -122,7 +122,7 @@ func TestRecordedVersions(t *testing.T) {
 			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-topology.txt"), output(topo, fs))
 
 			single := ft.crawl(t, topology.Single, nil, "m2")
-			sfs := judge.Evaluate(single, judge.Options{Unreachable: judge.Critical})
+			sfs := judge.Evaluate(single, defaults)
 			if c := render.Count(single, sfs); c.Servers != 1 || c.Critical != 1 || c.Warning != 0 {
 				t.Errorf("single m2: %+v, want 1 server, 1 critical", c)
 			}
@@ -132,7 +132,7 @@ func TestRecordedVersions(t *testing.T) {
 			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-single-m2.txt"), output(single, sfs))
 
 			r1single := ft.crawl(t, topology.Single, nil, "r1")
-			rfs := judge.Evaluate(r1single, judge.Options{Unreachable: judge.Critical})
+			rfs := judge.Evaluate(r1single, defaults)
 			if ro := only(rfs, judge.RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != judge.Warning {
 				t.Errorf("single r1 read-only: %+v", ro)
 			}

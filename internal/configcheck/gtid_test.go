@@ -17,7 +17,7 @@ import (
 func TestRecordedMySQLGTID(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mysql-8.0-gtid"))
 	tp := ft.crawl(t, topology.Set, nil, "m1", "m2", "r1", "r2")
-	fs := judge.Evaluate(tp, judge.Options{Unreachable: judge.Critical, Incomplete: judge.Warning})
+	fs := judge.Evaluate(tp, defaults)
 
 	f := find(t, fs, judge.RuleErrant, "r1.db:3306")
 	if f.Level != judge.Critical || !strings.HasPrefix(f.Text, "gtid_executed holds 2 transactions that no server upstream "+
@@ -56,7 +56,7 @@ func TestRecordedMySQLGTID(t *testing.T) {
 	clitest.Golden(t, filepath.Join("testdata", "golden", "mysql-8.0-gtid-topology.txt"), output(tp, fs))
 
 	single := ft.crawl(t, topology.Single, nil, "r1")
-	sfs := judge.Evaluate(single, judge.Options{Unreachable: judge.Critical})
+	sfs := judge.Evaluate(single, defaults)
 	if f := find(t, sfs, judge.RuleErrant, "r1.db:3306"); f.Level != judge.Critical || !strings.Contains(f.Text, "(m1.db:3306 (server_id 1), m2.db:3306 (server_id 2))") {
 		t.Errorf("single r1: %s %q", f.Level, f.Text)
 	}

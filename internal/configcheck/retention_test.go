@@ -11,7 +11,8 @@ import (
 	"github.com/replmon/replmon/internal/testkit/clitest"
 )
 
-var defaultRetention = judge.Options{Unreachable: judge.Critical, Incomplete: judge.Warning, RetentionWarning: 12 * time.Hour, RetentionCritical: 2 * time.Hour}
+// defaults are the judgement options of a run without flags.
+var defaults = judge.Options{Unreachable: judge.Critical, Incomplete: judge.Warning, RetentionWarning: 12 * time.Hour, RetentionCritical: 2 * time.Hour}
 
 // TestRecordedRetention replays how long replicas can stay disconnected:
 // MySQL 8.0 (r2 stopped at a binary log m2 purged; r1 reading m1's current
@@ -21,7 +22,7 @@ var defaultRetention = judge.Options{Unreachable: judge.Critical, Incomplete: ju
 func TestRecordedRetention(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mysql-8.0-gtid"))
 	tp := ft.crawl(t, topology.Set, nil, "m1", "m2", "r1", "r2")
-	fs := judge.Evaluate(tp, defaultRetention)
+	fs := judge.Evaluate(tp, defaults)
 	for _, c := range []struct {
 		addr  string
 		level judge.Level
@@ -38,7 +39,7 @@ func TestRecordedRetention(t *testing.T) {
 			t.Errorf("%s: %s %q, want %s %q", c.addr, f.Level, f.Text, c.level, c.text)
 		}
 	}
-	warn := defaultRetention
+	warn := defaults
 	warn.RetentionWarning = 48 * time.Hour
 	if f := find(t, judge.Evaluate(tp, warn), judge.RuleRetention, "r1.db:3306"); f.Level != judge.Warning || !strings.Contains(f.Text, "below --retention-warning 2d") {
 		t.Errorf("r1 with --retention-warning 2d: %s %q", f.Level, f.Text)
@@ -46,7 +47,7 @@ func TestRecordedRetention(t *testing.T) {
 
 	ft = loadFixtureTopology(t, filepath.Join("testdata", "mariadb-11.4"))
 	tp = ft.crawl(t, topology.Set, nil, "m1", "r1", "r2")
-	fs = judge.Evaluate(tp, defaultRetention)
+	fs = judge.Evaluate(tp, defaults)
 	f := find(t, fs, judge.RuleRetention, "10.0.3.22:3306")
 	if f.Level != judge.Warning || !strings.HasPrefix(f.Text, "replication from 10.0.3.1:3306 (server_id 1) can stay disconnected about 10h2m more: "+
 		"it needs the binary log mysqld-bin.000007 of 10.0.3.1:3306 (server_id 1) (2 files and 356.0 MiB behind the one it writes now), "+

@@ -39,7 +39,7 @@ func TestTreeGolden(t *testing.T) {
 		{Addr: address.TCP("gone", 3306), Err: errors.New("connection refused")},
 	}
 	tp := configtopo.Build(topology.Set, snaps...)
-	fs := judge.Evaluate(tp, judge.Options{Unreachable: judge.Critical})
+	fs := judge.Evaluate(tp, defaults)
 	// The tree's first line links the ring's members.
 	noMarks := func(*topology.Node) string { return "" }
 	if len(tp.Rings) != 1 || render.Tree(tp, noMarks)[0] != "ring: a:3306 (server_id 1) -> b:3306 (server_id 2) -> c:3306 (server_id 3) -> a:3306 (server_id 1)" {
@@ -69,7 +69,7 @@ func TestGraph(t *testing.T) {
 		from(mk("i:3306", 12, "8.0.36", "read_only", "OFF"), "a:3306"), from(mk("ri:3306", 21, "8.0.36"), "i:3306"),
 		stopped, from(mk("lost:3306", 40, "8.0.36"), "outside:3306"),
 		&topology.Snapshot{Addr: address.TCP("gone", 3306), Err: errors.New("connection refused")})
-	dot := render.Graph(tp, judge.Evaluate(tp, judge.Options{Unreachable: judge.Critical}))
+	dot := render.Graph(tp, judge.Evaluate(tp, defaults))
 	clitest.Dot(t, dot)
 	clitest.Golden(t, filepath.Join("testdata", "golden", "graph.dot"), dot)
 
