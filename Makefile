@@ -51,7 +51,7 @@ FORCE:
 
 ## deps: install what the integration tests run (mariadb-server and -client, mariadb-backup, percona-toolkit, graphviz) when missing, as root with apt-get; else say what to install
 deps:
-	@bash .ci/ensure-mariadb
+	@bash .ci/ensure-test-deps
 
 ## vet: gofmt and go vet
 vet:
@@ -67,9 +67,9 @@ unit:
 test: deps vet build
 	$(GO) test $(GOTESTFLAGS) ./...
 
-## demo: start the seed's topology on loopback, run every plugin against it, tear down
+## demo: start the seed's topology on loopback, run every plugin against it, draw it into dist/demo (healthy, broken), tear down
 demo: deps build
-	$(GO) run ./tools/demo -bin bin
+	$(GO) run ./tools/demo -bin bin -out dist/demo
 
 .PHONY: man deb lint-deb e2e
 

@@ -21,6 +21,10 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"--server", "127.0.0.1:99999"}, `REPL_CONFIG UNKNOWN - invalid command line: --server: invalid server address "127.0.0.1:99999": the port must be a number from 1 to 65535`},
 		{[]string{"--unreachable", "maybe"}, "REPL_CONFIG UNKNOWN - invalid command line: "},
 		{[]string{"--bogus"}, "REPL_CONFIG UNKNOWN - invalid command line: unknown long flag '--bogus'"},
+		{[]string{"--retention-warning", "1h", "--retention-critical", "1d"}, "REPL_CONFIG UNKNOWN - invalid command line: --retention-critical 1d is longer than --retention-warning 1h: WARNING could never fire"},
+		{[]string{"--retention-critical", "0s"}, "REPL_CONFIG UNKNOWN - invalid command line: --retention-warning and --retention-critical must be positive durations"},
+		{[]string{"--retention-warning", "soon"}, `REPL_CONFIG UNKNOWN - invalid command line: --retention-warning: "soon" is not a duration (such as 90m, 36h or 2d) (see --help)`},
+		{[]string{"--incomplete", "sometimes"}, `REPL_CONFIG UNKNOWN - invalid command line: "sometimes" is not a state (use ok, warning, critical or unknown) (see --help)`},
 	}
 	for _, c := range cases {
 		r := clitest.Run(t, bin, nil, append([]string{"--no-defaults"}, c.args...)...)

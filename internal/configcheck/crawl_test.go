@@ -14,6 +14,7 @@ import (
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/configcheck/judge"
 	"github.com/replmon/replmon/internal/configcheck/read"
+	"github.com/replmon/replmon/internal/configcheck/render"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/server"
@@ -79,10 +80,15 @@ func TestSingleFollowsARingOfThree(t *testing.T) {
 	if f.Level != judge.Critical || !strings.Contains(f.Text, "a member of a ring of 3 masters") || !strings.Contains(f.Text, "its replica c:3306 (server_id 3) never receives them") {
 		t.Errorf("b: %s %q", f.Level, f.Text)
 	}
-	// A pure replica needs its source only.
+	// A pure replica is judged against everything upstream: the whole ring.
 	tp = ft.crawl(t, topology.Single, nil, "x:3306")
-	if len(tp.Nodes) != 2 {
-		t.Errorf("single x read %d servers, want x and b", len(tp.Nodes))
+	if len(tp.Nodes) != 4 {
+		t.Errorf("single x read %d servers, want x, b and b's ring", len(tp.Nodes))
+	}
+	// A standalone server, no more than itself.
+	ft.Servers = append(ft.Servers, fakeMaria("s:3306", 8, nil, 0))
+	if tp = ft.crawl(t, topology.Single, nil, "s:3306"); len(tp.Nodes) != 1 {
+		t.Errorf("single s read %d servers, want s alone", len(tp.Nodes))
 	}
 }
 
@@ -108,21 +114,48 @@ func TestSingleWithSourceUnreachable(t *testing.T) {
 func TestDiscover(t *testing.T) {
 	ft := loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11-root"))
 	tp := ft.crawl(t, topology.Discover, nil, "m1")
-	if len(tp.Audited()) != 3 || len(tp.Notes) != 0 {
-		t.Errorf("discovered %d servers, notes %q; want m1, m2 (its source) and r1 (registered with m2)", len(tp.Audited()), tp.Notes)
+	if len(tp.Audited()) != 3 || len(tp.Notes) != 0 || len(tp.Unfollowed) != 0 {
+		t.Errorf("discovered %d servers, notes %q, unfollowed %v; want m1, m2 (its source) and r1 (registered with m2)", len(tp.Audited()), tp.Notes, tp.Unfollowed)
 	}
 	if n := tp.Nodes[2]; n.Addr.String() != "127.0.0.1:3308" || n.FoundVia != "replica of 127.0.0.1:3307" {
 		t.Errorf("third server %s found via %q", n.Addr, n.FoundVia)
 	}
+	if fs := judge.Evaluate(tp, judge.Options{Incomplete: judge.Warning}); len(only(fs, judge.RuleDiscoverComplete, "127.0.0.1:3307")) != 0 {
+		t.Errorf("complete discovery judged incomplete: %v", fs)
+	}
+
+	// The monitoring account may not run SHOW REPLICA HOSTS: m2's replica
+	// r1 is only a Binlog Dump session, which has no port to follow.
 	ft = loadFixtureTopology(t, filepath.Join("testdata", "mariadb-10.11"))
 	tp = ft.crawl(t, topology.Discover, nil, "m1")
-	want := "could not follow 1 replica(s) of 127.0.0.1:3307: the processlist gives only their client host, not their port (SHOW REPLICA HOSTS: access denied (error 1227)"
-	if len(tp.Audited()) != 2 || len(tp.Notes) != 1 || !strings.HasPrefix(tp.Notes[0], want) {
-		t.Errorf("discovered %d servers, notes %q", len(tp.Audited()), tp.Notes)
+	if len(tp.Audited()) != 2 || len(tp.Unfollowed) != 1 || tp.Unfollowed[0].Count != 1 || tp.Unfollowed[0].Node.Addr.String() != "127.0.0.1:3307" {
+		t.Fatalf("discovered %d servers, unfollowed %+v", len(tp.Audited()), tp.Unfollowed)
 	}
-	out := output(tp, judge.Evaluate(tp, judge.Options{}))
-	if !strings.Contains(out, "\nnote: "+want) {
-		t.Errorf("notes not in the output:\n%s", out)
+	// m2 lacks log_slave_updates (CRITICAL): the state is at least that,
+	// and the summary leads with the incomplete discovery whatever its level.
+	for _, tc := range []struct {
+		level judge.Level
+		state string
+	}{{judge.Warning, "WARNING"}, {judge.Critical, "CRITICAL"}, {judge.Info, "OK"}} {
+		fs := judge.Evaluate(tp, judge.Options{Incomplete: tc.level})
+		f := find(t, fs, judge.RuleDiscoverComplete, "127.0.0.1:3307")
+		wantText := "1 replica could not be followed: the processlist gives only its client host (127.0.0.1), not its port " +
+			"(SHOW REPLICA HOSTS: access denied (error 1227): Access denied; you need (at least one of) the REPLICATION MASTER ADMIN privilege(s) for this operation), " +
+			"so neither it nor what replicates from it is audited"
+		wantFix := "fix: GRANT REPLICATION MASTER ADMIN ON *.* TO the monitoring account on 127.0.0.1:3307 (SHOW REPLICA HOSTS then lists the replicas), " +
+			"with report_host and report_port set on each replica"
+		if f.Level != tc.level || f.Text != wantText || f.Fix.String() != wantFix {
+			t.Errorf("%s: %s %q %q", tc.state, f.Level, f.Text, f.Fix)
+		}
+		if c := render.Count(tp, fs); (c.Warning == 1) != (tc.level == judge.Warning) || c.Critical != 1+map[bool]int{true: 1}[tc.level == judge.Critical] {
+			t.Errorf("%s: counts %+v", tc.state, c)
+		}
+		out := output(tp, fs)
+		lead := "REPL_CONFIG CRITICAL - Discovery incomplete: 1 replica of 127.0.0.1:3307 not followed " +
+			"(grant REPLICATION MASTER ADMIN, with report_host and report_port set on the replicas). 2 servers audited: "
+		if !strings.HasPrefix(out, lead) {
+			t.Errorf("--incomplete %s: output does not start %q:\n%s", tc.state, lead, out)
+		}
 	}
 }
 

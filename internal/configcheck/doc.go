@@ -2,9 +2,11 @@
 // configuration of one MySQL or MariaDB server, or of a whole multi-master
 // topology, before a missing line in my.cnf loses data: binary logging,
 // log_slave_updates on relays and ring members, auto-increment spacing in
-// rings, server_id uniqueness, read-only replicas, crash safety,
-// replication SSL, version order along each replication edge and
-// site-pinned variables.
+// rings, server_id uniqueness, read-only replicas and relays, crash
+// safety, replication SSL, version order along each replication edge,
+// errant transactions, GTID domains and modes, binary log retention,
+// settings that skip conflicts, binary log formats, replication filters
+// and site-pinned variables; --graph draws the topology.
 //
 // This package wires the flags to the three steps, each in its own
 // package: read talks to the servers (SELECT and SHOW statements only)

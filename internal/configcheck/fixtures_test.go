@@ -29,17 +29,17 @@ type versionCase struct {
 
 var versionCases = []versionCase{
 	{dir: "mysql-5.1", lsuVar: "log_slave_updates",
-		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST"}},
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mysql-5.7", lsuVar: "log_slave_updates", superRO: true, registered: true,
-		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS"}, r1Extra: []string{judge.RuleRelayLogInfoRepo}},
+		m2Queries: []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}, r1Extra: []string{judge.RuleRelayLogInfoRepo}},
 	{dir: "mysql-8.0", lsuVar: "log_replica_updates", superRO: true,
-		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST"}},
+		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mysql-8.4", lsuVar: "log_replica_updates", superRO: true, registered: true,
-		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS"}},
+		m2Queries: []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW BINARY LOG STATUS", "SHOW BINARY LOGS"}},
 	{dir: "mariadb-10.11", lsuVar: "log_slave_updates",
-		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST"}},
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS", read.BinlogStartQuery("mysqld-bin.000001")}},
 	{dir: "mariadb-10.11-root", lsuVar: "log_slave_updates", registered: true,
-		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS"}},
+		m2Queries: []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW BINLOG STATUS", read.StatusQuery, "SHOW BINARY LOGS", read.BinlogStartQuery("mysqld-bin.000001")}},
 }
 
 // output returns the complete plugin output of an audit.
@@ -77,7 +77,7 @@ func TestRecordedVersions(t *testing.T) {
 			m2, r1 := ft.server(t, "m2"), ft.server(t, "r1")
 
 			topo := ft.crawl(t, topology.Set, nil, "m1", "m2", "r1")
-			fs := judge.Evaluate(topo, judge.Options{Unreachable: judge.Critical})
+			fs := judge.Evaluate(topo, defaults)
 
 			if got := topo.Facts(topo.Nodes[1]); got.Ring != topology.Yes || got.RingSize != 2 {
 				t.Errorf("m2 facts %+v, want a ring of 2", got)
@@ -122,7 +122,7 @@ func TestRecordedVersions(t *testing.T) {
 			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-topology.txt"), output(topo, fs))
 
 			single := ft.crawl(t, topology.Single, nil, "m2")
-			sfs := judge.Evaluate(single, judge.Options{Unreachable: judge.Critical})
+			sfs := judge.Evaluate(single, defaults)
 			if c := render.Count(single, sfs); c.Servers != 1 || c.Critical != 1 || c.Warning != 0 {
 				t.Errorf("single m2: %+v, want 1 server, 1 critical", c)
 			}
@@ -132,12 +132,12 @@ func TestRecordedVersions(t *testing.T) {
 			clitest.Golden(t, filepath.Join("testdata", "golden", vc.dir+"-single-m2.txt"), output(single, sfs))
 
 			r1single := ft.crawl(t, topology.Single, nil, "r1")
-			rfs := judge.Evaluate(r1single, judge.Options{Unreachable: judge.Critical})
+			rfs := judge.Evaluate(r1single, defaults)
 			if ro := only(rfs, judge.RuleReadOnly, r1.Addr); len(ro) != 1 || ro[0].Level != judge.Warning {
 				t.Errorf("single r1 read-only: %+v", ro)
 			}
-			if len(r1single.Nodes) != 2 {
-				t.Errorf("single r1 read %d servers, want r1 and its source only", len(r1single.Nodes))
+			if len(r1single.Nodes) != 3 {
+				t.Errorf("single r1 read %d servers, want r1 and every server upstream (m2, m1)", len(r1single.Nodes))
 			}
 		})
 	}

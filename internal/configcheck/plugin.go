@@ -3,6 +3,7 @@ package configcheck
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -26,7 +27,9 @@ func Plugin() cli.Plugin {
 		Help: "Audits the replication configuration of a MySQL/MariaDB server (-H) or of a whole " +
 			"topology (--server, repeated, or --discover): binary log and log_slave_updates where " +
 			"changes must be passed on, auto-increment spacing in rings of masters, unique server_id, " +
-			"read-only replicas, crash safety, replication SSL, version order and pinned variables. " +
+			"read-only replicas and relays, crash safety, replication SSL, version order, errant transactions " +
+			"and GTID domains and modes, binary log retention headroom, settings that skip conflicts, binary log " +
+			"formats, replication filters and pinned variables. " +
 			"The role of each server (source, replica, relay, ring member) is read from the servers; " +
 			"every finding names the variable, its value, why it matters and the my.cnf line that fixes it. " +
 			"Only SELECT and SHOW statements are sent.",
@@ -46,18 +49,36 @@ func setup(app *kingpin.Application) cli.Check {
 	)
 	servers := &address.List{Flag: "--server"}
 	app.Flag("server", "Audit the topology made of this server and the other --server ones (HOST[:PORT]); repeatable. "+
-		"The credentials are those of -u/-p/--defaults-file.").PlaceHolder("HOST:PORT").SetValue(servers)
+		"The credentials are those of -u/-p/--defaults-file; a server given with -H (-P, -S) is audited too.").PlaceHolder("HOST:PORT").SetValue(servers)
 	app.Flag("discover", "Also audit every server reachable from the given ones through their sources and registered replicas.").
 		BoolVar(&discover)
+	incomplete := &plugin.StatusValue{Status: plugin.WARNING}
+	app.Flag("incomplete", "State when --discover cannot follow every replica (the account may not list them, or they report no "+
+		"report_host/report_port): ok, warning, critical or unknown.").Default("warning").PlaceHolder("STATE").SetValue(incomplete)
 	app.Flag("role", "Judge the -H server as this role instead of the detected one: source, replica, relay, ring or standalone.").
 		PlaceHolder("ROLE").StringVar(&roleName)
 	app.Flag("durability", "Also require sync_binlog=1 and innodb_flush_log_at_trx_commit=1 (WARNING otherwise).").
 		BoolVar(&opts.Durability)
 	app.Flag("require-ssl", "CRITICAL when a replication link does not use SSL.").BoolVar(&opts.RequireSSL)
+	app.Flag("retention-warning", "WARNING when a replica can stay disconnected from its source less long than this before it needs a binary log "+
+		"the source has purged (a duration such as 36h, 2d or 1w).").Default("12h").PlaceHolder("DURATION").SetValue(durationFlag{"retention-warning", &opts.RetentionWarning})
+	app.Flag("retention-critical", "CRITICAL when a replica can stay disconnected less long than this (a duration); a replica that already needs "+
+		"a purged binary log is always CRITICAL.").Default("2h").PlaceHolder("DURATION").SetValue(durationFlag{"retention-critical", &opts.RetentionCritical})
+	var graph string
+	app.Flag("graph", "Also write the topology as a Graphviz DOT picture to FILE (dot -Tsvg FILE draws it): servers, their roles and findings, "+
+		"the replication links; written on the monitoring host, replaced whole. A failure to write it is a line of the output, not a change of state.").
+		PlaceHolder("FILE").StringVar(&graph)
 	app.Flag("expect", "WARNING when the global variable VAR is not VALUE on an audited server (e.g. binlog_format=ROW); repeatable.").
 		PlaceHolder("VAR=VALUE").StringsVar(&expects)
 
 	validate := func() error {
+		if opts.RetentionWarning <= 0 || opts.RetentionCritical <= 0 {
+			return errors.New("--retention-warning and --retention-critical must be positive durations")
+		}
+		if opts.RetentionCritical > opts.RetentionWarning {
+			return fmt.Errorf("--retention-critical %s is longer than --retention-warning %s: WARNING could never fire",
+				judge.DurationText(opts.RetentionCritical), judge.DurationText(opts.RetentionWarning))
+		}
 		for _, e := range expects {
 			x, err := judge.ParseExpectation(e)
 			if err != nil {
@@ -81,6 +102,10 @@ func setup(app *kingpin.Application) cli.Check {
 		if r.Unreachable() == plugin.OK {
 			opts.Unreachable = judge.Info
 		}
+		opts.Incomplete = judge.LevelOf(incomplete.Status)
+		if incomplete.Status == plugin.OK {
+			opts.Incomplete = judge.Info
+		}
 		var extra []string
 		for _, x := range opts.Expect {
 			extra = append(extra, x.Name)
@@ -92,7 +117,12 @@ func setup(app *kingpin.Application) cli.Check {
 
 		mode, addrs := topology.Single, []address.Addr{cfg.Address()}
 		if len(servers.Addrs) > 0 {
-			mode, addrs = topology.Set, nil
+			// -H (-P, -S) given with --server is one more server of the
+			// audit: the host a Nagios service is attached to.
+			mode = topology.Set
+			if !conn.ServerGiven() {
+				addrs = nil
+			}
 			for _, a := range servers.Addrs {
 				addrs = append(addrs, cfg.WithAddr(a).Address())
 			}
@@ -104,7 +134,11 @@ func setup(app *kingpin.Application) cli.Check {
 		t := crawler.Crawl(ctx, mode, addrs)
 		t.Role = role
 		r.Stage("judging %d servers", len(t.Nodes))
-		render.Render(r, t, judge.Evaluate(t, opts))
+		fs := judge.Evaluate(t, opts)
+		render.Render(r, t, fs)
+		if graph != "" {
+			writeGraph(r, graph, render.Graph(t, fs))
+		}
 		return nil
 	}
 	return cli.Check{Validate: validate, Run: run}

@@ -107,8 +107,12 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 			{id.ReplicaStatusQuery(), id.ReplicaStatusQuery()},
 			{id.ReplicaHostsQuery(), id.ReplicaHostsQuery()},
 			{read.ProcesslistQuery, read.ProcesslistQuery},
+			{id.MasterStatusQuery(), id.MasterStatusQuery()},
+			{read.StatusQuery, read.StatusQuery},
+			{read.BinaryLogsQuery, read.BinaryLogsQuery},
 		}
-		for _, st := range stmts {
+		for i := 0; i < len(stmts); i++ {
+			st := stmts[i]
 			rs, err := q.Query(ctx, st.stmt)
 			var se *query.ServerError
 			switch {
@@ -141,6 +145,9 @@ func recordAccount(ctx context.Context, t *testing.T, sb *sandbox.Sandbox, ports
 				fs.Answers[st.key] = fakedb.Result{Columns: rs.Columns, Rows: rs.Rows}
 			}
 			fs.Order = append(fs.Order, st.key)
+			if st.stmt == read.BinaryLogsQuery && err == nil && len(rs.Rows) > 0 && rs.Rows[0][0] != nil {
+				stmts = append(stmts, struct{ key, stmt string }{read.BinlogStartQuery(*rs.Rows[0][0]), read.BinlogStartQuery(*rs.Rows[0][0])})
+			}
 		}
 		if account != "root" {
 			db.Close()

@@ -1,6 +1,9 @@
 // Package gtid reads and compares global transaction identifiers as the
 // servers print them: MariaDB positions ("0-1-5,1-2-7", domain-server-seq)
-// and MySQL GTID sets (uuid:interval lists, which only need normalising).
+// and MySQL GTID sets (uuid[:tag]:interval lists, mysql.go: parsed,
+// normalised, and combined by union, difference and containment). It is
+// shared by check_repl_checksum's waits and check_repl_config's errant
+// transaction rule.
 package gtid
 
 import (

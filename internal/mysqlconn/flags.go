@@ -70,6 +70,11 @@ func (f *Flags) Register(app *kingpin.Application) {
 		PlaceHolder("FILE").IsSetByUser(&f.set.sslKey).StringVar(&f.SSLKey)
 }
 
+// ServerGiven reports whether -H, -P or -S was given on the command line,
+// so that the connection flags name a server of their own (a check that
+// also takes a list of servers audits it too).
+func (f *Flags) ServerGiven() bool { return f.set.host || f.set.port || f.set.socket }
+
 // passwordValue is the --password flag's value. Its Secret method tells
 // the plugin layer, which knows no flag by name, never to quote the words
 // around it in a command-line error; String never returns it.

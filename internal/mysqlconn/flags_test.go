@@ -293,3 +293,21 @@ func TestStandardFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestServerGiven: -H, -P or -S on the command line name a server; option
+// files and defaults do not.
+func TestServerGiven(t *testing.T) {
+	for args, want := range map[string]bool{
+		"": false, "-u monitor": false, "-H db1": true, "-P 3307": true, "-S /run/mysqld/mysqld.sock": true, "--host=db1 --port=3307": true,
+	} {
+		f := &Flags{}
+		app := kingpin.New("test", "")
+		f.Register(app)
+		if _, err := app.Parse(strings.Fields(args)); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.ServerGiven(); got != want {
+			t.Errorf("%q: ServerGiven %v, want %v", args, got, want)
+		}
+	}
+}

@@ -34,7 +34,7 @@ type privilege struct {
 	// then says.
 	Args       []string
 	SourceOnly bool   // Args name the source alone, the replicas to be found from it
-	State      string // "OK" or "UNKNOWN"
+	State      string // "OK", "WARNING" or "UNKNOWN"
 	Says       string
 	// CoveredBy names the integration test that proves the row instead,
 	// where the generic account test cannot set up what the row needs (a
@@ -62,26 +62,26 @@ var (
 		{
 			For: "the sessions of a backup that stopped the SQL thread on purpose (mysqldump --dump-slave, " +
 				"mariabackup --safe-slave-backup), in the processlist",
-			Grant:   [3]string{"PROCESS", "PROCESS", "PROCESS"},
-			On:      "*.*",
-			When:    "optional",
+			Grant:     [3]string{"PROCESS", "PROCESS", "PROCESS"},
+			On:        "*.*",
+			When:      "optional",
 			Without:   "the stopped SQL thread keeps its verdict and the long output says the backup search could not be made, naming PROCESS",
 			CoveredBy: "check_repl_io/TestBackupStopsSQLThread",
 		},
 		{
 			For: "the backup tools' program names (performance_schema.session_connect_attrs; performance_schema must be on, " +
 				"which MariaDB's default is not)",
-			Grant:   [3]string{"SELECT", "SELECT", "SELECT"},
-			On:      "performance_schema.session_connect_attrs",
-			When:    "optional",
+			Grant:     [3]string{"SELECT", "SELECT", "SELECT"},
+			On:        "performance_schema.session_connect_attrs",
+			When:      "optional",
 			Without:   "backups are recognised by their statements or --backup-user only",
 			CoveredBy: "check_repl_io/TestBackupStopsSQLThread",
 		},
 		{
-			For:     "--heartbeat DB.TABLE: the pt-heartbeat table",
-			Grant:   [3]string{"SELECT", "SELECT", "SELECT"},
-			On:      "the heartbeat table, e.g. percona.heartbeat",
-			When:    "with --heartbeat",
+			For:       "--heartbeat DB.TABLE: the pt-heartbeat table",
+			Grant:     [3]string{"SELECT", "SELECT", "SELECT"},
+			On:        "the heartbeat table, e.g. percona.heartbeat",
+			When:      "with --heartbeat",
 			Without:   "UNKNOWN: the heartbeat table cannot be read, with the GRANT that fixes it",
 			CoveredBy: "check_repl_io/TestHeartbeat",
 		},
@@ -115,8 +115,8 @@ var (
 		{
 			For: "the binary log file and position of the source and of the servers on a replica's way (SHOW MASTER STATUS / SHOW BINLOG STATUS), " +
 				"to wait by position where GTIDs cannot say what was applied: channels replicating by file and position, or two masters writing one GTID domain",
-			Grant:   [3]string{"BINLOG MONITOR", "BINLOG MONITOR", "REPLICATION CLIENT"},
-			On:      "*.*",
+			Grant:     [3]string{"BINLOG MONITOR", "BINLOG MONITOR", "REPLICATION CLIENT"},
+			On:        "*.*",
 			Without:   "where a difference has to be confirmed by position, UNKNOWN naming SHOW MASTER STATUS and the privilege",
 			CoveredBy: "check_repl_checksum/TestWithoutBinlogMonitor",
 		},
@@ -132,6 +132,14 @@ var (
 	}
 	configPrivileges = []privilege{
 		{
+			For: "each server's binary log status (the filters it applies) and binary logs (SHOW BINARY LOGS: how long a replica can stay away, " +
+				"and on MariaDB where the oldest starts, BINLOG_GTID_POS)",
+			Grant:   [3]string{"BINLOG MONITOR", "BINLOG MONITOR", "REPLICATION CLIENT"},
+			On:      "*.*",
+			Without: "the binlog-retention and binary log filter rules are UNKNOWN, naming the privilege",
+			State:   "UNKNOWN", Says: "BINLOG MONITOR",
+		},
+		{
 			For:   "each server's replication channels: SHOW ALL SLAVES STATUS (MariaDB), SHOW REPLICA STATUS or SHOW SLAVE STATUS (MySQL)",
 			Grant: channelsGrant,
 			On:    "*.*",
@@ -145,7 +153,7 @@ var (
 			On:    "*.*",
 			Without: "UNKNOWN for log-bin and log-slave-updates where replicas cannot be seen: " +
 				"the processlist shows an account only its own sessions, \"(needs PROCESS)\"",
-			State: "UNKNOWN", Says: "(needs PROCESS)",
+			State: "UNKNOWN", Says: "the monitoring account lacks PROCESS",
 		},
 		{
 			For: "SHOW REPLICA HOSTS / SHOW SLAVE HOSTS: the replicas' ports, which --discover follows " +
@@ -153,9 +161,10 @@ var (
 			Grant:   [3]string{"REPLICATION MASTER ADMIN", "REPLICATION MASTER ADMIN", "REPLICATION SLAVE"},
 			On:      "*.*",
 			When:    "optional",
-			Without: "counts the Binlog Dump threads instead (PROCESS); --discover then cannot follow replicas, and a note names the privilege",
-			Args:    []string{"--discover"}, SourceOnly: true,
-			State: "OK", Says: "REPLICATION MASTER ADMIN privilege",
+			Without: "counts the Binlog Dump threads instead (PROCESS); --discover then cannot follow replicas: WARNING " +
+				"\"Discovery incomplete\" naming the privilege (--incomplete sets another state)",
+			Args: []string{"--discover"}, SourceOnly: true,
+			State: "WARNING", Says: "Discovery incomplete",
 		},
 	}
 )

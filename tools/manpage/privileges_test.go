@@ -128,7 +128,7 @@ func TestPrivileges(t *testing.T) {
 		}
 		return clitest.Run(t, clitest.Build(t, name), nil, append(append([]string{"-u", user, "-p", "pw"}, servers...), pr.Args...)...)
 	}
-	codes := map[string]int{"OK": 0, "UNKNOWN": 3}
+	codes := map[string]int{"OK": 0, "WARNING": 1, "UNKNOWN": 3}
 	expect := func(t *testing.T, r clitest.Result, label, state, says string, present bool) {
 		t.Helper()
 		if !strings.HasPrefix(r.Stdout, label+" "+state+" - ") || r.Code != codes[state] {

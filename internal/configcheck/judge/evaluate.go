@@ -1,24 +1,9 @@
 package judge
 
 import (
-	"fmt"
-
+	"github.com/replmon/replmon/internal/configcheck/judge/binlog"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
-
-// audit is the judging of one server: its facts and the findings so far.
-type audit struct {
-	t   *topology.Topology
-	n   *topology.Node
-	f   topology.Facts
-	o   Options
-	out []Finding
-}
-
-// add records a finding on the server.
-func (j *audit) add(rule string, l Level, fix Fix, format string, args ...any) {
-	j.out = append(j.out, Finding{Rule: rule, Level: l, Node: j.n, Text: fmt.Sprintf(format, args...), Fix: fix})
-}
 
 // Evaluate judges every audited server of t and the relations between
 // them. It returns every finding, passes included (they are the rules
@@ -28,7 +13,8 @@ func Evaluate(t *topology.Topology, o Options) []Finding {
 	for _, n := range t.Audited() {
 		out = append(out, judgeNode(t, n, o)...)
 	}
-	return append(out, relations(t)...)
+	out = append(out, relations(t)...)
+	return append(out, discoverComplete(t, o)...)
 }
 
 // judgeNode applies the per-server rules to n, each in its rule_*.go
@@ -36,18 +22,18 @@ func Evaluate(t *topology.Topology, o Options) []Finding {
 // alone, and one whose variables could not be read gets variables instead
 // of the rules on them.
 func judgeNode(t *topology.Topology, n *topology.Node, o Options) []Finding {
-	j := &audit{t: t, n: n, o: o}
+	j := &audit{T: t, N: n, O: o}
 	if !n.Reachable() {
 		if n.Given || t.Mode == topology.Single {
-			j.add(RuleReachable, o.Unreachable, Fix{}, "cannot be audited: %v", n.Err)
+			j.Add(RuleReachable, o.Unreachable, Fix{}, "cannot be audited: %v", n.Err)
 		} else {
-			j.add(RuleDiscover, Unknown, Fix{}, "found as %s but could not be read: %v", n.FoundVia, n.Err)
+			j.Add(RuleDiscover, Unknown, Fix{}, "found as %s but could not be read: %v", n.FoundVia, n.Err)
 		}
-		return j.out
+		return j.Out
 	}
-	j.f = t.Facts(n)
+	j.F = t.Facts(n)
 	if n.VarsErr != nil {
-		j.add(RuleVariables, Unknown, Fix{}, "no variable could be read, no setting is judged: %v", n.VarsErr)
+		j.Add(RuleVariables, Unknown, Fix{}, "no variable could be read, no setting is judged: %v", n.VarsErr)
 	} else {
 		serverID(j)
 		logBin(j)
@@ -64,38 +50,12 @@ func judgeNode(t *topology.Topology, n *topology.Node, o Options) []Finding {
 	}
 	versionOrder(j)
 	if n.VarsErr == nil {
+		binlog.Errant(j)
+		binlog.Retention(j)
+		conflicts(j)
+		binlog.BinlogFormat(j)
+		binlog.GTIDMode(j)
 		expect(j)
 	}
-	return j.out
-}
-
-// missing records a variable the rule needs but the server did not return.
-func (j *audit) missing(rule, name string) {
-	j.add(rule, Unknown, Fix{}, "%s was not returned by %s", name, j.n.ID)
-}
-
-// who names the part of the role that makes a rule apply.
-func (j *audit) who() string {
-	f := j.f
-	switch {
-	case f.Ring == topology.Yes:
-		return fmt.Sprintf("a member of a ring of %d masters", f.RingSize)
-	case f.Replica == topology.Yes && f.HasReplicas == topology.Yes:
-		return "a relay (a replica that has replicas)"
-	case f.HasReplicas == topology.Yes:
-		return "a source"
-	case f.Replica == topology.Yes:
-		return "a replica"
-	}
-	return "this server"
-}
-
-// channelName names a channel for messages: "replication from HOST:PORT"
-// plus the channel (connection) name when it has one.
-func channelName(e *topology.Edge) string {
-	s := "replication from " + e.SourceLabel()
-	if e.Channel.Name != "" {
-		s += fmt.Sprintf(" (channel '%s')", e.Channel.Name)
-	}
-	return s
+	return j.Out
 }

@@ -1,8 +1,7 @@
 package judge
 
 import (
-	"strings"
-
+	"github.com/replmon/replmon/internal/configcheck/judge/binlog"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
@@ -19,27 +18,11 @@ func relations(t *topology.Topology) []Finding {
 		Fix{Advice: "stop the copy, delete auto.cnf from its data directory and start it: it gets a new server_uuid"},
 		"GTIDs and replica registrations of these servers collide (a data directory copied with its auto.cnf)")...)
 	out = append(out, ringOffsets(t)...)
+	out = append(out, binlog.GTIDDomains(t)...)
+	out = append(out, binlog.RingFormats(t)...)
+	out = append(out, binlog.Filters(t)...)
 	if t.Mode == topology.Set {
 		out = append(out, sourcesInSet(t)...)
 	}
 	return out
-}
-
-// firstAudited returns the first audited server of ns, or nil.
-func firstAudited(ns []*topology.Node) *topology.Node {
-	for _, n := range ns {
-		if n.Audited {
-			return n
-		}
-	}
-	return nil
-}
-
-// labels joins the labels of servers.
-func labels(ns []*topology.Node) string {
-	var s []string
-	for _, n := range ns {
-		s = append(s, n.Label())
-	}
-	return strings.Join(s, ", ")
 }

@@ -12,14 +12,14 @@ import (
 // number of masters and an offset within it. ringOffsets, a relation,
 // checks that the members' offsets do not collide.
 func autoIncrement(j *audit) {
-	f := j.f
+	f := j.F
 	if f.Ring == topology.No {
 		return
 	}
-	inc, ok1 := j.n.Int("auto_increment_increment")
-	off, ok2 := j.n.Int("auto_increment_offset")
+	inc, ok1 := j.N.Int("auto_increment_increment")
+	off, ok2 := j.N.Int("auto_increment_offset")
 	if !ok1 || !ok2 {
-		j.missing(RuleAutoIncrement, "auto_increment_increment or auto_increment_offset")
+		j.Missing(RuleAutoIncrement, "auto_increment_increment or auto_increment_offset")
 		return
 	}
 	size := int64(max(f.RingSize, 2))
@@ -42,13 +42,13 @@ func autoIncrement(j *audit) {
 	}
 	switch {
 	case len(problems) == 0 && f.Ring == topology.Yes:
-		j.add(RuleAutoIncrement, Pass, Fix{}, "auto_increment_increment %d, auto_increment_offset %d fit a ring of %d", inc, off, size)
+		j.Add(RuleAutoIncrement, Pass, Fix{}, "auto_increment_increment %d, auto_increment_offset %d fit a ring of %d", inc, off, size)
 	case len(problems) == 0:
 		// Not known to be in a ring, and fit for the smallest one: nothing to judge.
 	case f.Ring == topology.Yes:
-		j.add(RuleAutoIncrement, Critical, fix, "%s", strings.Join(problems, "; "))
+		j.Add(RuleAutoIncrement, Critical, fix, "%s", strings.Join(problems, "; "))
 	default:
-		j.add(RuleAutoIncrement, Unknown, fix, "%s, if this server is in a ring; %s", strings.Join(problems, "; "), f.RingWhy)
+		j.NotJudged(RuleAutoIncrement, fmt.Sprintf("a member of a ring of %d masters needs auto_increment_increment of at least %d and an offset within it", size, size), topology.AskRing)
 	}
 }
 

@@ -9,12 +9,12 @@ import (
 // expect (expect): each --expect VAR=VALUE holds, under either spelling of
 // a renamed variable.
 func expect(j *audit) {
-	for _, x := range j.o.Expect {
+	for _, x := range j.O.Expect {
 		name := x.Name
-		got, ok := j.n.Var(name)
+		got, ok := j.N.Var(name)
 		if !ok {
 			for _, a := range topology.VariableAliases(name) {
-				if got, ok = j.n.Var(a); ok {
+				if got, ok = j.N.Var(a); ok {
 					name = a
 					break
 				}
@@ -22,11 +22,11 @@ func expect(j *audit) {
 		}
 		switch {
 		case !ok:
-			j.add(RuleExpect, Unknown, Fix{}, "%s does not exist on %s (--expect %s=%s)", x.Name, j.n.ID, x.Name, x.Value)
+			j.Add(RuleExpect, Unknown, Fix{}, "%s does not exist on %s (--expect %s=%s)", x.Name, j.N.ID, x.Name, x.Value)
 		case sameValue(got, x.Value):
-			j.add(RuleExpect, Pass, Fix{}, "%s is %s", name, got)
+			j.Add(RuleExpect, Pass, Fix{}, "%s is %s", name, got)
 		default:
-			j.add(RuleExpect, Warning, Fix{Cnf: name + " = " + x.Value, Advice: "SET GLOBAL " + name + " applies it at once if the variable is dynamic"},
+			j.Add(RuleExpect, Warning, Fix{Cnf: name + " = " + x.Value, Advice: "SET GLOBAL " + name + " applies it at once if the variable is dynamic"},
 				"%s is %s, expected %s (--expect)", name, got, x.Value)
 		}
 	}

@@ -5,24 +5,24 @@ import "github.com/replmon/replmon/internal/configcheck/topology"
 // logBin (log-bin): a server that has replicas, or is in a ring, writes a
 // binary log for them to read.
 func logBin(j *audit) {
-	f := j.f
+	f := j.F
 	yes := f.HasReplicas == topology.Yes || f.Ring == topology.Yes
 	maybe := !yes && (f.HasReplicas == topology.Maybe || f.Ring == topology.Maybe)
 	if !yes && !maybe {
 		return
 	}
-	on, ok := j.n.Bool("log_bin")
+	on, ok := j.N.Bool("log_bin")
 	if !ok {
-		j.missing(RuleLogBin, "log_bin")
+		j.Missing(RuleLogBin, "log_bin")
 		return
 	}
 	fix := Fix{Cnf: "log_bin = mysql-bin", Restart: true}
 	switch {
 	case on:
-		j.add(RuleLogBin, Pass, Fix{}, "log_bin is ON")
+		j.Add(RuleLogBin, Pass, Fix{}, "log_bin is ON")
 	case yes:
-		j.add(RuleLogBin, Critical, fix, "log_bin is OFF on %s: without a binary log it has nothing to send its replicas", j.who())
+		j.Add(RuleLogBin, Critical, fix, "log_bin is OFF on %s: without a binary log it has nothing to send its replicas", j.Who())
 	default:
-		j.add(RuleLogBin, Unknown, fix, "log_bin is OFF, which is wrong if anything replicates from this server; %s", f.Why(topology.AskRing, topology.AskHasReplicas))
+		j.NotJudged(RuleLogBin, "a server with replicas, or in a ring, needs log_bin", topology.AskRing, topology.AskHasReplicas)
 	}
 }

@@ -1,48 +1,52 @@
 package judge
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/replmon/replmon/internal/configcheck/topology"
+)
 
 // logSlaveUpdates (log-slave-updates): a relay or ring member writes what
 // it replicates to its own binary log, or its replicas never receive it.
 func logSlaveUpdates(j *audit) {
-	yes, maybe := j.f.Relays()
+	yes, maybe := j.F.Relays()
 	if !yes && !maybe {
 		return
 	}
-	name := j.n.LogReplicaUpdatesVar()
-	on, ok := j.n.Bool(name)
+	name := j.N.LogReplicaUpdatesVar()
+	on, ok := j.N.Bool(name)
 	if !ok {
-		j.missing(RuleLogSlaveUpdates, name)
+		j.Missing(RuleLogSlaveUpdates, name)
 		return
 	}
 	fix := Fix{Cnf: name + " = ON", Restart: true}
-	if bin, ok := j.n.Bool("log_bin"); ok && !bin {
+	if bin, ok := j.N.Bool("log_bin"); ok && !bin {
 		fix.Advice = "log_bin must be ON as well"
 	}
 	switch {
 	case on:
-		j.add(RuleLogSlaveUpdates, Pass, Fix{}, "%s is ON", name)
+		j.Add(RuleLogSlaveUpdates, Pass, Fix{}, "%s is ON", name)
 		return
 	case maybe:
-		j.add(RuleLogSlaveUpdates, Unknown, fix, "%s is OFF, which loses writes if this server relays changes to replicas; %s", name, j.f.RelaysWhy())
+		j.NotJudged(RuleLogSlaveUpdates, "a relay or ring member needs "+name, topology.AskRing, topology.AskReplica, topology.AskHasReplicas)
 		return
 	}
 	var from []string
-	for _, e := range j.n.In {
+	for _, e := range j.N.In {
 		from = append(from, e.SourceLabel())
 	}
 	changes := "the changes it replicates"
 	if len(from) > 0 {
 		changes = "the changes it replicates from " + strings.Join(from, ", ")
 	}
-	down := downstreamOf(j.n)
+	down := downstreamOf(j.N)
 	if down.empty() {
-		j.add(RuleLogSlaveUpdates, Warning, fix,
+		j.Add(RuleLogSlaveUpdates, Warning, fix,
 			"%s is OFF on %s: %s are not written to its binary log; no replica misses them today, but any replica attached later would",
-			name, j.who(), changes)
+			name, j.Who(), changes)
 		return
 	}
-	j.add(RuleLogSlaveUpdates, Critical, fix,
+	j.Add(RuleLogSlaveUpdates, Critical, fix,
 		"%s is OFF on %s: %s are not written to its binary log, so %s never %s them",
-		name, j.who(), changes, down, down.receive())
+		name, j.Who(), changes, down, down.receive())
 }

@@ -3,6 +3,7 @@ package judge
 import (
 	"fmt"
 
+	"github.com/replmon/replmon/internal/configcheck/judge/verdict"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
@@ -18,7 +19,7 @@ func sourcesInSet(t *topology.Topology) []Finding {
 			}
 			out = append(out, Finding{Rule: RuleSourceInSet, Level: Warning, Node: n,
 				Fix:  Fix{Advice: fmt.Sprintf("add --server %s, or use --discover", e.SourceAddr())},
-				Text: fmt.Sprintf("%s: that source is not among the audited servers, so neither it nor the relations through it are checked", channelName(e))})
+				Text: fmt.Sprintf("%s: that source is not among the audited servers, so neither it nor the relations through it are checked", verdict.ChannelName(e))})
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/judge/verdict"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 	"github.com/replmon/replmon/internal/replica"
 	"github.com/replmon/replmon/internal/server"
@@ -12,24 +13,24 @@ import (
 // ssl (replication-ssl; --require-ssl only): every replication channel of
 // the server uses SSL.
 func ssl(j *audit) {
-	switch j.f.Replica {
+	switch j.F.Replica {
 	case topology.No:
 		return
 	case topology.Maybe:
-		j.add(RuleSSL, Unknown, Fix{}, "cannot tell whether replication uses SSL (--require-ssl); %s", j.f.ReplicaWhy)
+		j.NotJudged(RuleSSL, "--require-ssl: its replication links must use SSL", topology.AskReplica)
 		return
 	}
-	for _, e := range j.n.In {
+	for _, e := range j.N.In {
 		if strings.EqualFold(e.Channel.SSLAllowed, "Yes") {
-			j.add(RuleSSL, Pass, Fix{}, "%s uses SSL", channelName(e))
+			j.Add(RuleSSL, Pass, Fix{}, "%s uses SSL", verdict.ChannelName(e))
 			continue
 		}
 		how := e.Channel.SSLAllowed
 		if how == "" {
 			how = "not reported"
 		}
-		j.add(RuleSSL, Critical, sslFix(j.n.ID, e.Channel),
-			"%s does not use SSL (--require-ssl; Master_SSL_Allowed: %s): the data and the replication password cross the network in clear", channelName(e), how)
+		j.Add(RuleSSL, Critical, sslFix(j.N.ID, e.Channel),
+			"%s does not use SSL (--require-ssl; Master_SSL_Allowed: %s): the data and the replication password cross the network in clear", verdict.ChannelName(e), how)
 	}
 }
 

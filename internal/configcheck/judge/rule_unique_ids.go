@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/replmon/replmon/internal/configcheck/judge/verdict"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
@@ -31,7 +32,7 @@ func uniqueVar(t *topology.Topology, name, rule string, fix Fix, why string) []F
 	var out []Finding
 	for _, k := range order {
 		g := groups[k]
-		a := firstAudited(g)
+		a := verdict.FirstAudited(g)
 		if a == nil {
 			continue
 		}
@@ -50,7 +51,7 @@ func uniqueVar(t *topology.Topology, name, rule string, fix Fix, why string) []F
 		}
 		v, _ := a.Var(name)
 		out = append(out, Finding{Rule: rule, Level: Critical, Node: a, Others: others, Fix: fix,
-			Text: fmt.Sprintf("%s %s is also the %s of %s: %s", name, v, name, labels(others), why)})
+			Text: fmt.Sprintf("%s %s is also the %s of %s: %s", name, v, name, verdict.Labels(others), why)})
 	}
 	return out
 }

@@ -161,6 +161,20 @@ func TestRulesTable(t *testing.T) {
 			text: map[string]string{"relay-log-recovery@r:3306": "relay_log_recovery is OFF on a replica: after a crash it resumes from a relay log that may be torn"},
 		},
 		{
+			name: "writable relay outside any ring",
+			mode: topology.Set,
+			snaps: []*topology.Snapshot{
+				mk("m:3306", 1, mysql80, "read_only", "OFF"),
+				from(mk("i:3306", 2, mysql80, "read_only", "OFF", "super_read_only", "OFF"), "m:3306"),
+				from(mk("r:3306", 3, mysql80), "i:3306"),
+			},
+			want: []string{"WARNING read-only@i:3306"},
+			text: map[string]string{
+				"read-only@i:3306": "read_only is OFF on a relay (a replica that has replicas): applications can write to it, " +
+					"and what they write reaches its replicas but never its source (the relay and its replicas silently diverge from the rest of the topology)",
+			},
+		},
+		{
 			name:  "no relay_log_recovery before MySQL 5.1.46: information only",
 			mode:  topology.Set,
 			snaps: []*topology.Snapshot{mk("m:3306", 1, "5.0.95-log", "read_only", "OFF"), from(mk("r:3306", 2, "5.0.95-log", "relay_log_recovery", "-"), "m:3306")},
@@ -180,11 +194,12 @@ func TestRulesTable(t *testing.T) {
 				from(mk("r:3306", 2, maria), "elsewhere:3306"),
 				dumps(from(mk("i:3306", 3, maria, "log_slave_updates", "OFF", "read_only", "OFF"), "elsewhere:3306"), 1, "10.0.0.9"),
 			},
-			want: []string{"UNKNOWN version-order@r:3306", "CRITICAL log-slave-updates@i:3306", "UNKNOWN auto-increment@i:3306", "UNKNOWN version-order@i:3306"},
+			want: []string{"UNKNOWN version-order@r:3306", "UNKNOWN errant-transactions@r:3306", "UNKNOWN binlog-retention@r:3306", "CRITICAL log-slave-updates@i:3306",
+				"UNKNOWN auto-increment@i:3306", "UNKNOWN read-only@i:3306", "UNKNOWN version-order@i:3306", "UNKNOWN errant-transactions@i:3306", "UNKNOWN binlog-retention@i:3306"},
 			text: map[string]string{
 				"version-order@r:3306":     "cannot compare versions: source elsewhere:3306 was not read",
 				"log-slave-updates@i:3306": "so the replica it serves (Binlog Dump sessions from 10.0.0.9) never receives them",
-				"auto-increment@i:3306":    "auto_increment_increment is 1 but the ring has 2 masters: masters generate the same AUTO_INCREMENT values and replication stops on the duplicate key, if this server is in a ring; cannot tell whether it is in a ring: its source elsewhere:3306 was not read",
+				"auto-increment@i:3306":    "not judged (a member of a ring of 2 masters needs auto_increment_increment of at least 2 and an offset within it): cannot tell whether it is in a ring: its source elsewhere:3306 was not read",
 			},
 		},
 		{
@@ -195,9 +210,16 @@ func TestRulesTable(t *testing.T) {
 				from(mk("old:3306", 2, "5.7.44-log"), "m:3306"),
 				from(mk("patch:3306", 3, "8.0.30"), "m:3306"),
 				from(mk("maria:3306", 4, maria), "m:3306"),
+				mk("m57:3306", 5, "5.7.44-log", "read_only", "OFF"),
+				from(mk("patch57:3306", 6, "5.7.40-log"), "m57:3306"),
 			},
-			want: []string{"WARNING version-order@old:3306"},
-			text: map[string]string{"version-order@old:3306": "MySQL 5.7.44 is older than its source m:3306 (server_id 1) (MySQL 8.0.36): a replica must not be older than its source"},
+			want: []string{"WARNING version-order@old:3306", "WARNING version-order@patch:3306"},
+			text: map[string]string{
+				"version-order@old:3306": "MySQL 5.7.44 is older than its source m:3306 (server_id 1) (MySQL 8.0.36): a replica must not be older than its source",
+				"version-order@patch:3306": "MySQL 8.0.30 is an older patch release than its source m:3306 (server_id 1) (MySQL 8.0.36): " +
+					"from MySQL 8.0 on, replication to a replica of an older release is not supported, even within one release series",
+				"version-order@patch57:3306": "MySQL 5.7.40 is an older patch release than its source m57:3306 (server_id 5) (MySQL 5.7.44)",
+			},
 		},
 		{
 			name:  "require SSL",
@@ -224,8 +246,9 @@ func TestRulesTable(t *testing.T) {
 				s.ChannelsErr = errors.New("SHOW ALL SLAVES STATUS: access denied")
 				return s
 			}()},
-			want: []string{"UNKNOWN read-only@r:3306", "UNKNOWN relay-log-recovery@r:3306", "UNKNOWN version-order@r:3306"},
-			text: map[string]string{"read-only@r:3306": "read_only is OFF, which is wrong on a replica; cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied"},
+			want: []string{"UNKNOWN read-only@r:3306", "UNKNOWN relay-log-recovery@r:3306", "UNKNOWN version-order@r:3306", "UNKNOWN errant-transactions@r:3306",
+				"UNKNOWN binlog-retention@r:3306"},
+			text: map[string]string{"read-only@r:3306": "not judged (read_only must be ON on a replica outside a ring of masters): cannot tell whether it replicates: SHOW ALL SLAVES STATUS: access denied"},
 		},
 		{
 			name: "replicas hidden without PROCESS",
@@ -236,12 +259,12 @@ func TestRulesTable(t *testing.T) {
 				return s
 			}()},
 			want: []string{"UNKNOWN log-bin@m:3306"},
-			text: map[string]string{"log-bin@m:3306": "log_bin is OFF, which is wrong if anything replicates from this server; cannot tell whether it has replicas: SHOW REPLICA HOSTS: access denied; the processlist shows only this account's own sessions, so Binlog Dump threads may be hidden (needs PROCESS)"},
+			text: map[string]string{"log-bin@m:3306": "not judged (a server with replicas, or in a ring, needs log_bin): cannot tell whether it has replicas: SHOW REPLICA HOSTS: access denied; the monitoring account lacks PROCESS: the processlist shows only its own sessions, so Binlog Dump threads may be hidden"},
 		},
 		{
 			name:  "expectations",
 			mode:  topology.Set,
-			opts:  Options{Expect: []Expectation{{"binlog_format", "row"}, {"log_replica_updates", "1"}, {"sync_binlog", "01"}, {"gtid_mode", "ON"}, {"innodb_flush_log_at_trx_commit", "2"}}},
+			opts:  Options{Expect: []Expectation{{Name: "binlog_format", Value: "row"}, {Name: "log_replica_updates", Value: "1"}, {Name: "sync_binlog", Value: "01"}, {Name: "gtid_mode", Value: "ON"}, {Name: "innodb_flush_log_at_trx_commit", Value: "2"}}},
 			snaps: []*topology.Snapshot{mk("m:3306", 1, maria, "read_only", "OFF", "binlog_format", "ROW")},
 			want:  []string{"UNKNOWN expect@m:3306", "WARNING expect@m:3306"},
 		},

@@ -211,7 +211,7 @@ func (c *Crawler) Crawl(ctx context.Context, mode topology.Mode, addrs []address
 		t = topology.Build(mode, nodes)
 	}
 	if mode == topology.Discover {
-		notes = append(notes, discoverNotes(t)...)
+		t.Unfollowed = unfollowed(t)
 	}
 	t.Notes = append(t.Notes, notes...)
 	return t

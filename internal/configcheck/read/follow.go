@@ -2,24 +2,19 @@ package read
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/configcheck/topology"
 )
 
 // singleNeedsMore reports whether Single mode must follow sources further:
-// one hop always (version order), more only while the audited server may
-// be in a ring, that is while it may have replicas.
-func singleNeedsMore(t *topology.Topology, hop int) bool {
-	target := t.Nodes[0]
-	if !target.Reachable() {
-		return false
-	}
-	if hop == 1 {
-		return true
-	}
-	f := t.Facts(target)
-	return f.HasReplicas != topology.No && f.Ring != topology.Yes
+// every server upstream of the audited one is read (version order, ring
+// membership, and the transactions its sources hold, against which its
+// own are judged), as far as MaxHops.
+func singleNeedsMore(t *topology.Topology, _ int) bool {
+	return t.Nodes[0].Reachable()
 }
 
 // nextTargets returns the addresses to read next: unresolved sources of
@@ -68,11 +63,12 @@ func nextTargets(t *topology.Topology, mode topology.Mode, tried map[string]bool
 	return out
 }
 
-// discoverNotes says which replicas discovery could not follow: those a
+// unfollowed says which replicas discovery could not follow: those a
 // server reports only as processlist sessions (no port) or registered
-// without report_host, and the servers whose replicas could not be listed.
-func discoverNotes(t *topology.Topology) []string {
-	var notes []string
+// without report_host, those the processlist may hide (no PROCESS), and
+// the servers whose replicas could not be listed.
+func unfollowed(t *topology.Topology) []topology.Unfollowed {
+	var out []topology.Unfollowed
 	for _, n := range t.Nodes {
 		if !n.Reachable() {
 			continue
@@ -80,24 +76,57 @@ func discoverNotes(t *topology.Topology) []string {
 		r := n.Replicas
 		switch {
 		case r.Err != nil:
-			notes = append(notes, fmt.Sprintf("could not look for replicas of %s: %v", n.Name(), r.Err))
-		case r.Processlist:
-			if extra := len(r.Dumps) - len(n.Out); extra > 0 {
-				why := "SHOW SLAVE HOSTS is not used before MySQL 5.5"
-				if r.HostsErr != nil {
-					why = r.HostsErr.Error()
-				}
-				notes = append(notes, fmt.Sprintf("could not follow %d replica(s) of %s: the processlist gives only their client host, not their port (%s)", extra, n.Name(), why))
+			out = append(out, topology.Unfollowed{Node: n, Why: "its replicas could not be listed: " + r.Err.Error(),
+				Privilege: r.MissingPrivilege()})
+		case r.Processlist && !r.OthersVisible:
+			u := topology.Unfollowed{Node: n, Privilege: "PROCESS",
+				Why: "its replicas may be hidden: the processlist shows only the monitoring account's own sessions (it lacks PROCESS)"}
+			if r.HostsErr != nil {
+				u.Why += ", and " + r.HostsErr.Error()
 			}
+			out = append(out, u)
+		case r.Processlist:
+			extra := len(r.Dumps) - len(n.Out)
+			if extra <= 0 {
+				continue
+			}
+			why := "SHOW SLAVE HOSTS is not used before MySQL 5.5"
+			u := topology.Unfollowed{Node: n, Count: extra, ReportHost: true}
+			if r.HostsErr != nil {
+				why = r.HostsErr.Error()
+				u.Privilege = topology.PrivilegeOf(r.HostsErr)
+			}
+			hosts := dumpHosts(r.Dumps)
+			its := "their client hosts (" + hosts + "), not their ports"
+			if extra == 1 {
+				its = "its client host (" + hosts + "), not its port"
+			}
+			u.Why = fmt.Sprintf("the processlist gives only %s (%s)", its, why)
+			out = append(out, u)
 		default:
 			for _, h := range r.Registered {
 				if h.Addr().IsZero() && !registeredInSet(n, h) {
-					notes = append(notes, fmt.Sprintf("could not follow the replica with server_id %d of %s: it reports no report_host/report_port", h.ServerID, n.Name()))
+					out = append(out, topology.Unfollowed{Node: n, Count: 1, ReportHost: true,
+						Why: fmt.Sprintf("the replica with server_id %d reports no report_host/report_port", h.ServerID)})
 				}
 			}
 		}
 	}
-	return notes
+	return out
+}
+
+// dumpHosts lists the distinct client hosts of Binlog Dump sessions.
+func dumpHosts(ds []topology.DumpThread) string {
+	var hosts []string
+	seen := map[string]bool{}
+	for _, d := range ds {
+		if !seen[d.Host] {
+			seen[d.Host] = true
+			hosts = append(hosts, d.Host)
+		}
+	}
+	sort.Strings(hosts)
+	return strings.Join(hosts, ", ")
 }
 
 // registeredInSet reports whether a registered replica of n is already a

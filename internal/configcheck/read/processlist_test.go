@@ -1,9 +1,11 @@
 package read
 
 import (
+	"context"
 	"testing"
 
 	"github.com/replmon/replmon/internal/query"
+	"github.com/replmon/replmon/internal/server"
 )
 
 func TestParseProcesslist(t *testing.T) {
@@ -35,6 +37,30 @@ func TestParseProcesslist(t *testing.T) {
 	for in, want := range map[string]string{"h:1": "h", "h": "h", "h:": "h:", "::1:36428": "::1", "[fe80::1]:33": "fe80::1", "h:x": "h:x"} {
 		if got := clientHost(in); got != want {
 			t.Errorf("clientHost(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestIdleProcesslist: a processlist that shows only the account's own
+// session is not taken for a missing PROCESS when the account holds it.
+func TestIdleProcesslist(t *testing.T) {
+	own := &query.Result{Columns: []string{"Id", "User", "Host", "db", "Command", "Time", "State", "Info"},
+		Rows: [][]*string{{str("9"), str("monitor"), str("10.9.9.9:1"), nil, str("Query"), str("0"), str(""), str(ProcesslistQuery)}}}
+	id, _ := server.Parse("10.11.6-MariaDB", "")
+	denied := &query.ServerError{Number: 1227, Message: "Access denied; you need (at least one of) the REPLICATION MASTER ADMIN privilege(s) for this operation"}
+	for _, tc := range []struct {
+		grants *query.Result
+		want   bool
+	}{
+		{&query.Result{Columns: []string{"PRIVILEGE_TYPE"}, Rows: [][]*string{{str("PROCESS")}}}, true},
+		{&query.Result{Columns: []string{"PRIVILEGE_TYPE"}}, false},
+		{nil, false}, // the question cannot be asked: as before, unknown
+	} {
+		q := &script{answers: map[string]*query.Result{ProcesslistQuery: own, ProcessPrivilegeQuery: tc.grants},
+			errs: map[string]error{"SHOW REPLICA HOSTS": denied}}
+		r := readReplicas(context.Background(), q, id, "monitor")
+		if ok, why := r.Complete(); r.OthersVisible != tc.want || ok != tc.want || r.Err != nil {
+			t.Errorf("grants %v: visible %v, complete %v (%s), err %v", tc.grants, r.OthersVisible, ok, why, r.Err)
 		}
 	}
 }

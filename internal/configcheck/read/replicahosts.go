@@ -63,8 +63,25 @@ func readReplicas(ctx context.Context, q query.Runner, id server.Identity, user 
 	r.Dumps, r.OthersVisible, err = parseProcesslist(rs, user)
 	if err != nil {
 		r.Err = err
+		return r
+	}
+	if !r.OthersVisible {
+		// An idle server shows no other session even to an account with
+		// PROCESS: ask whether the account holds it.
+		r.OthersVisible = holdsProcess(ctx, q)
 	}
 	return r
+}
+
+// ProcessPrivilegeQuery returns a row when the account holds the global
+// PROCESS privilege (information_schema shows an account its own grants).
+const ProcessPrivilegeQuery = "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE = 'PROCESS'"
+
+// holdsProcess reports whether the account holds PROCESS; false when that
+// cannot be read.
+func holdsProcess(ctx context.Context, q query.Runner) bool {
+	rs, err := q.Query(ctx, ProcessPrivilegeQuery)
+	return err == nil && len(rs.Rows) > 0
 }
 
 // parseReplicaHosts reads the rows of SHOW SLAVE HOSTS (MySQL 5.1 to 8.0,

@@ -21,6 +21,15 @@ var auditedVariables = []string{
 	"read_only", "super_read_only",
 	"relay_log_recovery", "relay_log_info_repository",
 	"sync_binlog", "innodb_flush_log_at_trx_commit",
+	// GTIDs: MySQL sets and modes, MariaDB positions and domains.
+	"gtid_mode", "enforce_gtid_consistency", "gtid_executed", "gtid_purged",
+	"gtid_domain_id", "gtid_strict_mode", "gtid_binlog_pos", "gtid_binlog_state", "gtid_current_pos", "gtid_slave_pos",
+	// Binary log retention.
+	"expire_logs_days", "binlog_expire_logs_seconds", "binlog_expire_logs_auto_purge",
+	"max_binlog_total_size", "binlog_space_limit", "slave_connections_needed_for_purge",
+	// Settings that hide or cause drift.
+	"slave_exec_mode", "replica_exec_mode", "slave_skip_errors", "replica_skip_errors",
+	"sql_slave_skip_counter", "sql_replica_skip_counter",
 }
 
 // VariableNames returns the audited variables plus extra ones (from

@@ -15,6 +15,19 @@ import (
 // output trims them) nor use '|' (the perfdata separator): a branch is
 // "+-- ", the last one "`-- ", and deeper levels are indented with ":   ".
 func Tree(t *topology.Topology, marks func(*topology.Node) string) []string {
+	return tree(t, marks, false)
+}
+
+// CompactTree is Tree with every run of at least minCollapse leaf replicas
+// of one source that carry the same marks drawn as one line, e.g.
+// "+-- 21 replicas: server_id 111-131": the default output of a large
+// topology, which --full-output draws in full.
+func CompactTree(t *topology.Topology, marks func(*topology.Node) string) []string {
+	return tree(t, marks, true)
+}
+
+// tree draws Tree, compact or not.
+func tree(t *topology.Topology, marks func(*topology.Node) string, compact bool) []string {
 	var lines []string
 	drawn := map[*topology.Node]bool{}
 	line := func(prefix string, n *topology.Node, extra string) {
@@ -32,12 +45,24 @@ func Tree(t *topology.Topology, marks func(*topology.Node) string) []string {
 	}
 	var children func(n *topology.Node, indent string)
 	children = func(n *topology.Node, indent string) {
-		kids := replicasOf(n)
-		for i, k := range kids {
+		items := collapse(t, n, replicasOf(n), marks, compact, drawn)
+		for i, it := range items {
 			branch := "+-- "
-			if i == len(kids)-1 {
+			if i == len(items)-1 {
 				branch = "`-- "
 			}
+			if len(it) > 1 {
+				for _, k := range it {
+					drawn[k] = true
+				}
+				s := fmt.Sprintf("%s%d replicas", indent+branch, len(it))
+				if m := marks(it[0]); m != "" {
+					s += " " + m
+				}
+				lines = append(lines, s+": "+idList(it))
+				continue
+			}
+			k := it[0]
 			if drawn[k] {
 				line(indent+branch, k, "(drawn above)")
 				continue
@@ -59,6 +84,38 @@ func Tree(t *topology.Topology, marks func(*topology.Node) string) []string {
 		children(root, "")
 	}
 	return lines
+}
+
+// collapse returns the replicas of n to draw, one item each, except that
+// when compact, alike leaf replicas (no replicas of their own, one source,
+// the same marks) make one item when there are at least minCollapse of
+// them, placed where the first of them would be.
+func collapse(t *topology.Topology, n *topology.Node, kids []*topology.Node, marks func(*topology.Node) string, compact bool, drawn map[*topology.Node]bool) [][]*topology.Node {
+	alike := func(k *topology.Node) (string, bool) {
+		if !compact || drawn[k] || len(replicasOf(k)) > 0 || alsoFrom(k, n) != "" || shortRole(t, k) != "replica" {
+			return "", false
+		}
+		return marks(k), true
+	}
+	runs := map[string][]*topology.Node{}
+	for _, k := range kids {
+		if m, ok := alike(k); ok {
+			runs[m] = append(runs[m], k)
+		}
+	}
+	var out [][]*topology.Node
+	placed := map[string]bool{}
+	for _, k := range kids {
+		if m, ok := alike(k); ok && len(runs[m]) >= minCollapse {
+			if !placed[m] {
+				placed[m] = true
+				out = append(out, runs[m])
+			}
+			continue
+		}
+		out = append(out, []*topology.Node{k})
+	}
+	return out
 }
 
 // replicasOf returns the servers replicating from n, except n's ring

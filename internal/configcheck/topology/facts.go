@@ -15,14 +15,17 @@ const (
 // Facts are the role questions the rules ask about one server, each
 // answered yes, no or maybe (with why it is not known).
 type Facts struct {
-	Replica        Tri // it replicates from some source
-	ReplicaWhy     string
-	HasReplicas    Tri // some server replicates from it
-	HasReplicasWhy string
-	Ring           Tri // it is in a ring of masters
-	RingWhy        string
-	RingSize       int  // how many masters the ring has (at least 2 when Ring is Yes)
-	Forced         bool // set by --role rather than detected
+	Replica         Tri // it replicates from some source
+	ReplicaWhy      string
+	ReplicaPriv     Privilege // the privilege whose lack made Replica Maybe, if one did
+	HasReplicas     Tri       // some server replicates from it
+	HasReplicasWhy  string
+	HasReplicasPriv Privilege
+	Ring            Tri // it is in a ring of masters
+	RingWhy         string
+	RingPriv        Privilege
+	RingSize        int  // how many masters the ring has (at least 2 when Ring is Yes)
+	Forced          bool // set by --role rather than detected
 }
 
 // Question is one of the role questions Facts answers.
@@ -51,6 +54,23 @@ func (f Facts) Why(qs ...Question) string {
 	return ""
 }
 
+// Missing returns the privilege whose lack left the first of qs answered
+// Maybe unknown, the zero Privilege when none is Maybe or no privilege is
+// to blame: the same question Why gives the reason of.
+func (f Facts) Missing(qs ...Question) Privilege {
+	for _, q := range qs {
+		switch {
+		case q == AskReplica && f.Replica == Maybe:
+			return f.ReplicaPriv
+		case q == AskHasReplicas && f.HasReplicas == Maybe:
+			return f.HasReplicasPriv
+		case q == AskRing && f.Ring == Maybe:
+			return f.RingPriv
+		}
+	}
+	return Privilege{}
+}
+
 // PureReplica reports whether the server only replicates: a replica with no
 // replicas, outside any ring. The second answer is true when that is not known.
 func (f Facts) PureReplica() (yes, maybe bool) {
@@ -61,6 +81,18 @@ func (f Facts) PureReplica() (yes, maybe bool) {
 
 // PureReplicaWhy says why PureReplica could not be decided.
 func (f Facts) PureReplicaWhy() string { return f.Why(AskReplica, AskRing, AskHasReplicas) }
+
+// OutsideRing reports whether the server replicates and is no member of a
+// ring of masters: a pure replica or a relay, which no application may
+// write to. The second answer is true when that is not known.
+func (f Facts) OutsideRing() (yes, maybe bool) {
+	yes = f.Replica == Yes && f.Ring == No
+	maybe = !yes && f.Replica != No && f.Ring != Yes
+	return yes, maybe
+}
+
+// OutsideRingWhy says why OutsideRing could not be decided.
+func (f Facts) OutsideRingWhy() string { return f.Why(AskReplica, AskRing) }
 
 // Relays reports whether changes it receives must be passed on: it both
 // replicates and has replicas, or it is in a ring; maybe is true when that
@@ -97,7 +129,8 @@ func (t *Topology) Facts(n *Node) Facts {
 	var f Facts
 	switch {
 	case n.ChannelsErr != nil:
-		f.Replica, f.ReplicaWhy = Maybe, "cannot tell whether it replicates: "+n.ChannelsErr.Error()
+		f.Replica, f.ReplicaWhy = Maybe, "cannot tell whether it replicates: "+lacks(n.ChannelsErr)
+		f.ReplicaPriv = Privilege{Name: PrivilegeOf(n.ChannelsErr), Server: n.Name()}
 	case len(n.Channels) > 0:
 		f.Replica = Yes
 	}
@@ -105,6 +138,7 @@ func (t *Topology) Facts(n *Node) Facts {
 		f.HasReplicas = Yes
 	} else if ok, why := n.Replicas.Complete(); !ok {
 		f.HasReplicas, f.HasReplicasWhy = Maybe, "cannot tell whether it has replicas: "+why
+		f.HasReplicasPriv = Privilege{Name: n.Replicas.MissingPrivilege(), Server: n.Name()}
 	}
 	switch {
 	case n.ring != nil:
@@ -114,10 +148,10 @@ func (t *Topology) Facts(n *Node) Facts {
 	case f.Replica == No || f.HasReplicas == No:
 		f.Ring = No
 	case f.Replica == Maybe:
-		f.Ring, f.RingWhy = Maybe, "cannot tell whether it is in a ring: "+n.ChannelsErr.Error()
+		f.Ring, f.RingWhy, f.RingPriv = Maybe, "cannot tell whether it is in a ring: "+lacks(n.ChannelsErr), f.ReplicaPriv
 	default:
-		if why := t.upstreamUnknown(n); why != "" {
-			f.Ring, f.RingWhy = Maybe, "cannot tell whether it is in a ring: "+why
+		if why, p := t.upstreamUnknown(n); why != "" {
+			f.Ring, f.RingWhy, f.RingPriv = Maybe, "cannot tell whether it is in a ring: "+why, p
 		}
 	}
 	return f
@@ -144,7 +178,7 @@ func (t *Topology) twoRingByRegistration(n *Node) bool {
 // n cannot be ruled out: a source that was not read, or whose channels are
 // unknown. Sources outside a --server set do not count: the set is the
 // topology audited.
-func (t *Topology) upstreamUnknown(n *Node) string {
+func (t *Topology) upstreamUnknown(n *Node) (string, Privilege) {
 	seen := map[*Node]bool{n: true}
 	queue := []*Node{n}
 	for len(queue) > 0 {
@@ -155,17 +189,18 @@ func (t *Topology) upstreamUnknown(n *Node) string {
 			switch {
 			case src == nil:
 				if t.Mode != Set {
-					return fmt.Sprintf("its source %s was not read", e.SourceAddr())
+					return fmt.Sprintf("its source %s was not read", e.SourceAddr()), Privilege{}
 				}
 			case !src.Reachable():
-				return fmt.Sprintf("source %s could not be read (%v)", src.Name(), src.Err)
+				return fmt.Sprintf("source %s could not be read (%v)", src.Name(), src.Err), Privilege{}
 			case src.ChannelsErr != nil:
-				return fmt.Sprintf("the channels of source %s are unknown (%v)", src.Name(), src.ChannelsErr)
+				return fmt.Sprintf("the channels of source %s are unknown: %s", src.Name(), lacks(src.ChannelsErr)),
+					Privilege{Name: PrivilegeOf(src.ChannelsErr), Server: src.Name()}
 			case !seen[src]:
 				seen[src] = true
 				queue = append(queue, src)
 			}
 		}
 	}
-	return ""
+	return "", Privilege{}
 }

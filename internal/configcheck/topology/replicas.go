@@ -29,8 +29,9 @@ type Replicas struct {
 	// were counted instead of registered replicas.
 	Processlist bool
 	Dumps       []DumpThread // the Binlog Dump threads (Processlist only)
-	// OthersVisible is true when the processlist shows sessions of other
-	// accounts: the PROCESS privilege is in effect, so no dump thread is hidden.
+	// OthersVisible is true when the PROCESS privilege is in effect, so no
+	// dump thread is hidden: the processlist shows sessions of other
+	// accounts, or the account holds PROCESS (an idle server shows none).
 	OthersVisible bool
 	HostsErr      error // why the hosts statement was not used, when it failed
 	Err           error // why nothing could be read
@@ -56,11 +57,24 @@ func (r Replicas) Complete() (bool, string) {
 	case r.OthersVisible:
 		return true, ""
 	}
-	why := "the processlist shows only this account's own sessions, so Binlog Dump threads may be hidden (needs PROCESS)"
+	why := "the monitoring account lacks PROCESS: the processlist shows only its own sessions, so Binlog Dump threads may be hidden"
 	if r.HostsErr != nil {
 		why = r.HostsErr.Error() + "; " + why
 	}
 	return false, why
+}
+
+// MissingPrivilege names the privilege whose lack keeps Complete false:
+// PROCESS when the processlist shows only the account's own sessions, the
+// one a refused statement names otherwise, "" when no privilege is to blame.
+func (r Replicas) MissingPrivilege() string {
+	switch {
+	case r.Err != nil:
+		return PrivilegeOf(r.Err)
+	case r.Processlist && !r.OthersVisible:
+		return "PROCESS"
+	}
+	return ""
 }
 
 // DumpThread is a source's session serving one replica.

@@ -25,6 +25,35 @@ type Snapshot struct {
 	ChannelsErr  error             // why they could not be read
 
 	Replicas Replicas // what it tells about its own replicas
+
+	// What a server with log_bin ON tells about its binary logs.
+	Binlogs     []BinlogFile // SHOW BINARY LOGS, oldest first
+	BinlogsErr  error        // why they could not be listed
+	Binlog      BinlogStatus // SHOW MASTER STATUS (SHOW BINLOG STATUS, SHOW BINARY LOG STATUS)
+	BinlogErr   error
+	Status      map[string]string // global status values read, by lower-case name (MariaDB: binlog_bytes_written, uptime)
+	StatusErr   error
+	BinlogsRead bool // the binary log statements were sent (log_bin is ON)
+	// BinlogsStart is, on MariaDB, the GTID position its oldest binary log
+	// starts at (BINLOG_GTID_POS): a replica by GTID needs at least that.
+	BinlogsStart    string
+	BinlogsStartErr error
+}
+
+// BinlogFile is one binary log a server keeps.
+type BinlogFile struct {
+	Name string
+	Size int64 // bytes
+}
+
+// BinlogStatus is the server's current binary log position and the
+// filters its binary log applies.
+type BinlogStatus struct {
+	Stmt     string // the statement that answered
+	File     string
+	Pos      int64
+	DoDB     string // Binlog_Do_DB
+	IgnoreDB string // Binlog_Ignore_DB
 }
 
 // Reachable reports whether the server answered.

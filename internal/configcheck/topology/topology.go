@@ -132,8 +132,23 @@ type Topology struct {
 	Nodes []*Node
 	Rings []*Ring
 	Notes []string // what reading could not do, one sentence each
+	// Unfollowed are the servers whose replicas --discover could not all
+	// follow (Discover mode only).
+	Unfollowed []Unfollowed
 	// Role, when set, replaces the detected role of every audited server (--role).
 	Role Role
+}
+
+// Unfollowed is a server whose replicas discovery could not all follow.
+type Unfollowed struct {
+	Node  *Node
+	Count int    // replicas not followed; 0 when their number is unknown
+	Why   string // why they could not be followed
+	// Privilege is the one that would let them be listed ("" when none
+	// would); ReportHost is true when the replicas must also report their
+	// address (report_host, report_port) to be followed.
+	Privilege  string
+	ReportHost bool
 }
 
 // Audited returns the audited servers in order.
@@ -203,4 +218,28 @@ func (t *Topology) resolve(byKey map[string]*Node, c replica.Channel) *Node {
 		return found
 	}
 	return nil
+}
+
+// Upstream returns every server n replicates from, directly or through
+// others, n excepted (a ring member is upstream of itself), in order of
+// distance; missing lists the channels along the way whose source is not
+// in the topology or could not be read.
+func (n *Node) Upstream() (up []*Node, missing []*Edge) {
+	seen := map[*Node]bool{n: true}
+	queue := []*Node{n}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, e := range cur.In {
+			switch {
+			case e.Source == nil || !e.Source.Reachable():
+				missing = append(missing, e)
+			case !seen[e.Source]:
+				seen[e.Source] = true
+				up = append(up, e.Source)
+				queue = append(queue, e.Source)
+			}
+		}
+	}
+	return up, missing
 }

@@ -17,7 +17,8 @@ import (
 // Server returns the snapshot of a healthy-looking server at addr
 // ("host:port"): id is its server_id, version its @@version
 // ("10.11.6-MariaDB" or "8.0.36"), kv overrides variables in pairs
-// ("read_only", "OFF"; the value "-" removes the variable).
+// ("read_only", "OFF"; the value "-" removes the variable). The GTID
+// variables are those of a server that never wrote a GTID.
 func Server(addr string, id int, version string, kv ...string) *topology.Snapshot {
 	ident, err := server.Parse(version, "")
 	if err != nil {
@@ -32,6 +33,15 @@ func Server(addr string, id int, version string, kv ...string) *topology.Snapsho
 	}
 	if ident.Flavor != server.MariaDB && ident.Version.AtLeast(5, 7, 8) {
 		vars["super_read_only"] = "ON"
+	}
+	switch {
+	case ident.Flavor == server.MariaDB && ident.Version.AtLeast(10, 0, 2):
+		for _, v := range []string{"gtid_binlog_pos", "gtid_binlog_state", "gtid_current_pos", "gtid_slave_pos"} {
+			vars[v] = ""
+		}
+		vars["gtid_domain_id"], vars["gtid_strict_mode"] = "0", "OFF"
+	case ident.Flavor != server.MariaDB && ident.Version.AtLeast(5, 6, 5):
+		vars["gtid_mode"], vars["enforce_gtid_consistency"], vars["gtid_executed"], vars["gtid_purged"] = "OFF", "OFF", "", ""
 	}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] == "-" {

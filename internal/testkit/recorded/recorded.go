@@ -8,7 +8,8 @@
 //	@addr 127.0.0.1:3306          the address the server is reached at
 //	== SHOW PROCESSLIST           a statement
 //	Id<TAB>User<TAB>...           its column names, as the server returns them
-//	5<TAB>repl<TAB>...            rows; \N is NULL, \t \n \0 \\ are escaped
+//	5<TAB>repl<TAB>...            rows; \N is NULL, \t \n \0 \\ are escaped, and a
+//	                              row of one empty string is \e (a blank line separates)
 //	== SHOW REPLICA HOSTS
 //	!1227 42000 Access denied; ...   the error the statement gets instead
 //
@@ -82,8 +83,8 @@ func Load(path string) (*Server, error) {
 			me := &mysql.MySQLError{Number: uint16(num), Message: msg[2]}
 			copy(me.SQLState[:], state)
 			cur.Err = me
-		case text == "" && cur.Columns != nil:
-			// blank line ends nothing; rows never are empty (they have tabs)
+		case text == "" && (cur.Columns != nil || cur.Err != nil):
+			// a blank line separates; a row is never blank (one empty value is \e)
 		case cur.Columns == nil:
 			cur.Columns = strings.Split(text, "\t")
 		default:
@@ -128,6 +129,9 @@ func (s *Server) Write(path, comment string) error {
 			for i, v := range row {
 				vals[i] = escape(v)
 			}
+			if len(vals) == 1 && vals[0] == "" {
+				vals[0] = `\e`
+			}
 			b.WriteString(strings.Join(vals, "\t") + "\n")
 		}
 	}
@@ -157,8 +161,12 @@ func (s *Server) Variables(names []string) (fakedb.Result, bool) {
 
 // unescape reads a --batch value.
 func unescape(s string) *string {
-	if s == `\N` {
+	switch s {
+	case `\N`:
 		return nil
+	case `\e`:
+		empty := ""
+		return &empty
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

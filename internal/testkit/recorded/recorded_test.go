@@ -23,7 +23,9 @@ func TestWriteLoad(t *testing.T) {
 		"SHOW PROCESSLIST": {Columns: []string{"Id", "Info"}, Rows: [][]*string{
 			{str("5"), nil}, {str("6"), str("SELECT 'a\tb\nc\\d\x00'")}}},
 		"SHOW SLAVE HOSTS": {Err: denied},
-	}, Order: []string{VariablesStatement, "SHOW PROCESSLIST", "SHOW SLAVE HOSTS"}}
+		// One column holding an empty string: a line of its own, not a blank line.
+		"SELECT BINLOG_GTID_POS('b.000001', 4)": {Columns: []string{"BINLOG_GTID_POS('b.000001', 4)"}, Rows: [][]*string{{str("")}}},
+	}, Order: []string{VariablesStatement, "SHOW PROCESSLIST", "SHOW SLAVE HOSTS", "SELECT BINLOG_GTID_POS('b.000001', 4)"}}
 	path := filepath.Join(t.TempDir(), "m1.txt")
 	if err := in.Write(path, "recorded by a test\nsecond line"); err != nil {
 		t.Fatal(err)
@@ -31,6 +33,11 @@ func TestWriteLoad(t *testing.T) {
 	out, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for k := range in.Answers {
+		if !reflect.DeepEqual(out.Answers[k], in.Answers[k]) {
+			t.Errorf("%s: loaded %+v, wrote %+v", k, out.Answers[k], in.Answers[k])
+		}
 	}
 	if !reflect.DeepEqual(out, in) {
 		t.Errorf("loaded %+v, wrote %+v", out, in)

@@ -317,12 +317,14 @@ type configDialect struct {
 }
 
 var configDialects = []configDialect{
-	{"mysql-5.1", "log_slave_updates", []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST"}},
-	{"mysql-5.7", "log_slave_updates", []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS"}},
-	{"mysql-8.0", "log_replica_updates", []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST"}},
-	{"mysql-8.4", "log_replica_updates", []string{"SHOW REPLICA STATUS", "SHOW REPLICAS"}},
-	{"mariadb-10.11", "log_slave_updates", []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST"}},
-	{"mariadb-10.11-root", "log_slave_updates", []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS"}},
+	{"mysql-5.1", "log_slave_updates", []string{"SHOW SLAVE STATUS", "SHOW PROCESSLIST", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
+	{"mysql-5.7", "log_slave_updates", []string{"SHOW SLAVE STATUS", "SHOW SLAVE HOSTS", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
+	{"mysql-8.0", "log_replica_updates", []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW PROCESSLIST", "SHOW MASTER STATUS", "SHOW BINARY LOGS"}},
+	{"mysql-8.4", "log_replica_updates", []string{"SHOW REPLICA STATUS", "SHOW REPLICAS", "SHOW BINARY LOG STATUS", "SHOW BINARY LOGS"}},
+	{"mariadb-10.11", "log_slave_updates", []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW PROCESSLIST", "SHOW BINLOG STATUS",
+		"SHOW GLOBAL STATUS WHERE Variable_name IN ('Binlog_bytes_written', 'Uptime')", "SHOW BINARY LOGS", "SELECT BINLOG_GTID_POS('mysqld-bin.000001', 4)"}},
+	{"mariadb-10.11-root", "log_slave_updates", []string{"SHOW ALL SLAVES STATUS", "SHOW REPLICA HOSTS", "SHOW BINLOG STATUS",
+		"SHOW GLOBAL STATUS WHERE Variable_name IN ('Binlog_bytes_written', 'Uptime')", "SHOW BINARY LOGS", "SELECT BINLOG_GTID_POS('mysqld-bin.000001', 4)"}},
 }
 
 // TestConfigDialects runs the built check_repl_config over the wire on the

@@ -89,6 +89,18 @@ func SeedPositions() Topology {
 	return t
 }
 
+// SeedBinlogs returns Seed with a binary log (and log_slave_updates) on
+// every replica too, so that a write made directly on a replica gets a
+// GTID of its own (domain 0, the replica's server_id): what an errant
+// transaction looks like.
+func SeedBinlogs() Topology {
+	t := Seed()
+	for i := range t.Servers {
+		t.Servers[i].LogBin = true
+	}
+	return t
+}
+
 // PairInTimeZones returns Pair with m1 and r1 in the given time zones
 // (default_time_zone, an offset such as "+05:30": the sandbox loads no
 // time zone tables).
@@ -96,6 +108,17 @@ func PairInTimeZones(m1, r1 string) Topology {
 	t := Pair()
 	t.Server("m1").Cnf = append(t.Server("m1").Cnf, "default_time_zone="+m1)
 	t.Server("r1").Cnf = append(t.Server("r1").Cnf, "default_time_zone="+r1)
+	return t
+}
+
+// SeedSharedDomain returns SeedBinlogs with both masters in
+// gtid_domain_id 0, the MariaDB default: a ring whose two masters take
+// writes in one GTID domain.
+func SeedSharedDomain() Topology {
+	t := SeedBinlogs()
+	for _, m := range []string{"m1", "m2"} {
+		t.Server(m).Cnf = append(t.Server(m).Cnf, "gtid_domain_id=0")
+	}
 	return t
 }
 

@@ -78,6 +78,36 @@ func TestVariants(t *testing.T) {
 	}
 }
 
+// TestSeedVariants: SeedBinlogs is Seed with a binary log everywhere;
+// SeedSharedDomain puts both masters in gtid_domain_id 0 (the last Cnf line
+// wins over Seed's own), and neither changes Seed.
+func TestSeedVariants(t *testing.T) {
+	b, sd := SeedBinlogs(), SeedSharedDomain()
+	for _, topo := range []Topology{b, sd} {
+		if err := topo.validate(); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range topo.Servers {
+			if !s.LogBin {
+				t.Errorf("%s has no binary log", s.Name)
+			}
+		}
+	}
+	for _, m := range []string{"m1", "m2"} {
+		cnf := sd.Server(m).Cnf
+		if cnf[len(cnf)-1] != "gtid_domain_id=0" {
+			t.Errorf("%s: Cnf %v does not end with gtid_domain_id=0", m, cnf)
+		}
+		seed := Seed()
+		if slices.Contains(b.Server(m).Cnf, "gtid_domain_id=0") || slices.Contains(seed.Server(m).Cnf, "gtid_domain_id=0") {
+			t.Errorf("%s: the shared domain leaked into SeedBinlogs or Seed", m)
+		}
+	}
+	if seed := Seed(); seed.Server("m1r1").LogBin {
+		t.Error("SeedBinlogs changed Seed")
+	}
+}
+
 func TestTopologyServerPointer(t *testing.T) {
 	topo := Pair()
 	topo.Server("r1").Cnf = append(topo.Server("r1").Cnf, "log_slave_updates=OFF")

@@ -1,14 +1,19 @@
-package judge
+package verdict
 
 // Rule ids, stable across releases: monitoring filters and documentation use
-// them. Each rule is judged in the file named after it (rule_log_bin.go for
+// them. Each rule is judged in the file named after it, in package judge or,
+// for the binary log and GTID rules, in package binlog (rule_log_bin.go for
 // log-bin), a close family in one file: rule_auto_increment.go (with
 // auto-increment-offsets), rule_read_only.go (with super-read-only),
 // rule_relay_log_recovery.go (with relay-log-info-repository),
 // rule_durability.go (sync-binlog, flush-log-at-trx-commit), rule_ssl.go
 // (replication-ssl), rule_unique_ids.go (server-id-unique,
-// server-uuid-unique). reachable, variables and discover are decided in
-// evaluate.go.
+// server-uuid-unique), rule_errant.go (errant-transactions),
+// rule_gtid_domain.go (gtid-domain), rule_retention.go (binlog-retention),
+// rule_conflicts.go (exec-mode, skip-errors, skip-counter), rule_binlog_format.go
+// (binlog-format), rule_filters.go (replication-filters), rule_gtid_mode.go
+// (gtid-mode). reachable, variables and discover are decided in
+// evaluate.go, discover-complete in rule_discover_complete.go.
 const (
 	RuleReachable            = "reachable"                 // a named server answers
 	RuleVariables            = "variables"                 // the global variables can be read
@@ -30,4 +35,14 @@ const (
 	RuleAutoIncrementOffsets = "auto-increment-offsets"    // ring members generate distinct AUTO_INCREMENT values
 	RuleSourceInSet          = "source-in-set"             // every source of a --server set is in the set
 	RuleDiscover             = "discover"                  // --discover could read what it found
+	RuleDiscoverComplete     = "discover-complete"         // --discover could follow every replica
+	RuleErrant               = "errant-transactions"       // a replica holds no transaction its sources lack
+	RuleGTIDDomain           = "gtid-domain"               // MariaDB masters of a ring that take writes have a GTID domain each
+	RuleRetention            = "binlog-retention"          // a replica can stay disconnected long enough before it needs a purged binary log
+	RuleExecMode             = "exec-mode"                 // a replica stops on a conflict (slave_exec_mode STRICT)
+	RuleSkipErrors           = "skip-errors"               // a replica skips no error (slave_skip_errors OFF)
+	RuleSkipCounter          = "skip-counter"              // no event waits to be skipped (sql_slave_skip_counter 0)
+	RuleBinlogFormat         = "binlog-format"             // relays and ring members log rows, ring members alike
+	RuleFilters              = "replication-filters"       // the servers of one topology filter alike
+	RuleGTIDMode             = "gtid-mode"                 // MySQL GTID modes work along each replication edge
 )

@@ -1,0 +1,56 @@
+package configcheck
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// durationFlag is a flag holding a duration as an administrator writes
+// it: a Go duration (90m, 36h, 1h30m), or whole days or weeks before one
+// (2d, 1w, 1d12h).
+type durationFlag struct {
+	name string
+	d    *time.Duration
+}
+
+// Set parses the flag's value.
+func (f durationFlag) Set(s string) error {
+	d, err := parseDuration(s)
+	if err != nil {
+		return fmt.Errorf("--%s: %q is not a duration (such as 90m, 36h or 2d)", f.name, s)
+	}
+	*f.d = d
+	return nil
+}
+
+// String returns the duration in Go's notation.
+func (f durationFlag) String() string {
+	if f.d == nil {
+		return ""
+	}
+	return f.d.String()
+}
+
+// parseDuration reads [N(d|w)][Go duration].
+func parseDuration(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var total time.Duration
+	if i := strings.IndexAny(s, "dw"); i > 0 {
+		n, err := strconv.ParseUint(s[:i], 10, 16)
+		if err != nil {
+			return 0, err
+		}
+		unit := 24 * time.Hour
+		if s[i] == 'w' {
+			unit *= 7
+		}
+		total, s = time.Duration(n)*unit, s[i+1:]
+		if s == "" {
+			return total, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	return total + d, err
+}
