@@ -158,9 +158,9 @@ var (
 		{
 			For: "SHOW REPLICA HOSTS / SHOW SLAVE HOSTS: the replicas' ports, which --discover follows " +
 				"(on MariaDB 10.5.0 and 10.5.1, pre-releases, REPLICATION SLAVE)",
-			Grant:   [3]string{"REPLICATION MASTER ADMIN", "REPLICATION MASTER ADMIN", "REPLICATION SLAVE"},
-			On:      "*.*",
-			When:    "optional",
+			Grant: [3]string{"REPLICATION MASTER ADMIN", "REPLICATION MASTER ADMIN", "REPLICATION SLAVE"},
+			On:    "*.*",
+			When:  "optional",
 			Without: "counts the Binlog Dump threads instead (PROCESS); --discover then cannot follow replicas: WARNING " +
 				"\"Discovery incomplete\" naming the privilege (--incomplete sets another state)",
 			Args: []string{"--discover"}, SourceOnly: true,
