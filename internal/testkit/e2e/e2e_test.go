@@ -89,6 +89,12 @@ func TestEcosystem(t *testing.T) {
 		"m1!replication-nrpe":        "OK",
 		"m1!data-in-sync-nrpe":       "OK",
 		"m1!replication-config-nrpe": "OK",
+		// The true lag through m2 from each master (pt-heartbeat).
+		"m2r1!replication-true-lag":     "OK",
+		"m1!replication-heartbeat-nrpe": "OK",
+		// The documented account may not list replicas (SHOW REPLICA
+		// HOSTS): --discover says what it could not follow.
+		"m1!replication-topology-nrpe": "WARNING",
 	}
 	for _, s := range sb.Servers() {
 		healthy[s.Name+"!replication"] = "OK"
@@ -126,10 +132,11 @@ func TestEcosystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	faulty := map[string]string{
-		"m2r1!replication":      "CRITICAL",
-		"m1!data-in-sync":       "CRITICAL",
-		"m1!data-in-sync-nrpe":  "CRITICAL",
-		"m1!replication-config": "WARNING",
+		"m2r1!replication":          "CRITICAL",
+		"m2r1!replication-true-lag": "CRITICAL",
+		"m1!data-in-sync":           "CRITICAL",
+		"m1!data-in-sync-nrpe":      "CRITICAL",
+		"m1!replication-config":     "WARNING",
 	}
 	after := map[string]string{}
 	for svc, state := range healthy {
@@ -273,6 +280,58 @@ func checkPackage(t *testing.T, names []string) {
 func seedData(ctx context.Context, t *testing.T, sb *sandbox.Sandbox) {
 	if err := sb.LoadSample(ctx); err != nil {
 		t.Fatal(err)
+	}
+	startHeartbeat(ctx, t, sb)
+}
+
+// startHeartbeat runs the real pt-heartbeat --update --utc (percona-toolkit)
+// on both masters, as the shipped replication-true-lag services expect it:
+// one row per master in percona.heartbeat, every half second.
+func startHeartbeat(ctx context.Context, t *testing.T, sb *sandbox.Sandbox) {
+	pt, err := exec.LookPath("pt-heartbeat")
+	if err != nil {
+		t.Fatal("pt-heartbeat is not installed: make e2e runs after make test, whose dependency step installs percona-toolkit")
+	}
+	m1 := sb.Server("m1")
+	if err := m1.Exec(ctx, "CREATE DATABASE percona"); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.WaitReplicated(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range []*sandbox.Server{m1, sb.Server("m2")} {
+		args := []string{"--update", "--database", "percona", "--replace", "--utc", "--interval", "0.5",
+			"--socket", s.Socket, "--user", "root", "--no-version-check"}
+		if i == 0 {
+			args = append(args, "--create-table")
+		}
+		cmd := exec.Command(pt, args...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			if t.Failed() && out.Len() > 0 {
+				t.Logf("pt-heartbeat on %s:\n%s", s.Name, out.String())
+			}
+		})
+		if i == 0 {
+			// The table, created on m1, must reach m2 before m2 writes its row.
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				n, err := sb.Server("m2").QueryString(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'percona' AND TABLE_NAME = 'heartbeat'")
+				if err == nil && n == "1" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("percona.heartbeat did not reach m2: %v", err)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
 	}
 }
 
