@@ -16,6 +16,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -99,7 +100,7 @@ func TestEcosystem(t *testing.T) {
 	for _, s := range sb.Servers() {
 		healthy[s.Name+"!replication"] = "OK"
 	}
-	t.Run("icinga2 healthy", func(t *testing.T) { ic.waitStates(ctx, t, healthy, true) })
+	t.Run("icinga2 healthy", func(t *testing.T) { ic.waitStates(ctx, t, without(healthy, nagiosOnly), true) })
 	t.Run("nagios4 healthy", func(t *testing.T) { ng.waitStates(ctx, t, healthy) })
 	t.Run("nrpe healthy", func(t *testing.T) {
 		nr.compareAll(ctx, t, map[string]int{"check_repl_io": 0, "check_repl_checksum": 0, "check_repl_config": 0})
@@ -147,13 +148,29 @@ func TestEcosystem(t *testing.T) {
 	}
 	// Icinga checks every 3 s: every service must reach its state after
 	// the faults, then every result is compared again.
-	t.Run("icinga2 faults", func(t *testing.T) { ic.waitStates(ctx, t, after, true) })
+	t.Run("icinga2 faults", func(t *testing.T) { ic.waitStates(ctx, t, without(after, nagiosOnly), true) })
 	// Nagios: every service forced again.
 	t.Run("nagios4 faults", func(t *testing.T) { ng.waitStates(ctx, t, after) })
 	t.Run("nrpe faults", func(t *testing.T) {
 		nr.compareAll(ctx, t, map[string]int{"check_repl_io": 0, "check_repl_checksum": 2, "check_repl_config": 0})
 	})
 	t.Logf("end-to-end run took %s", time.Since(begin).Round(time.Second))
+}
+
+// nagiosOnly are the services only the shipped Nagios definitions have:
+// the Icinga 2 examples apply them where a host sets replmon_heartbeat or
+// replmon_topology, which the hosts of this run do not.
+var nagiosOnly = []string{"m2r1!replication-true-lag", "m1!replication-heartbeat-nrpe", "m1!replication-topology-nrpe"}
+
+// without returns states less the named services.
+func without(states map[string]string, names []string) map[string]string {
+	out := map[string]string{}
+	for k, v := range states {
+		if !slices.Contains(names, k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // pluginNames lists the plugins the repository builds: check_repl_*/main.go.
