@@ -135,9 +135,12 @@ func TestEcosystem(t *testing.T) {
 	faulty := map[string]string{
 		"m2r1!replication":          "CRITICAL",
 		"m2r1!replication-true-lag": "CRITICAL",
-		"m1!data-in-sync":           "CRITICAL",
-		"m1!data-in-sync-nrpe":      "CRITICAL",
-		"m1!replication-config":     "WARNING",
+		// m2r1 stopped applying while pt-heartbeat keeps writing: m2's
+		// comparison cannot confirm the heartbeat table there (lagging).
+		"m2!data-in-sync":       "WARNING",
+		"m1!data-in-sync":       "CRITICAL",
+		"m1!data-in-sync-nrpe":  "CRITICAL",
+		"m1!replication-config": "WARNING",
 	}
 	after := map[string]string{}
 	for svc, state := range healthy {
