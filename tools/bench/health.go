@@ -127,7 +127,7 @@ func startupScenario(ctx context.Context, o options, t Tools, sb *sandbox.Sandbo
 	if err != nil {
 		return err
 	}
-	noGreenTea, err := buildVariant(ctx, dir, "nogreenteagc", "CGO_ENABLED=0", "GOEXPERIMENT=nogreenteagc")
+	greenTea, err := buildVariant(ctx, dir, "greenteagc", "CGO_ENABLED=0", "GOEXPERIMENT=")
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func startupScenario(ctx context.Context, o options, t Tools, sb *sandbox.Sandbo
 		twoProcs,
 		{Name: "check_repl_io built with CGO_ENABLED=1", Path: cgoIO,
 			Args: ioCmd(t, "", port).Args, Want: "REPL_IO OK"},
-		{Name: "check_repl_io built with GOEXPERIMENT=nogreenteagc", Path: noGreenTea,
+		{Name: "check_repl_io built with Go's default garbage collector (Green Tea; make uses GOEXPERIMENT=" + os.Getenv("REPLMON_GOEXPERIMENT") + ")", Path: greenTea,
 			Args: ioCmd(t, "", port).Args, Want: "REPL_IO OK"},
 		checkMySQLCmd(t, "check_mysql -S", port),
 	}
@@ -216,8 +216,9 @@ func buildHello(ctx context.Context, dir string) (string, error) {
 	return out, nil
 }
 
-// buildVariant builds check_repl_io as make build does (stripped), with
-// the given environment, to show what a build setting changes.
+// buildVariant builds check_repl_io as make build does (stripped, with
+// make's GOEXPERIMENT, passed as REPLMON_GOEXPERIMENT), with the given
+// environment on top, to show what one build setting changes.
 func buildVariant(ctx context.Context, dir, name string, env ...string) (string, error) {
 	root, err := moduleRoot()
 	if err != nil {
@@ -226,7 +227,7 @@ func buildVariant(ctx context.Context, dir, name string, env ...string) (string,
 	out := filepath.Join(dir, "check_repl_io-"+name)
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./check_repl_io")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = append(append(os.Environ(), "GOEXPERIMENT="+os.Getenv("REPLMON_GOEXPERIMENT")), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building check_repl_io with %s: %v\n%s", strings.Join(env, " "), err, b)
 	}
