@@ -7,12 +7,14 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
 	"github.com/replmon/replmon/internal/checksum/servers"
+	"github.com/replmon/replmon/internal/checksum/state"
 	"github.com/replmon/replmon/internal/plugin"
 	"github.com/replmon/replmon/internal/query"
 )
@@ -31,6 +33,17 @@ type comparer struct {
 
 	mu    sync.Mutex
 	fatal error // an error that makes every further comparison pointless
+
+	st       *state.File // --state-file's state, nil without; under stMu
+	stMu     sync.Mutex
+	chunks   atomic.Int64 // chunks compared in this run
+	throttle throttler
+	started  time.Time // start of the run
+	// walked are the tables, and tables on replicas, compared in chunks
+	// in this run (under stMu), and done the share of each table compared.
+	walked      map[pairKey]bool
+	walkedTable map[string]bool
+	done        map[string]float64
 }
 
 // setFatal records the first error that ends the run.
@@ -50,36 +63,88 @@ func (c *comparer) fatalErr() error {
 }
 
 // all compares the tables, --parallel at once, until done, the deadline
-// or a fatal error; tables never started are returned as not compared.
+// or a fatal error. Without a state the run goes through the tables in
+// order; with one it compares first the ranges remembered not in sync,
+// then continues the cycle where the last run stopped, and starts the next
+// cycle when this one ends with time left. Tables the run did not reach
+// are reported from what is known of them (notReached).
 func (c *comparer) all(ctx context.Context, tables []plan.TableName) [][]judge.Result {
 	results := make([][]judge.Result, len(tables))
-	stop := func() bool { return c.fatalErr() != nil }
-	forEach(ctx, len(tables), c.opts.Parallel, stop, func(i int) {
-		c.r.Stage("comparing %s (%d of %d tables)", tables[i], i+1, len(tables))
-		res := c.table(ctx, tables[i])
-		if ctx.Err() != nil {
-			for j := range res {
-				timedOut(&res[j].Verdict)
+	pos := map[string]int{}
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		pos[t.String()], names[i] = i, t.String()
+	}
+	rechecked := c.recheck(ctx, tables)
+	stop := func() bool { return c.fatalErr() != nil || !c.fits(0) }
+	run := func(order []int) {
+		forEach(ctx, len(order), c.opts.Parallel, stop, func(k int) {
+			i := order[k]
+			c.r.Stage("comparing %s (%d of %d tables)", tables[i], k+1, len(order))
+			res := c.table(ctx, tables[i])
+			if ctx.Err() != nil {
+				for j := range res {
+					timedOut(&res[j].Verdict)
+				}
+			}
+			c.record(tables[i], res)
+			results[i] = res // each call writes its own index
+		})
+	}
+	if c.st == nil {
+		order := make([]int, len(tables))
+		for i := range order {
+			order[i] = i
+		}
+		run(order)
+	} else {
+		c.st.Prune(names)
+		// Tables remembered not in sync as a whole come first.
+		var order []int
+		first := map[int]bool{}
+		for _, r := range c.st.Ranges {
+			if i, ok := pos[r.Table]; ok && r.Key == nil && !first[i] {
+				first[i] = true
+				order = append(order, i)
 			}
 		}
-		results[i] = res // each call writes its own index
-	})
+		for _, name := range c.st.Pending(names) {
+			if !first[pos[name]] {
+				order = append(order, pos[name])
+			}
+		}
+		run(order)
+		if c.fatalErr() == nil && ctx.Err() == nil && len(c.st.Pending(names)) == 0 && c.fits(0) {
+			// The cycle is complete: the next one starts, with the tables
+			// this run has not compared yet.
+			c.st.Wrap(time.Now())
+			var next []int
+			for i := range tables {
+				if results[i] == nil {
+					next = append(next, i)
+				}
+			}
+			run(next)
+		}
+	}
 	for i, res := range results {
 		if res == nil {
 			results[i] = make([]judge.Result, len(c.links))
 			for j, l := range c.links {
-				results[i][j] = judge.Result{Table: tables[i], Replica: l.Rep.Label, Verdict: judge.Verdict{State: judge.NotCompared, Why: "no time left"}}
+				results[i][j] = c.notReached(tables[i], l)
 			}
 		}
+		c.addRemembered(tables[i], results[i], rechecked)
 	}
 	return results
 }
 
 // timedOut turns an error of a comparison cut by the end of the run (the
-// driver reports a cancelled statement in several ways) into "not compared".
+// driver reports a cancelled statement in several ways) into "not compared
+// for lack of time".
 func timedOut(v *judge.Verdict) {
 	if v.State == judge.Failed {
-		v.State, v.Why, v.Err = judge.NotCompared, "timed out", nil
+		v.State, v.Why, v.Err = judge.Incomplete, "the run's time (-t) ended during the comparison", nil
 	}
 }
 
@@ -104,6 +169,7 @@ const (
 	kindStructure = "structure"         // the column lists differ
 	kindRows      = string(judge.Rows)  // the rows method in chunks
 	kindWhole     = "rows in one chunk" // the rows method where the key collates differently
+	kindChunked   = "rows in chunks"    // the rows method, walking the key within the run's budget
 )
 
 // table compares one table on every replica.
@@ -146,6 +212,7 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 		g.opts = append(g.opts, o)
 		g.notes = append(g.notes, note)
 	}
+	chunked := c.chunked(t, st)
 	for i, l := range c.links {
 		rt := c.repMeta[i][t]
 		o := judge.SettleOptions{Retries: c.opts.Retries, Backoff: c.backoff, Confirmations: 1}
@@ -159,8 +226,16 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 		ch := judge.ChooseMethod(c.opts.Method, c.source.ID, l.Rep.ID, st, rt)
 		o.Incomparable = ch.Incomparable
 		kind, note := string(ch.Method), ch.Note
-		if why := judge.KeyCollations(st, rt); ch.Method == judge.Rows && why != "" {
+		why := judge.KeyCollations(st, rt)
+		switch {
+		case ch.Method == judge.Rows && why != "":
 			kind, note = kindWhole, joinNotes(note, why)
+		case chunked && why == "" && (ch.Method == judge.Rows || c.opts.Method == judge.Auto):
+			// Version-independent: CHECKSUM TABLE's limits do not apply.
+			kind, o.Incomparable = kindChunked, ""
+			if ch.Method != judge.Rows {
+				note = fmt.Sprintf("about %d rows: compared in chunks", st.EstRows)
+			}
 		}
 		add(kind, i, o, note)
 	}
@@ -187,6 +262,13 @@ func (c *comparer) need(idx []int) servers.Need {
 
 // runGroup compares one table on the replicas of one group.
 func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec servers.Exec, results []judge.Result) {
+	if g.kind == kindChunked {
+		c.walkGroup(ctx, t, st, g, exec, results)
+		for k, i := range g.idx {
+			results[i].Note = joinNotes(g.notes[k], results[i].Note)
+		}
+		return
+	}
 	var m read.Method
 	var rows *read.Rows
 	switch g.kind {

@@ -23,7 +23,15 @@ type Options struct {
 	LockWait  time.Duration   // lock_wait_timeout
 	ShowRows  int             // differing primary keys listed per table and replica
 	Parallel  int             // sessions per server, and tables compared at once
-	ChunkSize int             // rows per chunk of the rows method
+	ChunkSize int             // rows of a table's first chunk; of every chunk when ChunkTime is 0
+	ChunkTime time.Duration   // target time of one chunk; chunk sizes adapt to it
+	StateFile string          // --state-file, resolved; "" without
+	// MaxCycleAge are the WARNING and CRITICAL ages of the oldest
+	// comparison the verdict rests on; 0 for none.
+	MaxCycleAge [2]time.Duration
+	MaxLag      time.Duration // pause while a replica lags more; 0: never
+	MaxLoad     int           // pause while the source runs more threads; 0: never
+	LockChunk   bool          // settle a chunk that keeps changing under a locking read on the source
 	// FloatPrecision rounds FLOAT and DOUBLE values hashed by the rows
 	// method to that many decimals; -1 hashes them as printed.
 	FloatPrecision int
@@ -50,6 +58,14 @@ func (o Options) Validate() error {
 		return fmt.Errorf("--show-rows must be 0 or more, not %d", o.ShowRows)
 	case o.ChunkSize < 1:
 		return fmt.Errorf("--chunk-size must be at least 1, not %d", o.ChunkSize)
+	case o.ChunkTime < 0:
+		return fmt.Errorf("--chunk-time must be 0 or more seconds, not %s", o.ChunkTime)
+	case o.MaxLag < 0:
+		return fmt.Errorf("--max-lag must be 0 or more seconds, not %s", o.MaxLag)
+	case o.MaxLoad < 0:
+		return fmt.Errorf("--max-load must be 0 or more threads, not %d", o.MaxLoad)
+	case o.MaxCycleAge[1] > 0 && o.MaxCycleAge[0] > o.MaxCycleAge[1]:
+		return fmt.Errorf("--max-cycle-age: the warning age %s is above the critical age %s", o.MaxCycleAge[0], o.MaxCycleAge[1])
 	case o.LockWait <= 0:
 		return fmt.Errorf("--lock-wait-timeout must be positive")
 	case o.FloatPrecision > maxFloatPrecision:

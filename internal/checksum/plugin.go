@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/replmon/replmon/internal/address"
 	"github.com/replmon/replmon/internal/checksum/judge"
+	"github.com/replmon/replmon/internal/checksum/state"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -70,8 +72,29 @@ func setup(app *kingpin.Application) cli.Check {
 		Default("10").IntVar(&o.ShowRows)
 	app.Flag("parallel", "Sessions per server, and tables compared at once.").
 		Default("2").IntVar(&o.Parallel)
-	app.Flag("chunk-size", "Rows per chunk of the rows method.").
-		Default("10000").IntVar(&o.ChunkSize)
+	app.Flag("chunk-size", "Rows of a table's first chunk (tables are compared in chunks along their primary key, or a unique key "+
+		"of NOT NULL columns); with --chunk-time 0, of every chunk.").
+		Default("1000").IntVar(&o.ChunkSize)
+	var chunkTime, maxLag float64
+	app.Flag("chunk-time", "Seconds one chunk's checksum should take: chunk sizes adapt to it, from --chunk-size, "+
+		"between 100 and 2000000 rows (0: every chunk is --chunk-size rows).").
+		Default("0.5").Float64Var(&chunkTime)
+	var stateFile, maxCycleAge string
+	app.Flag("state-file", "Keep the progress between runs in this file, so that each run continues where the last one stopped and a "+
+		"cycle of runs covers every row; a drift stays CRITICAL until its key range is compared again in sync. A name without a slash "+
+		"is a file of "+state.DefaultDir+". Without it every run starts from the beginning, and what -t leaves no time for is a WARNING.").
+		PlaceHolder("PATH").StringVar(&stateFile)
+	app.Flag("max-cycle-age", "WARNING, CRITICAL when the oldest comparison the verdict rests on (a cycle of --state-file runs) is older: "+
+		"durations such as 12h or 2d, WARN[,CRIT].").
+		PlaceHolder("WARN[,CRIT]").StringVar(&maxCycleAge)
+	app.Flag("max-lag", "Pause before the next chunk while a replica is more than this many seconds behind (0: never).").
+		Default("10").Float64Var(&maxLag)
+	app.Flag("max-load", "Pause before the next chunk while the source runs more than this many threads (Threads_running; 0: never).").
+		Default("25").IntVar(&o.MaxLoad)
+	app.Flag("lock-chunk", "Compare a chunk that still changes after the retries once more under a locking read of that chunk on the "+
+		"source (SELECT ... LOCK IN SHARE MODE), which holds its rows for the moment of the comparison. Needs SELECT "+
+		"(MySQL before 8.0.22: LOCK TABLES too).").
+		BoolVar(&o.LockChunk)
 	var floatPrecision string
 	app.Flag("float-precision", "Round FLOAT and DOUBLE values to this many decimals before the rows method hashes them, "+
 		"for servers that print them differently (versions differ). Without it they are hashed as each server prints them.").
@@ -82,6 +105,24 @@ func setup(app *kingpin.Application) cli.Check {
 		o.Method = judge.Method(method)
 		o.Unsettled, o.Lagging = unsettled.Status, lagging.Status
 		o.LockWait = time.Duration(lockWait * float64(time.Second))
+		o.ChunkTime = time.Duration(chunkTime * float64(time.Second))
+		o.MaxLag = time.Duration(maxLag * float64(time.Second))
+		if stateFile != "" {
+			o.StateFile = state.Resolve(stateFile)
+		}
+		if maxCycleAge != "" {
+			parts := strings.Split(maxCycleAge, ",")
+			if len(parts) > 2 {
+				return fmt.Errorf("--max-cycle-age must be WARN[,CRIT], not %q", maxCycleAge)
+			}
+			for i, p := range parts {
+				d, err := plugin.ParseDuration(p)
+				if err != nil || d <= 0 {
+					return fmt.Errorf("--max-cycle-age: %q is not a duration (such as 90m, 36h or 2d)", p)
+				}
+				o.MaxCycleAge[i] = d
+			}
+		}
 		o.FloatPrecision = -1
 		if floatPrecision != "" {
 			n, err := strconv.Atoi(floatPrecision)

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"github.com/replmon/replmon/internal/checksum/read"
 	"github.com/replmon/replmon/internal/checksum/render"
 	"github.com/replmon/replmon/internal/checksum/servers"
+	"github.com/replmon/replmon/internal/checksum/state"
 	"github.com/replmon/replmon/internal/cli"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/plugin"
@@ -30,6 +34,8 @@ type checker struct {
 	source *servers.Node
 	links  []*servers.Link        // replicas that answered, in command-line order
 	failed []judge.ReplicaFailure // replicas that did not
+	start  time.Time
+	notes  []string // about the state file
 }
 
 // failure is a replica that could not be compared because of err.
@@ -54,7 +60,7 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 	deadline = deadline.Add(-margin(deadline.Sub(start)))
 	wctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	c := &checker{opts: o, cfg: cfg, r: r, deadline: deadline}
+	c := &checker{opts: o, cfg: cfg, r: r, deadline: deadline, start: start}
 	c.servers = servers.NewSet(cfg, c.connectOpts())
 	defer c.servers.Close()
 	out, err := c.run(wctx)
@@ -72,7 +78,11 @@ func Run(ctx context.Context, r *plugin.Report, cfg mysqlconn.Config, o Options)
 		return err
 	}
 	out.Elapsed = time.Since(start)
-	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging, Unreachable: r.Unreachable(), Full: r.Full()})
+	for _, n := range out.Cycle.Notes {
+		fmt.Fprintln(os.Stderr, n)
+	}
+	render.Render(r, out, render.Options{Unsettled: o.Unsettled, Lagging: o.Lagging, Unreachable: r.Unreachable(), Full: r.Full(),
+		MaxCycleAge: o.MaxCycleAge})
 	return nil
 }
 
@@ -113,12 +123,84 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	for _, l := range c.links {
 		out.Replicas = append(out.Replicas, judge.ReplicaSummary{Label: l.Rep.Label, Identity: l.Rep.ID.String(), Route: l.Route.Note})
 	}
-	cmp := &comparer{opts: c.opts, r: c.r, deadline: c.deadline, source: c.source, links: c.links, srcMeta: srcMeta, repMeta: repMeta}
+	cmp := &comparer{opts: c.opts, r: c.r, deadline: c.deadline, source: c.source, links: c.links, srcMeta: srcMeta, repMeta: repMeta,
+		started: c.start, walked: map[pairKey]bool{}, walkedTable: map[string]bool{}, done: map[string]float64{}}
+	var store *state.Store
+	if c.opts.StateFile != "" {
+		var note string
+		var err error
+		store, cmp.st, note, err = state.Open(c.opts.StateFile, c.stateOf(), time.Now())
+		if err != nil {
+			return nil, err
+		}
+		defer store.Close()
+		if note != "" {
+			c.notes = append(c.notes, "--state-file "+c.opts.StateFile+" "+note)
+		}
+		if store.Holder != "" {
+			c.notes = append(c.notes, fmt.Sprintf("--state-file %s is in use by %s: this run compares from its saved progress and does not save",
+				c.opts.StateFile, store.Holder))
+		}
+	}
 	out.Results = cmp.all(ctx, tables)
 	if err := cmp.fatalErr(); err != nil {
 		return nil, err
 	}
+	out.Cycle = judge.Cycle{State: cmp.st != nil, Number: 1, Chunks: int(cmp.chunks.Load()), Throttled: cmp.throttle.total(), Notes: c.notes}
+	if cmp.st != nil {
+		names := make([]string, len(tables))
+		for i, t := range tables {
+			names[i] = t.String()
+		}
+		out.Cycle.Number = cmp.st.Cycle
+		est := map[string]int64{}
+		for t, m := range srcMeta {
+			est[t.String()] = m.EstRows
+		}
+		out.Cycle.Coverage = cmp.st.Coverage(names, func(name string) int64 { return est[name] })
+		out.Cycle.Age = time.Since(cmp.st.Oldest())
+		if err := store.Save(cmp.st); err != nil {
+			out.Cycle.SaveErr = err.Error()
+		}
+	} else {
+		out.Cycle.Coverage = runCoverage(tables, srcMeta, out.Results, cmp.done)
+		out.Cycle.Age = time.Since(c.start)
+	}
 	return out, nil
+}
+
+// stateOf names what a state file is of: the source, the replica set,
+// the selection, the method and the hash options.
+func (c *checker) stateOf() string {
+	reps := make([]string, len(c.opts.Replicas))
+	for i, a := range c.opts.Replicas {
+		reps[i] = c.cfg.WithAddr(a).Address().Key()
+	}
+	slices.Sort(reps)
+	return fmt.Sprintf("source %s; replicas %s; %s; method %s; float precision %d", c.cfg.Address().Key(), strings.Join(reps, ", "),
+		c.opts.Selection.Describe(), c.opts.Method, c.opts.FloatPrecision)
+}
+
+// runCoverage is the share of the selected rows compared in this run,
+// each table weighing its estimated rows (at least 1).
+func runCoverage(tables []plan.TableName, meta map[plan.TableName]*plan.TableInfo, results [][]judge.Result, walked map[string]float64) float64 {
+	var done, all float64
+	for i, t := range tables {
+		w := float64(1)
+		if m := meta[t]; m != nil {
+			w = float64(max(m.EstRows, 1))
+		}
+		all += w
+		if f, ok := walked[t.String()]; ok {
+			done += w * f
+		} else if len(results[i]) > 0 && !incomplete(results[i]) {
+			done += w
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return done / all
 }
 
 func (c *checker) connectOpts() servers.ConnectOptions {

@@ -2,9 +2,9 @@ package configcheck
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/replmon/replmon/internal/plugin"
 )
 
 // durationFlag is a flag holding a duration as an administrator writes
@@ -33,24 +33,5 @@ func (f durationFlag) String() string {
 	return f.d.String()
 }
 
-// parseDuration reads [N(d|w)][Go duration].
-func parseDuration(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	var total time.Duration
-	if i := strings.IndexAny(s, "dw"); i > 0 {
-		n, err := strconv.ParseUint(s[:i], 10, 16)
-		if err != nil {
-			return 0, err
-		}
-		unit := 24 * time.Hour
-		if s[i] == 'w' {
-			unit *= 7
-		}
-		total, s = time.Duration(n)*unit, s[i+1:]
-		if s == "" {
-			return total, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	return total + d, err
-}
+// parseDuration reads a duration as plugin.ParseDuration does.
+func parseDuration(s string) (time.Duration, error) { return plugin.ParseDuration(s) }

@@ -21,6 +21,14 @@ type Result struct {
 	// way that excludes the table: nothing replicates it, so nothing proves
 	// it in sync.
 	Filtered string
+	// Ranges are the key ranges found not in sync, in words ("id > 1000
+	// and <= 2000"), for a table compared in chunks.
+	Ranges []string
+	// Progress says how far a table compared in chunks got in this run.
+	Progress string
+	// Earlier, when set, says the verdict was found by an earlier run
+	// (--state-file) and not compared again in this one.
+	Earlier string
 }
 
 // ReplicaFailure is a replica that could not be compared at all.
@@ -37,6 +45,20 @@ type Outcome struct {
 	Tables   []plan.TableName // tables selected on the source
 	Results  [][]Result       // per table, per compared replica
 	Elapsed  time.Duration    // wall time of the run
+	Cycle    Cycle            // coverage of the selection, this run and over runs
+}
+
+// Cycle is how much of the selected data the verdict covers, and how old
+// it is. Without --state-file the cycle is this run.
+type Cycle struct {
+	State     bool          // a --state-file keeps the cycle between runs
+	Number    int           // the cycle's number, from 1
+	Coverage  float64       // share of the cycle done, 0 to 1
+	Age       time.Duration // age of the oldest comparison the verdict rests on
+	Chunks    int           // chunks compared in this run
+	Throttled time.Duration // paused in this run (--max-lag, --max-load)
+	Notes     []string      // about the state file: fresh cycle, not saved, …
+	SaveErr   string        // why the state could not be saved
 }
 
 // ReplicaSummary describes one compared replica.

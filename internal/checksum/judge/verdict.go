@@ -17,6 +17,8 @@ const (
 	Failed                    // an error stopped the comparison
 	NotCompared               // the run ended (timeout) before the comparison
 	Structure                 // the columns differ between source and replica (confirmed)
+	Incomplete                // compared in part: the run's time (-t) ended first, and no --state-file continues it
+	Pending                   // not compared yet in the current cycle of a --state-file
 )
 
 // String returns the state in the words of the long output.
@@ -42,6 +44,10 @@ func (s State) String() string {
 		return "not compared"
 	case Structure:
 		return "structure differs"
+	case Incomplete:
+		return "not compared for lack of time"
+	case Pending:
+		return "not compared yet in this cycle"
 	}
 	return fmt.Sprintf("State(%d)", int(s))
 }

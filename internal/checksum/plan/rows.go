@@ -7,12 +7,12 @@ import (
 
 // Rows is the rows method's plan of one table: a hash the server computes
 // over the rows, independent of version and storage format. Per chunk of
-// the primary key it takes COUNT(*) and the BIT_XOR of a 64-bit hash of
-// each row: the first 16 hex digits of SHA1 over the row written
-// unambiguously (rowHash).
+// the key it takes COUNT(*) and the BIT_XOR (the SUM without a key) of
+// the CRC32 of each row written unambiguously (rowHash).
 type Rows struct {
 	Table  TableName
-	PK     []Column // primary key columns; nil when the table has none
+	PK     []Column // key columns (primary, or unique and NOT NULL); nil when the table has none
+	Index  string   // the index of PK, forced for reads of a key range
 	Chunks []Chunk  // the units, numbered from 0: one open chunk until the reader plans them
 	cols   []Column // hashed columns, in table order
 	hash   string   // the per-row hash expression
@@ -43,23 +43,43 @@ func NewRows(t TableName, info *TableInfo, o HashOptions) *Rows {
 	if len(p.PK) != len(info.PK) {
 		p.PK = nil
 	}
+	p.Index = info.KeyIndex
+	if p.Index == "" {
+		p.Index = "PRIMARY"
+	}
 	p.hash = rowHash(p.cols, o)
 	return p
 }
 
-// rowHash returns the expression hashing one row to an unsigned 64-bit
-// number. Each column is written as its length, ':' and its text, so that
-// no two rows give one string ('a#b','c' and 'a','b#c' did when columns
-// were joined with a separator); a NULL column writes nothing, and a last
-// string of ISNULL flags, one per column, tells which were NULL.
+// rowHash returns the expression hashing one row to an unsigned 32-bit
+// number: the CRC32 of the row written unambiguously, as
+// pt-table-checksum hashes rows (a cryptographic hash costs the server two
+// to three times more per row, for nothing a checksum needs). Columns are
+// joined with '#'; a column whose text may hold '#' (characters, bytes,
+// anything but numbers, temporal values and BIT) is written as its length,
+// ':' and its text, so that no two rows give one string ('a#b','c' and
+// 'a','b#c' would); a NULL column writes nothing, and a last string of
+// ISNULL flags, one per column, tells which were NULL.
 func rowHash(cols []Column, o HashOptions) string {
 	var vals, flags []string
 	for _, c := range cols {
-		vals = append(vals, "CONCAT("+columnLength(c, o)+", ':', "+columnText(c, o)+")")
+		if plainText[c.DataType] {
+			vals = append(vals, columnText(c, o))
+		} else {
+			vals = append(vals, "CONCAT("+columnLength(c, o)+", ':', "+columnText(c, o)+")")
+		}
 		flags = append(flags, "ISNULL("+QuoteIdent(c.Name)+")")
 	}
 	args := append(vals, "CONCAT("+strings.Join(flags, ", ")+")")
-	return "CAST(CONV(LEFT(SHA1(CONCAT_WS('', " + strings.Join(args, ", ") + ")), 16), 16, 10) AS UNSIGNED)"
+	return "CRC32(CONCAT_WS('#', " + strings.Join(args, ", ") + "))"
+}
+
+// plainText are the DATA_TYPE values whose text never holds '#': numbers,
+// temporal values, and BIT (hashed as a number).
+var plainText = map[string]bool{
+	"tinyint": true, "smallint": true, "mediumint": true, "int": true, "integer": true, "bigint": true,
+	"decimal": true, "numeric": true, "float": true, "double": true, "real": true,
+	"date": true, "datetime": true, "timestamp": true, "time": true, "year": true, "bit": true,
 }
 
 // columnText returns the expression giving a column's value as text that
@@ -108,13 +128,18 @@ func (p *Rows) Units() []int {
 	return us
 }
 
-// from returns the FROM clause, forcing the primary key for chunked reads.
-func (p *Rows) from() string {
+// from returns the FROM clause of chunk u, forcing the key for a range.
+func (p *Rows) from(u int) string {
 	f := " FROM " + QuoteTable(p.Table)
-	if len(p.Chunks) > 1 {
-		f += " FORCE INDEX (PRIMARY)"
+	if c := p.Chunks[u]; c.Lo != nil || c.Hi != nil {
+		f += p.force()
 	}
 	return f
+}
+
+// force is the index hint of reads along the key.
+func (p *Rows) force() string {
+	return " FORCE INDEX (" + QuoteIdent(p.Index) + ")"
 }
 
 // where returns the WHERE clause of chunk u, or "".
@@ -160,15 +185,23 @@ func (p *Rows) keyList() string {
 }
 
 // SumQuery returns the statement summing chunk u: its row count and hash.
+// Rows of a table with a key are distinct, and the BIT_XOR of their
+// hashes sums them; a table without a key may hold the same row twice,
+// which BIT_XOR cancels ({A, A, C} and {C, D, D} both give C), so there
+// the hashes are added up (an exact DECIMAL sum).
 func (p *Rows) SumQuery(u int) string {
-	return "SELECT COUNT(*), COALESCE(BIT_XOR(" + p.hash + "), 0)" + p.from() + p.where(u)
+	agg := "BIT_XOR"
+	if len(p.PK) == 0 {
+		agg = "SUM"
+	}
+	return "SELECT COUNT(*), COALESCE(" + agg + "(" + p.hash + "), 0)" + p.from(u) + p.where(u)
 }
 
 // KeysQuery returns the statement listing the key and hash of every row of
 // chunk u in key order.
 func (p *Rows) KeysQuery(u int) string {
 	k := p.keyList()
-	return "SELECT " + k + ", " + p.hash + p.from() + p.where(u) + " ORDER BY " + k
+	return "SELECT " + k + ", " + p.hash + p.from(u) + p.where(u) + " ORDER BY " + k
 }
 
 // RangeQuery returns the statement reading the lowest and highest value of
@@ -182,9 +215,69 @@ func (p *Rows) RangeQuery() string {
 // the start when after is nil): the next chunk boundary of a walk.
 func (p *Rows) WalkQuery(after []string, size int) string {
 	k := p.keyList()
-	stmt := "SELECT " + k + " FROM " + QuoteTable(p.Table) + " FORCE INDEX (PRIMARY)"
+	stmt := "SELECT " + k + " FROM " + QuoteTable(p.Table) + p.force()
 	if after != nil {
 		stmt += " WHERE " + keyCompare(p.PK, after, ">")
 	}
 	return stmt + fmt.Sprintf(" ORDER BY %s LIMIT 1 OFFSET %d", k, size-1)
+}
+
+// LastKeyQuery returns the statement reading the highest key after after
+// (of the whole table when after is nil): the end of the last chunk.
+func (p *Rows) LastKeyQuery(after []string) string {
+	keys := make([]string, len(p.PK))
+	for i, c := range p.PK {
+		keys[i] = QuoteIdent(c.Name) + " DESC"
+	}
+	stmt := "SELECT " + p.keyList() + " FROM " + QuoteTable(p.Table) + p.force()
+	if after != nil {
+		stmt += " WHERE " + keyCompare(p.PK, after, ">")
+	}
+	return stmt + " ORDER BY " + strings.Join(keys, ", ") + " LIMIT 1"
+}
+
+// LockQuery returns the locking read of chunk u (--lock-chunk): its rows,
+// and the gaps between them, held against writers until the transaction
+// ends.
+func (p *Rows) LockQuery(u int) string {
+	return "SELECT COUNT(*)" + p.from(u) + p.where(u) + " LOCK IN SHARE MODE"
+}
+
+// Describe writes chunk u's key range for the long output (DescribeRange).
+func (p *Rows) Describe(u int) string {
+	names := make([]string, len(p.PK))
+	for i, k := range p.PK {
+		names[i] = k.Name
+	}
+	return DescribeRange(names, p.Chunks[u])
+}
+
+// DescribeRange writes a key range for the long output: "id > 1000 and
+// <= 2000", "(a, b) <= (5, x)", or "the whole table".
+func DescribeRange(key []string, c Chunk) string {
+	if len(key) == 0 || c.Lo == nil && c.Hi == nil {
+		return "the whole table"
+	}
+	s := "(" + strings.Join(key, ", ") + ") "
+	if len(key) == 1 {
+		s = key[0] + " "
+	}
+	if c.Lo != nil {
+		s += "> " + tuple(c.Lo)
+		if c.Hi != nil {
+			s += " and "
+		}
+	}
+	if c.Hi != nil {
+		s += "<= " + tuple(c.Hi)
+	}
+	return s
+}
+
+// tuple writes key values: v, or (v1, v2).
+func tuple(vals []string) string {
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return "(" + strings.Join(vals, ", ") + ")"
 }

@@ -21,11 +21,12 @@ func testTable() *TableInfo {
 
 func TestRowsPlanStatements(t *testing.T) {
 	p := NewRows(TableName{"app", "t"}, testTable(), HashOptions{FloatPrecision: -1})
-	// Each column as its length, ':' and its text; NULLs flagged at the end.
-	wantHash := "CAST(CONV(LEFT(SHA1(CONCAT_WS('', CONCAT(LENGTH(`a`), ':', `a`), " +
+	// Numbers as they are; a column that may hold '#' as its length, ':'
+	// and its text; NULLs flagged at the end.
+	wantHash := "CRC32(CONCAT_WS('#', `a`, " +
 		"CONCAT(CHAR_LENGTH(`b`), ':', CONVERT(`b` USING utf8mb4)), " +
-		"CONCAT(LENGTH(CAST(`c` AS UNSIGNED)), ':', CAST(`c` AS UNSIGNED)), CONCAT(LENGTH(`d`), ':', `d`), " +
-		"CONCAT(ISNULL(`a`), ISNULL(`b`), ISNULL(`c`), ISNULL(`d`)))), 16), 16, 10) AS UNSIGNED)"
+		"CAST(`c` AS UNSIGNED), CONCAT(LENGTH(`d`), ':', `d`), " +
+		"CONCAT(ISNULL(`a`), ISNULL(`b`), ISNULL(`c`), ISNULL(`d`))))"
 	if p.hash != wantHash {
 		t.Errorf("hash\n got %s\nwant %s", p.hash, wantHash)
 	}
@@ -39,7 +40,7 @@ func TestRowsPlanStatements(t *testing.T) {
 	if got := p.where(1); got != " WHERE (`a` > 5 OR (`a` = 5 AND `b` > 'x')) AND (`a` < 9 OR (`a` = 9 AND `b` <= 'it\\'s'))" {
 		t.Errorf("middle chunk: %s", got)
 	}
-	if got := p.KeysQuery(2); got != "SELECT `a`, `b`, "+wantHash+" FROM `app`.`t` FORCE INDEX (PRIMARY) WHERE (`a` > 9 OR (`a` = 9 AND `b` > 'it\\'s')) ORDER BY `a`, `b`" {
+	if got := p.KeysQuery(2); got != "SELECT `a`, `b`, "+wantHash+" FROM `app`.`t` FORCE INDEX (`PRIMARY`) WHERE (`a` > 9 OR (`a` = 9 AND `b` > 'it\\'s')) ORDER BY `a`, `b`" {
 		t.Errorf("keys of the last chunk: %s", got)
 	}
 	if got := p.Units(); len(got) != 3 || got[2] != 2 {
@@ -70,9 +71,55 @@ func TestFloatPrecision(t *testing.T) {
 	if strings.Contains(asPrinted, "ROUND") {
 		t.Errorf("rounded without being asked: %s", asPrinted)
 	}
-	for _, want := range []string{"CONCAT(LENGTH(ROUND(`f`, 3)), ':', ROUND(`f`, 3))", "CONCAT(LENGTH(ROUND(`g`, 3)), ':', ROUND(`g`, 3))", "CONCAT(LENGTH(`d`), ':', `d`)"} {
+	for _, want := range []string{"'#', ROUND(`f`, 3), ROUND(`g`, 3), `d`, CONCAT("} {
 		if !strings.Contains(rounded, want) {
 			t.Errorf("hash %s lacks %s", rounded, want)
 		}
+	}
+}
+
+// TestKeylessSum: a table without a key sums its row hashes, which keeps
+// rows that appear twice; BIT_XOR would cancel them ({A, A, C} = {C, D, D}).
+func TestKeylessSum(t *testing.T) {
+	info := &TableInfo{Columns: []Column{{Name: "v", DataType: "varchar", Charset: "utf8mb4"}}}
+	p := NewRows(TableName{"app", "log"}, info, HashOptions{FloatPrecision: -1})
+	if q := p.SumQuery(0); !strings.HasPrefix(q, "SELECT COUNT(*), COALESCE(SUM(CRC32(") || strings.Contains(q, "BIT_XOR") {
+		t.Errorf("keyless: %s", q)
+	}
+	keyed := NewRows(TableName{"app", "t"}, testTable(), HashOptions{FloatPrecision: -1})
+	if q := keyed.SumQuery(0); !strings.HasPrefix(q, "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(") {
+		t.Errorf("keyed: %s", q)
+	}
+}
+
+// TestChunkStatements: a chunk with bounds forces the key's index; the
+// last key after a cursor, the locking read and the words of a range.
+func TestChunkStatements(t *testing.T) {
+	info := testTable()
+	info.KeyIndex = "uk"
+	p := NewRows(TableName{"app", "t"}, info, HashOptions{FloatPrecision: -1})
+	p.Chunks = []Chunk{{}, {Lo: []string{"5", "x"}, Hi: []string{"9", "y"}}, {Lo: []string{"9", "y"}}}
+	if q := p.SumQuery(0); strings.Contains(q, "FORCE INDEX") {
+		t.Errorf("whole table forced an index: %s", q)
+	}
+	if q := p.SumQuery(1); !strings.Contains(q, " FROM `app`.`t` FORCE INDEX (`uk`) WHERE ") {
+		t.Errorf("range: %s", q)
+	}
+	if q := p.LastKeyQuery([]string{"5", "x"}); q != "SELECT `a`, `b` FROM `app`.`t` FORCE INDEX (`uk`) WHERE (`a` > 5 OR (`a` = 5 AND `b` > 'x')) ORDER BY `a` DESC, `b` DESC LIMIT 1" {
+		t.Errorf("last key: %s", q)
+	}
+	if q := p.LastKeyQuery(nil); q != "SELECT `a`, `b` FROM `app`.`t` FORCE INDEX (`uk`) ORDER BY `a` DESC, `b` DESC LIMIT 1" {
+		t.Errorf("last key of the table: %s", q)
+	}
+	if q := p.LockQuery(1); !strings.HasPrefix(q, "SELECT COUNT(*) FROM `app`.`t` FORCE INDEX (`uk`) WHERE ") || !strings.HasSuffix(q, " LOCK IN SHARE MODE") {
+		t.Errorf("lock: %s", q)
+	}
+	for u, want := range []string{"the whole table", "(a, b) > (5, x) and <= (9, y)", "(a, b) > (9, y)"} {
+		if got := p.Describe(u); got != want {
+			t.Errorf("chunk %d: %q, want %q", u, got, want)
+		}
+	}
+	if got := DescribeRange([]string{"id"}, Chunk{Hi: []string{"7"}}); got != "id <= 7" {
+		t.Errorf("first range: %q", got)
 	}
 }

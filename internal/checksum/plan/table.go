@@ -28,7 +28,8 @@ type TableInfo struct {
 	EstRows   int64  // TABLE_ROWS, an estimate for InnoDB
 	Versioned bool   // MariaDB WITH SYSTEM VERSIONING: it keeps the history of its rows
 	Columns   []Column
-	PK        []string // primary key columns in key order; nil without a primary key
+	PK        []string // key columns in key order: the primary key, or a unique key of NOT NULL columns; nil without either
+	KeyIndex  string   // the index of PK: "PRIMARY" or the unique key's name
 }
 
 // LiveChecksum reports whether the engine keeps a live table checksum

@@ -81,19 +81,45 @@ func (p *Rows) walk(ctx context.Context, q query.Runner, src *servers.Node, size
 	var bounds [][]string
 	var last []string
 	for len(bounds) < plan.MaxChunks {
-		res, err := q.Query(ctx, p.WalkQuery(last, size))
+		next, err := p.NextBound(ctx, q, src, last, size)
 		if err != nil {
-			return sumError(p.Table, src, err)
+			return err
 		}
-		if len(res.Rows) == 0 {
+		if next == nil {
 			break
 		}
-		last = make([]string, len(res.Rows[0]))
-		for i := range last {
-			last[i] = res.Text(0, i)
-		}
+		last = next
 		bounds = append(bounds, last)
 	}
 	p.Chunks = plan.Between(bounds)
 	return nil
+}
+
+// NextBound returns the key size rows after after (from the start when
+// nil), read on q, a session of the source src: the upper bound of the
+// next chunk; nil when fewer rows remain.
+func (p *Rows) NextBound(ctx context.Context, q query.Runner, src *servers.Node, after []string, size int) ([]string, error) {
+	return p.keyAt(ctx, q, src, p.WalkQuery(after, max(size, 1)))
+}
+
+// LastKey returns the highest key after after on q, a session of the
+// source src; nil when there is none.
+func (p *Rows) LastKey(ctx context.Context, q query.Runner, src *servers.Node, after []string) ([]string, error) {
+	return p.keyAt(ctx, q, src, p.LastKeyQuery(after))
+}
+
+// keyAt reads the key stmt selects; nil when it selects no row.
+func (p *Rows) keyAt(ctx context.Context, q query.Runner, src *servers.Node, stmt string) ([]string, error) {
+	res, err := q.Query(ctx, stmt)
+	if err != nil {
+		return nil, sumError(p.Table, src, err)
+	}
+	if len(res.Rows) == 0 {
+		return nil, nil
+	}
+	key := make([]string, len(res.Rows[0]))
+	for i := range key {
+		key[i] = res.Text(0, i)
+	}
+	return key, nil
 }

@@ -50,8 +50,11 @@ func metaQueries(schema string, names []string) [3]string {
 			"FROM information_schema.TABLES WHERE " + where,
 		"SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COALESCE(CHARACTER_SET_NAME, ''), COALESCE(EXTRA, ''), COALESCE(COLLATION_NAME, '') " +
 			"FROM information_schema.COLUMNS WHERE " + where + " ORDER BY TABLE_NAME, ORDINAL_POSITION",
-		"SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE " + where +
-			" AND INDEX_NAME = 'PRIMARY' ORDER BY TABLE_NAME, SEQ_IN_INDEX",
+		// The primary key first, then the unique keys: a table without a
+		// primary key is chunked along a unique key whose columns are all
+		// NOT NULL (NULLs would escape every key range).
+		"SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, COALESCE(NULLABLE, '') FROM information_schema.STATISTICS WHERE " + where +
+			" AND NON_UNIQUE = 0 ORDER BY TABLE_NAME, INDEX_NAME <> 'PRIMARY', INDEX_NAME, SEQ_IN_INDEX",
 	}
 }
 
@@ -106,9 +109,38 @@ func fillMeta(out map[plan.TableName]*plan.TableInfo, schema string, res [3]*que
 			Charset: columns.Text(r, 4), Collation: columns.Text(r, 6), Virtual: strings.Contains(extra, "VIRTUAL"),
 		})
 	}
+	type index struct {
+		cols     []string
+		nullable bool
+	}
+	idx := map[plan.TableName]map[string]*index{}
+	var order []plan.TableName
+	var names = map[plan.TableName][]string{}
 	for r := range keys.Rows {
-		if t := out[plan.TableName{Schema: schema, Name: keys.Text(r, 0)}]; t != nil {
-			t.PK = append(t.PK, keys.Text(r, 1))
+		tn := plan.TableName{Schema: schema, Name: keys.Text(r, 0)}
+		if out[tn] == nil {
+			continue
+		}
+		if idx[tn] == nil {
+			idx[tn] = map[string]*index{}
+			order = append(order, tn)
+		}
+		name := keys.Text(r, 1)
+		ix := idx[tn][name]
+		if ix == nil {
+			ix = &index{}
+			idx[tn][name] = ix
+			names[tn] = append(names[tn], name)
+		}
+		ix.cols = append(ix.cols, keys.Text(r, 2))
+		ix.nullable = ix.nullable || keys.Text(r, 3) != ""
+	}
+	for _, tn := range order {
+		for _, name := range names[tn] { // PRIMARY first
+			if ix := idx[tn][name]; !ix.nullable || name == "PRIMARY" {
+				out[tn].PK, out[tn].KeyIndex = ix.cols, name
+				break
+			}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/plugin"
@@ -31,13 +32,18 @@ type Options struct {
 	// Full lists every table on every replica (--full-output); otherwise
 	// what is in sync is counted per replica and only the rest is listed.
 	Full bool
+	// MaxCycleAge are the WARNING and CRITICAL ages of the oldest
+	// comparison the verdict rests on (--max-cycle-age); 0 for none.
+	MaxCycleAge [2]time.Duration
 }
 
 // status is the plugin state of one result.
 func status(s judge.State, o Options) plugin.Status {
 	switch s {
-	case judge.InSync, judge.Dropped:
+	case judge.InSync, judge.Dropped, judge.Pending:
 		return plugin.OK
+	case judge.Incomplete:
+		return plugin.WARNING
 	case judge.Drifted, judge.Missing, judge.Structure:
 		return plugin.CRITICAL
 	case judge.Unsettled:
@@ -69,6 +75,7 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 		{status: o.Unsettled, title: "unsettled"},
 		{status: o.Lagging, title: "lagging"},
 		{status: plugin.WARNING, title: "filtered"},
+		{status: plugin.WARNING, title: "not compared for lack of time"},
 		{status: plugin.UNKNOWN, title: "not comparable"},
 		{status: plugin.UNKNOWN, title: "errors"},
 	}
@@ -116,7 +123,7 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 			v := x.Verdict
 			counts[v.State]++
 			retries += v.Retries
-			if x.Method == judge.Rows {
+			if x.Method == judge.Rows || x.Method == "" {
 				tableRows = max(tableRows, sumRows(v.Source))
 			}
 			name := x.Table.String() + " on " + x.Replica
@@ -127,8 +134,10 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 				st = plugin.Worst(st, plugin.WARNING)
 				byTitle["filtered"].items = append(byTitle["filtered"].items, name+" ("+x.Filtered+")")
 			}
-			if st == plugin.OK && v.State == judge.InSync && !o.Full {
-				inSync[x.Replica]++
+			if st == plugin.OK && (v.State == judge.InSync || v.State == judge.Pending) && !o.Full {
+				if v.State == judge.InSync {
+					inSync[x.Replica]++
+				}
 			} else {
 				line("%s %s on %s: %s%s", st, x.Table, x.Replica, detail(x), filteredWords(x))
 			}
@@ -150,6 +159,8 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 				byTitle["not comparable"].items = append(byTitle["not comparable"].items, name)
 			case judge.Failed:
 				byTitle["errors"].items = append(byTitle["errors"].items, name+": "+errText(v.Err))
+			case judge.Incomplete:
+				byTitle["not compared for lack of time"].items = append(byTitle["not compared for lack of time"].items, name)
 			}
 		}
 		if tableRows >= 0 {
@@ -188,6 +199,10 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 			r.Add(p.status, "%s: %s", p.title, nameList(p.items))
 		}
 	}
+	if len(byTitle["not compared for lack of time"].items) > 0 && !out.Cycle.State {
+		r.Long("WARNING what -t leaves no time for is never compared: --state-file continues where a run stops, so that a cycle of runs covers every row")
+	}
+	worst = plugin.Worst(worst, cycleLines(r, out.Cycle, o))
 	r.Add(worst, "%s", countsLine(out, counts, dropped))
 	r.Perf(
 		plugin.Perf{Label: "tables", Value: float64(len(out.Tables)), Min: plugin.Float(0)},
@@ -199,7 +214,51 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 		plugin.Perf{Label: "retries", Value: float64(retries), Min: plugin.Float(0)},
 		plugin.Perf{Label: "rows", Value: rowsPerf(rows, rowsKnown), Min: plugin.Float(0)},
 		plugin.Perf{Label: "time", Value: roundSeconds(out.Elapsed.Seconds()), Unit: "s", Min: plugin.Float(0)},
+		plugin.Perf{Label: "coverage", Value: math.Floor(out.Cycle.Coverage*1000) / 10, Unit: "%", Min: plugin.Float(0), Max: plugin.Float(100)},
+		cycleAgePerf(out.Cycle, o),
+		plugin.Perf{Label: "chunks", Value: float64(out.Cycle.Chunks), Min: plugin.Float(0)},
+		plugin.Perf{Label: "throttled", Value: roundSeconds(out.Cycle.Throttled.Seconds()), Unit: "s", Min: plugin.Float(0)},
 	)
+}
+
+// cycleLines writes the long-output lines of the cycle and judges its age
+// against --max-cycle-age; it returns the state they add.
+func cycleLines(r *plugin.Report, cy judge.Cycle, o Options) plugin.Status {
+	worst := plugin.OK
+	for _, n := range cy.Notes {
+		r.Long("%s", n)
+	}
+	if cy.SaveErr != "" {
+		worst = plugin.WARNING
+		r.Add(plugin.WARNING, "progress not saved: %s", cy.SaveErr)
+	}
+	age := cy.Age.Round(time.Second)
+	if cy.State {
+		r.Long("cycle %d: %.1f%% covered, the oldest comparison the verdict rests on is %s old; this run: %d %s, paused %s",
+			cy.Number, math.Floor(cy.Coverage*1000)/10, age, cy.Chunks, judge.Plural(cy.Chunks, "chunk", "chunks"), cy.Throttled.Round(time.Millisecond))
+	} else if cy.Throttled > 0 {
+		r.Long("paused %s (--max-lag, --max-load)", cy.Throttled.Round(time.Millisecond))
+	}
+	for i, st := range []plugin.Status{plugin.CRITICAL, plugin.WARNING} {
+		limit := o.MaxCycleAge[1-i]
+		if limit > 0 && cy.Age > limit {
+			r.Add(st, "the oldest comparison the verdict rests on is %s old, above --max-cycle-age %s: the check does not keep up with the data", age, limit)
+			return plugin.Worst(worst, st)
+		}
+	}
+	return worst
+}
+
+// cycleAgePerf is the cycle_age perfdata, with --max-cycle-age.
+func cycleAgePerf(cy judge.Cycle, o Options) plugin.Perf {
+	p := plugin.Perf{Label: "cycle_age", Value: math.Round(cy.Age.Seconds()), Unit: "s", Min: plugin.Float(0)}
+	if o.MaxCycleAge[0] > 0 {
+		p.Warn = plugin.MustThreshold(fmt.Sprintf("%d", int64(o.MaxCycleAge[0].Seconds())))
+	}
+	if o.MaxCycleAge[1] > 0 {
+		p.Crit = plugin.MustThreshold(fmt.Sprintf("%d", int64(o.MaxCycleAge[1].Seconds())))
+	}
+	return p
 }
 
 // rowsPerf is the rows perfdata value: U (NaN) unless every table was
@@ -233,6 +292,12 @@ func countsLine(out *judge.Outcome, counts map[judge.State]int, dropped int) str
 		counts[judge.InSync], counts[judge.Drifted]+counts[judge.Missing]+counts[judge.Structure], counts[judge.Unsettled])
 	if n := counts[judge.Lagging]; n > 0 {
 		s += fmt.Sprintf(", %d lagging", n)
+	}
+	if n := counts[judge.Incomplete]; n > 0 {
+		s += fmt.Sprintf(", %d not compared for lack of time", n)
+	}
+	if n := counts[judge.Pending]; n > 0 {
+		s += fmt.Sprintf(", %d not compared yet in this cycle", n)
 	}
 	s += fmt.Sprintf(", %d %s", errorCount(out, counts), judge.Plural(errorCount(out, counts), "error", "errors"))
 	if dropped > 0 {
@@ -282,15 +347,25 @@ func detail(x judge.Result) string {
 		return v.State.String()
 	case judge.NotCompared:
 		return "not compared: " + v.Why
+	case judge.Pending:
+		return v.State.String()
+	case judge.Incomplete:
+		if x.Progress != "" {
+			return v.State.String() + " (" + x.Progress + ")"
+		}
+		return v.State.String() + " (" + v.Why + ")"
 	case judge.Structure:
 		return "structure differs: " + v.Why
 	case judge.Incomparable:
 		return "not comparable: " + sumsWords(x) + "; " + v.Why
 	}
-	parts = append(parts, method, sumsWords(x))
+	parts = append(parts, method)
+	if len(v.Source) > 0 || x.Method != judge.Rows {
+		parts = append(parts, sumsWords(x))
+	}
 	switch v.State {
 	case judge.Drifted:
-		if x.Chunks > 1 {
+		if x.Chunks > 1 && len(v.Drifted) > 0 {
 			parts = append(parts, fmt.Sprintf("%d of %d chunks differ", len(v.Drifted), x.Chunks))
 		}
 		if len(v.Unsettled) > 0 {
@@ -307,6 +382,9 @@ func detail(x judge.Result) string {
 	if v.Why != "" {
 		parts = append(parts, v.Why)
 	}
+	if len(x.Ranges) > 0 {
+		parts = append(parts, "key "+judge.Plural(len(x.Ranges), "range", "ranges")+" "+strings.Join(x.Ranges, ", "))
+	}
 	if len(x.Keys) > 0 {
 		ks := make([]string, len(x.Keys))
 		for i, k := range x.Keys {
@@ -320,6 +398,12 @@ func detail(x judge.Result) string {
 	}
 	if x.KeysNote != "" {
 		parts = append(parts, x.KeysNote)
+	}
+	if x.Progress != "" {
+		parts = append(parts, x.Progress)
+	}
+	if x.Earlier != "" {
+		parts = append(parts, x.Earlier)
 	}
 	if v.Err != nil {
 		parts = append(parts, "then: "+errText(v.Err))

@@ -77,3 +77,42 @@ func (l *TableLock) Release() {
 	}
 	l.src.pool.put(l.conn, nil)
 }
+
+// RangeLock is a source session in a transaction holding a locking read of
+// one chunk (--lock-chunk): its rows, and the gaps between them, cannot
+// change until Release.
+type RangeLock struct{ TableLock }
+
+// LockRange starts a transaction on a session of the source src and runs
+// lockQuery, a locking read (SELECT ... LOCK IN SHARE MODE), in it. The
+// session is read-only: the transaction writes nothing.
+func LockRange(ctx context.Context, src *Node, lockQuery string) (*RangeLock, error) {
+	conn, err := src.pool.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := mysqlconn.SQL(conn)
+	if err = q.Exec(ctx, "START TRANSACTION"); err == nil {
+		_, err = q.Query(ctx, lockQuery)
+	}
+	if err != nil {
+		_ = q.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+		src.pool.put(conn, err)
+		return nil, fmt.Errorf("the locking read on the source was refused: %w", query.Explain(err))
+	}
+	return &RangeLock{TableLock{src: src, conn: conn}}, nil
+}
+
+// Release ends the transaction, which releases the locks, and returns the
+// session.
+func (l *RangeLock) Release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := mysqlconn.SQL(l.conn).Exec(ctx, "ROLLBACK"); err != nil {
+		l.src.pool.put(l.conn, fmt.Errorf("ROLLBACK: %w", errSessionDone))
+		return
+	}
+	l.src.pool.put(l.conn, nil)
+}

@@ -93,7 +93,7 @@ func (o ConnectOptions) Bound() time.Duration {
 // A server that refuses the connection or the login, or does not complete
 // it within the connect stage, gives a *mysqlconn.UnreachableError.
 func Connect(ctx context.Context, label string, cfg mysqlconn.Config, o ConnectOptions) (*Node, error) {
-	db, err := cfg.Open(ctx, o.Parallel)
+	db, err := cfg.Open(ctx, o.Parallel+1) // and one to send KILL QUERY from
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/replmon/replmon/internal/checksum/judge"
@@ -23,11 +24,15 @@ type pool struct {
 	setup []string // statements run on each new session
 	idle  chan *sql.Conn
 	slots chan struct{} // one token per open or opening session
+
+	mu  sync.Mutex
+	ids map[*sql.Conn]string // CONNECTION_ID() of each session, for KILL QUERY
 }
 
-// newPool wraps db (whose own pool must allow n connections).
+// newPool wraps db, whose own pool must allow n+1 connections: n sessions
+// and one to send KILL QUERY from.
 func newPool(db *sql.DB, n int, setup []string) *pool {
-	return &pool{db: db, setup: setup, idle: make(chan *sql.Conn, n), slots: make(chan struct{}, n)}
+	return &pool{db: db, setup: setup, idle: make(chan *sql.Conn, n), slots: make(chan struct{}, n), ids: map[*sql.Conn]string{}}
 }
 
 // sessionSetup returns the statements that make a session read-only and
@@ -94,7 +99,39 @@ func (p *pool) open(ctx context.Context) (*sql.Conn, error) {
 			return nil, fmt.Errorf("%s: %w", s, query.Explain(err))
 		}
 	}
+	res, err := mysqlconn.SQL(c).Query(ctx, "SELECT CONNECTION_ID()")
+	if err != nil || len(res.Rows) != 1 {
+		c.Close()
+		return nil, fmt.Errorf("SELECT CONNECTION_ID(): %w", query.Explain(err))
+	}
+	p.mu.Lock()
+	p.ids[c] = res.Text(0, 0)
+	p.mu.Unlock()
 	return c, nil
+}
+
+// killWait bounds KILL QUERY, sent after the run's deadline.
+const killWait = 500 * time.Millisecond
+
+// kill ends the statement running on session c with KILL QUERY from
+// another connection of the same account (any account may end its own
+// statements): closing a connection does not stop its statement, and
+// MySQL bounds neither CHECKSUM TABLE nor, before 5.7.8, any statement.
+func (p *pool) kill(c *sql.Conn) {
+	p.mu.Lock()
+	id := p.ids[c]
+	p.mu.Unlock()
+	if id == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), killWait)
+	defer cancel()
+	k, err := p.db.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer k.Close()
+	_ = mysqlconn.SQL(k).Exec(ctx, "KILL QUERY "+id)
 }
 
 // put returns a session; one that failed for another reason than a
@@ -105,6 +142,9 @@ func (p *pool) put(c *sql.Conn, err error) {
 	if !keep || errors.Is(err, driver.ErrBadConn) || errors.Is(err, errSessionDone) {
 		_ = c.Raw(func(any) error { return driver.ErrBadConn })
 		c.Close()
+		p.mu.Lock()
+		delete(p.ids, c)
+		p.mu.Unlock()
 		<-p.slots
 		return
 	}
@@ -124,7 +164,26 @@ func (p *pool) with(ctx context.Context, f func(s query.Session) error) error {
 	if err != nil {
 		return err
 	}
+	// A statement still running when ctx ends is killed on the server.
+	done := make(chan struct{})
+	killed := make(chan bool, 1)
+	go func() {
+		select {
+		case <-done:
+			killed <- false
+		case <-ctx.Done():
+			p.kill(c)
+			killed <- true
+		}
+	}()
 	err = f(mysqlconn.SQL(c))
+	close(done)
+	if <-killed {
+		// KILL QUERY may have reached the session between statements,
+		// where it would end the next one: the session is not reused.
+		p.put(c, fmt.Errorf("statement killed: %w", errSessionDone))
+		return err
+	}
 	p.put(c, err)
 	return err
 }
