@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"database/sql"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"sort"
@@ -106,8 +107,14 @@ func generalLog(t testing.TB, s *sandbox.Server) map[string][]string {
 }
 
 var (
-	// readStatement is what a monitoring session may send.
-	readStatement = regexp.MustCompile(`(?is)^(SELECT|SHOW|CHECKSUM TABLE|SET SESSION|SET @@SESSION\.|SET NAMES|DO)\s`)
+	// readStatement is what a monitoring session may send: reads, session
+	// settings, and for check_repl_checksum the transaction of a locking
+	// read of one chunk (--lock-chunk: SELECT ... LOCK IN SHARE MODE in a
+	// read-only transaction) and KILL QUERY of its own statement still
+	// running at the deadline.
+	readStatement = regexp.MustCompile(`(?is)^((SELECT|SHOW|CHECKSUM TABLE|SET SESSION|SET @@SESSION\.|SET NAMES|DO)\s|(START TRANSACTION|ROLLBACK)$)|` + killQuery.String())
+	// killQuery is KILL QUERY of one connection.
+	killQuery = regexp.MustCompile(`^KILL QUERY (\d+)$`)
 	// writeWords never appear in a monitoring session's statements.
 	writeWords = regexp.MustCompile(`(?i)\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|TRUNCATE|RENAME|GRANT|REVOKE|FLUSH|KILL|PURGE|RESET|` +
 		`CHANGE\s+MASTER|START\s+SLAVE|STOP\s+SLAVE|SET\s+GLOBAL|sql_log_bin|TEMPORARY|OUTFILE|DUMPFILE|FOR\s+UPDATE|GET_LOCK)\b`)
@@ -139,6 +146,7 @@ func TestNothingChanges(t *testing.T) {
 		{pChecksum, []string{"-vv"}},
 		{pChecksum, []string{"--method", "rows", "--chunk-size", "50", "--show-rows", "5"}},
 		{pChecksum, []string{"--method", "checksum-table", "--parallel", "3"}},
+		{pChecksum, []string{"--method", "rows", "--chunk-size", "100", "--chunk-time", "0", "--lock-chunk", "--state-file", filepath.Join(t.TempDir(), "state")}},
 		{pConfig, []string{"--discover", "-vv"}},
 		{pConfig, []string{"--server", m1.Addr(), "--server", r1.Addr()}},
 	}
@@ -160,10 +168,18 @@ func TestNothingChanges(t *testing.T) {
 			}
 			total := 0
 			for _, s := range servers {
-				for id, stmts := range generalLog(t, s) {
+				sessions := generalLog(t, s)
+				for id, stmts := range sessions {
 					total += len(stmts)
 					readOnly := false
 					for _, q := range stmts {
+						if m := killQuery.FindStringSubmatch(q); m != nil {
+							// Only the plugin's own statements are killed.
+							if _, own := sessions[m[1]]; !own || run.p != pChecksum {
+								t.Errorf("%s session %s killed a statement of connection %s, not one of its own", s.Name, id, m[1])
+							}
+							continue
+						}
 						if !readStatement.MatchString(q) || writeWords.MatchString(q) {
 							t.Errorf("%s session %s sent %q", s.Name, id, q)
 						}
