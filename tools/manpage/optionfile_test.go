@@ -17,6 +17,11 @@ var clientFiles = map[string]bool{
 	"~/.my.cnf": true, "~nagios/.my.cnf": true,
 }
 
+// stateDir is check_repl_checksum's default --state-file directory, which
+// the Debian package gives to nagios:nagios (packaging/postinst): documents
+// may tell to chown it to nagios.
+const stateDir = "/var/lib/replmon-plugins"
+
 // cnfPath finds a path to an option file in a text.
 var cnfPath = regexp.MustCompile(`[~$A-Za-z0-9_./-]*/[A-Za-z0-9_.-]+\.cnf\b`)
 
@@ -68,9 +73,16 @@ func TestOneOptionFile(t *testing.T) {
 			}
 		}
 		// The file is group-readable for nagios and owned by root, not 0600.
-		for _, bad := range []string{"0600", "chown nagios", "-o nagios"} {
-			if strings.Contains(text, bad) {
-				t.Errorf("%s says %q of the option file; it is owner %s, group %s, mode %s", name, bad, optionFileOwner, optionFileGroup, optionFileMode)
+		// A line about check_repl_checksum's state directory, which nagios
+		// owns, and no option file, may give it to nagios.
+		for _, line := range strings.Split(text, "\n") {
+			if strings.Contains(line, stateDir) && !cnfPath.MatchString(line) {
+				continue
+			}
+			for _, bad := range []string{"0600", "chown nagios", "-o nagios"} {
+				if strings.Contains(line, bad) {
+					t.Errorf("%s says %q of the option file; it is owner %s, group %s, mode %s", name, bad, optionFileOwner, optionFileGroup, optionFileMode)
+				}
 			}
 		}
 	}

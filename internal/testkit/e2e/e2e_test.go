@@ -38,6 +38,10 @@ const (
 	pluginDir = "/usr/lib/nagios/plugins"
 	manDir    = "/usr/share/man/man1"
 	dataDir   = "/usr/share/replmon-plugins"
+	// check_repl_checksum's default --state-file directory, which the
+	// postinst gives to nagios (the daemons are installed before the
+	// package, so the user exists).
+	stateDir = "/var/lib/replmon-plugins"
 )
 
 // TestEcosystem installs the package and proves the shipped definitions in
@@ -201,8 +205,10 @@ func installPackage(t *testing.T, deb string) {
 			if out, err := dpkg("-P", pkgName); err != nil {
 				t.Errorf("dpkg -P %s: %v\n%s", pkgName, err, out)
 			}
-			if _, err := os.Stat(dataDir); err == nil {
-				t.Errorf("%s is still there after dpkg -P", dataDir)
+			for _, d := range []string{dataDir, stateDir} {
+				if _, err := os.Stat(d); err == nil {
+					t.Errorf("%s is still there after dpkg -P", d)
+				}
 			}
 		})
 	}
@@ -278,6 +284,14 @@ func checkPackage(t *testing.T, names []string) {
 		"nagios/commands.cfg", "nagios/services.cfg", "nagios/replmon-nrpe.cfg", "nrpe/replmon.cfg"} {
 		if _, err := os.Stat(filepath.Join(dataDir, f)); err != nil {
 			t.Errorf("the package lacks %s: %v", f, err)
+		}
+	}
+	if fi, err := os.Stat(stateDir); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o750 {
+		t.Errorf("%s: %v, %v; want a directory of mode 0750", stateDir, fi, err)
+	} else if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		// The nagios user's primary group is the group nagios on Debian.
+		if nagios := lookupUser(t, "nagios"); int(st.Uid) != nagios.uid || int(st.Gid) != nagios.gid {
+			t.Errorf("%s belongs to %d:%d, want nagios:nagios (%d:%d)", stateDir, st.Uid, st.Gid, nagios.uid, nagios.gid)
 		}
 	}
 	// Files an administrator copies into Debian's /etc/icinga2/conf.d must

@@ -219,8 +219,9 @@ func nagiosSandboxServices(t *testing.T, text string, sb *sandbox.Sandbox) strin
 }
 
 // nagiosCommandLines expands, for every service, the command line Nagios
-// runs: $USER1$, $USER3$, $HOSTADDRESS$ and $ARG1$ of the shipped
-// commands; the result runs the plugin directly, for comparison.
+// runs: $USER1$, $USER3$, $HOSTADDRESS$, $HOSTNAME$, $SERVICEDESC$ (the
+// checksum's state file) and $ARG1$ of the shipped commands; the result
+// runs the plugin directly, for comparison.
 func nagiosCommandLines(t *testing.T, commands, services, cnf string, rec *recorder) map[string]string {
 	lines := map[string]string{}
 	for _, m := range regexp.MustCompile(`(?m)^\s*command_name\s+(\S+)\s*\n\s*command_line\s+(.+)$`).FindAllStringSubmatch(commands, -1) {
@@ -240,7 +241,8 @@ func nagiosCommandLines(t *testing.T, commands, services, cnf string, rec *recor
 		if !ok {
 			t.Fatalf("services.cfg uses %s, which commands.cfg does not define", name)
 		}
-		line = strings.NewReplacer("$USER1$", rec.dir, "$USER3$", cnf, "$HOSTADDRESS$", "127.0.0.1", "$ARG1$", arg).Replace(line)
+		line = strings.NewReplacer("$USER1$", rec.dir, "$USER3$", cnf, "$HOSTADDRESS$", "127.0.0.1",
+			"$HOSTNAME$", field("host_name"), "$SERVICEDESC$", field("service_description"), "$ARG1$", arg).Replace(line)
 		out[field("host_name")+"!"+field("service_description")] = line
 	}
 	if len(out) == 0 {
