@@ -44,7 +44,7 @@ func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Row
 		r.KeysNote = "no time left to list the differing keys"
 		return
 	}
-	if len(rows.Chunks) == 1 && st.EstRows > maxWholeKeys {
+	if len(rows.Chunks) == 1 && rows.Chunks[0].Lo == nil && rows.Chunks[0].Hi == nil && st.EstRows > maxWholeKeys {
 		r.KeysNote = fmt.Sprintf("keys not listed: the table is compared in one chunk of about %d rows, too many to read", st.EstRows)
 		return
 	}

@@ -3,6 +3,7 @@ package checksum
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"slices"
 	"time"
 
@@ -127,8 +128,9 @@ func (c *comparer) walkGroup(ctx context.Context, t plan.TableName, st *plan.Tab
 	var last time.Duration
 	var walked int64
 	done, tail, cut := false, false, false
+	var reserve time.Duration // kept for listing the keys of a drift found
 	for len(active) > 0 && !done {
-		if !c.fits(last) {
+		if !c.fits(last + reserve) {
 			cut = true
 			break
 		}
@@ -185,6 +187,9 @@ func (c *comparer) walkGroup(ctx context.Context, t plan.TableName, st *plan.Tab
 			}
 			c.remember(t, g.link(c, k), rows, u, v)
 			mergeUnit(&agg[k], u, v)
+			if v.State == judge.Drifted && c.opts.ShowRows > 0 {
+				reserve = minNarrowTime
+			}
 		}
 		walked += n
 		c.advance(t, rows, hi, n, size, end)
@@ -554,6 +559,15 @@ func (c *comparer) remember(t plan.TableName, l *servers.Link, rows *read.Rows, 
 	c.stMu.Lock()
 	defer c.stMu.Unlock()
 	c.st.Forget(rangeOf(u, v.State))
+	// Ranges remembered inside this chunk are decided by its comparison:
+	// in sync, or drifted where its narrowest drifted parts are.
+	if v.State == judge.InSync || v.State == judge.Drifted && len(v.Unsettled) == 0 {
+		ch := rows.Chunks[u]
+		c.st.Ranges = slices.DeleteFunc(c.st.Ranges, func(rg state.Range) bool {
+			return rg.Table == t.String() && rg.Replica == l.Rep.Label && slices.Equal(rg.Key, keyNames(rows)) &&
+				within(rows, rg.Lo, rg.Hi, ch)
+		})
+	}
 	switch v.State {
 	case judge.Drifted, judge.Missing, judge.Unsettled, judge.Lagging, judge.Structure:
 		if len(v.Drifted)+len(v.Unsettled) == 0 {
@@ -566,4 +580,34 @@ func (c *comparer) remember(t plan.TableName, l *servers.Link, rows *read.Rows, 
 			c.st.Remember(rangeOf(d, judge.Unsettled))
 		}
 	}
+}
+
+// within reports whether the key range (lo, hi] lies within chunk ch, for
+// a single integer key (other keys compare by their collation, which only
+// the server knows: such ranges are kept until compared again).
+func within(rows *read.Rows, lo, hi []string, ch plan.Chunk) bool {
+	if len(rows.PK) != 1 || !plan.IsInteger(rows.PK[0].DataType) {
+		return false
+	}
+	num := func(v []string) (*big.Int, bool) {
+		if len(v) != 1 {
+			return nil, false
+		}
+		return new(big.Int).SetString(v[0], 10)
+	}
+	if ch.Lo != nil {
+		clo, ok1 := num(ch.Lo)
+		rlo, ok2 := num(lo)
+		if !ok1 || !ok2 || rlo.Cmp(clo) < 0 {
+			return false
+		}
+	}
+	if ch.Hi != nil {
+		chi, ok1 := num(ch.Hi)
+		rhi, ok2 := num(hi)
+		if !ok1 || !ok2 || rhi.Cmp(chi) > 0 {
+			return false
+		}
+	}
+	return true
 }
