@@ -7,9 +7,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/chunks"
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
@@ -34,11 +34,10 @@ type comparer struct {
 	mu    sync.Mutex
 	fatal error // an error that makes every further comparison pointless
 
-	st       *state.File // --state-file's state, nil without; under stMu
-	stMu     sync.Mutex
-	chunks   atomic.Int64 // chunks compared in this run
-	throttle throttler
-	started  time.Time // start of the run
+	st      *state.File // --state-file's state, nil without; under stMu
+	stMu    sync.Mutex
+	env     *chunks.Env // the comparisons' servers, deadline and chunk settings
+	started time.Time   // start of the run
 	// walked are the tables, and tables on replicas, compared in chunks
 	// in this run (under stMu), and done the share of each table compared.
 	walked      map[pairKey]bool
@@ -76,9 +75,9 @@ func (c *comparer) all(ctx context.Context, tables []plan.TableName) [][]judge.R
 		pos[t.String()], names[i] = i, t.String()
 	}
 	rechecked := c.recheck(ctx, tables)
-	stop := func() bool { return c.fatalErr() != nil || !c.fits(0) }
+	stop := func() bool { return c.fatalErr() != nil || !c.env.Fits(0) }
 	run := func(order []int) {
-		forEach(ctx, len(order), c.opts.Parallel, stop, func(k int) {
+		chunks.ForEach(ctx, len(order), c.opts.Parallel, stop, func(k int) {
 			i := order[k]
 			c.r.Stage("comparing %s (%d of %d tables)", tables[i], k+1, len(order))
 			res := c.table(ctx, tables[i])
@@ -114,7 +113,7 @@ func (c *comparer) all(ctx context.Context, tables []plan.TableName) [][]judge.R
 			}
 		}
 		run(order)
-		if c.fatalErr() == nil && ctx.Err() == nil && len(c.st.Pending(names)) == 0 && c.fits(0) {
+		if c.fatalErr() == nil && ctx.Err() == nil && len(c.st.Pending(names)) == 0 && c.env.Fits(0) {
 			// The cycle is complete: the next one starts, with the tables
 			// this run has not compared yet.
 			c.st.Wrap(time.Now())
@@ -187,9 +186,9 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 	}
 	exec := servers.Exec(c.source.With)
 	if c.opts.Lock {
-		lk, err := servers.LockTable(ctx, c.source, t, c.opts.LockWait)
+		lk, err := chunks.LockTable(ctx, c.source, t, c.opts.LockWait)
 		if err != nil {
-			var refused *servers.LockRefusedError
+			var refused *chunks.LockRefusedError
 			if errors.As(err, &refused) {
 				c.setFatal(err)
 			}
@@ -294,10 +293,10 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 		}
 		m = &read.ChecksumTable{Table: t, Quick: quick}
 	}
-	src := sourceSide(ctx, c.opts.Parallel, m, c.source, exec, c.need(g.idx))
+	src := chunks.SourceSide(ctx, c.opts.Parallel, m, c.source, exec, c.need(g.idx))
 	reps := make([]judge.ReplicaSide, len(g.idx))
 	for k, i := range g.idx {
-		reps[k] = &replicaSide{link: c.links[i], m: m, srcExec: exec, parallel: c.opts.Parallel}
+		reps[k] = &chunks.ReplicaSide{Link: c.links[i], M: m, SrcExec: exec, Parallel: c.opts.Parallel}
 	}
 	vs := judge.Compare(ctx, src, reps, m.Units(), g.opts)
 	var wg sync.WaitGroup
@@ -335,9 +334,7 @@ func (c *comparer) runGroup(ctx context.Context, t plan.TableName, st *plan.Tabl
 				}
 			}
 			if c.opts.ShowRows > 0 {
-				kl := keyLister{source: c.source, link: c.links[i], exec: exec, parallel: c.opts.Parallel,
-					limit: c.opts.ShowRows, deadline: c.deadline}
-				kl.list(ctx, st, rs, g.opts[k], r)
+				c.keyLister(c.links[i], exec).List(ctx, st, rs, g.opts[k], r)
 			}
 		}()
 	}
@@ -361,8 +358,8 @@ func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st, rt *
 		r.KeysNote = "not confirmed by the rows method: " + err.Error()
 		return nil
 	}
-	rep := &replicaSide{link: l, m: rows, srcExec: exec, parallel: c.opts.Parallel}
-	src := sourceSide(ctx, c.opts.Parallel, rows, c.source, exec, l.Route.Need())
+	rep := &chunks.ReplicaSide{Link: l, M: rows, SrcExec: exec, Parallel: c.opts.Parallel}
+	src := chunks.SourceSide(ctx, c.opts.Parallel, rows, c.source, exec, l.Route.Need())
 	v := judge.Compare(ctx, src, []judge.ReplicaSide{rep}, rows.Units(), []judge.SettleOptions{o})[0]
 	v.Retries += ct.Retries
 	if v.State == judge.InSync && v.Why == "" {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/chunks"
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
@@ -61,7 +62,7 @@ func (c *comparer) recheck(ctx context.Context, tables []plan.TableName) map[pai
 		t, ok := byName[rg.Table]
 		i, linked := linkOf[rg.Replica]
 		st := c.srcMeta[t]
-		if !ok || !linked || st == nil || rg.Key == nil || !c.fits(0) || c.fatalErr() != nil {
+		if !ok || !linked || st == nil || rg.Key == nil || !c.env.Fits(0) || c.fatalErr() != nil {
 			continue // not selected, not compared in this run, or a whole table: compared first in its turn
 		}
 		rows := read.NewRows(t, st, c.opts.hashOptions())
@@ -77,12 +78,12 @@ func (c *comparer) recheck(ctx context.Context, tables []plan.TableName) map[pai
 		if rt := c.repMeta[i][t]; !st.Transactional() || rt != nil && !rt.Transactional() {
 			o.Confirmations = 2
 		}
-		v := c.compareOn(ctx, rows, 0, []int{i}, []judge.SettleOptions{o}, c.source.With)[0]
-		c.refine(ctx, rows, 0, i, o, c.source.With, &v)
+		v := c.env.CompareOn(ctx, rows, 0, []int{i}, []judge.SettleOptions{o}, c.source.With)[0]
+		c.env.Refine(ctx, rows, 0, i, o, c.source.With, &v)
 		if ctx.Err() != nil {
 			continue // still remembered
 		}
-		c.chunks.Add(1)
+		c.env.Chunks.Add(1)
 		c.remember(t, c.links[i], rows, 0, v)
 		k := pairKey{rg.Table, rg.Replica}
 		ro := out[k]
@@ -99,30 +100,15 @@ func (c *comparer) recheck(ctx context.Context, tables []plan.TableName) map[pai
 			}
 			if v.State == judge.Drifted && c.opts.ShowRows > 0 {
 				r := judge.Result{Verdict: v}
-				kl := keyLister{source: c.source, link: c.links[i], exec: c.source.With, parallel: c.opts.Parallel,
-					limit: c.opts.ShowRows, deadline: c.deadline}
-				kl.list(ctx, st, rows, o, &r)
+				c.keyLister(c.links[i], c.source.With).List(ctx, st, rows, o, &r)
 				ro.keys = append(ro.keys, r.Keys...)
 			}
-			if rank(v.State) > rank(ro.verdict.State) {
+			if judge.Rank(v.State) > judge.Rank(ro.verdict.State) {
 				ro.verdict.State, ro.verdict.Why = v.State, v.Why
 			}
 		}
 	}
 	return out
-}
-
-// rank orders states by how much they matter to the verdict.
-func rank(s judge.State) int {
-	switch s {
-	case judge.Drifted, judge.Missing, judge.Structure:
-		return 3
-	case judge.Failed:
-		return 2
-	case judge.Unsettled, judge.Lagging, judge.Incomplete:
-		return 1
-	}
-	return 0
 }
 
 // record keeps in the state what the comparison of t found on the
@@ -204,19 +190,9 @@ func (c *comparer) notReached(t plan.TableName, l *servers.Link) judge.Result {
 	r.Verdict = judge.Verdict{State: judge.InSync}
 	r.Earlier = "last compared " + ts.Touched.UTC().Format("2006-01-02 15:04:05 UTC")
 	if ts.Cursor != nil {
-		r.Progress = fmt.Sprintf("%d rows compared in this cycle so far, up to key %s", ts.Rows, keyWords(ts.Cursor))
+		r.Progress = fmt.Sprintf("%d rows compared in this cycle so far, up to key %s", ts.Rows, chunks.KeyWords(ts.Cursor))
 	}
 	return r
-}
-
-// stateOf reads a state's words back.
-func stateOf(words string) judge.State {
-	for s := judge.InSync; s <= judge.Pending; s++ {
-		if s.String() == words {
-			return s
-		}
-	}
-	return judge.Failed
 }
 
 // addRemembered merges into the results of t what the re-comparison of
@@ -230,7 +206,7 @@ func (c *comparer) addRemembered(t plan.TableName, res []judge.Result, rechecked
 		r := &res[j]
 		k := pairKey{t.String(), r.Replica}
 		if ro := rechecked[k]; ro != nil && ro.verdict.State != judge.InSync {
-			if rank(ro.verdict.State) > rank(r.Verdict.State) || r.Verdict.State == judge.Pending {
+			if judge.Rank(ro.verdict.State) > judge.Rank(r.Verdict.State) || r.Verdict.State == judge.Pending {
 				r.Verdict.State, r.Verdict.Why = ro.verdict.State, ro.verdict.Why
 				r.Earlier = ""
 				if r.Method == "" {
@@ -245,9 +221,9 @@ func (c *comparer) addRemembered(t plan.TableName, res []judge.Result, rechecked
 			if rg.Table != k.table || rg.Replica != k.replica || !rg.Checked.Before(c.started) {
 				continue
 			}
-			s := stateOf(rg.State)
+			s := judge.ParseState(rg.State)
 			r.Ranges = append(r.Ranges, plan.DescribeRange(rg.Key, plan.Chunk{Lo: rg.Lo, Hi: rg.Hi}))
-			if rank(s) > rank(r.Verdict.State) || r.Verdict.State == judge.Pending {
+			if judge.Rank(s) > judge.Rank(r.Verdict.State) || r.Verdict.State == judge.Pending {
 				r.Verdict.State, r.Verdict.Why = s, rg.Detail
 				if r.Method == "" {
 					r.Method = judge.Rows

@@ -6,8 +6,12 @@
 // The check reads, judges and renders in packages of their own:
 //
 //   - servers talks to the servers: sessions, identities and replication
-//     facts, routes through intermediate servers, coordinates and waits,
-//     the table lock of --lock;
+//     facts, routes through intermediate servers, coordinates and waits;
+//   - chunks compares one table unit by unit through the judge's engine:
+//     the walk along the key within the run's budget, halving a chunk that
+//     keeps changing or drifted, the locks (--lock, --lock-chunk),
+//     throttling, and the listing of differing keys;
+//   - state keeps the progress of --state-file cycles between runs;
 //   - read reads the tables: information_schema, and one Method per way of
 //     summing a table (CHECKSUM TABLE, the rows method, the column list);
 //   - judge is pure: the comparison engine that settles a difference
@@ -18,14 +22,13 @@
 //
 // This package wires them: the flags and options (plugin.go, options.go),
 // the run (run.go), the comparison of every table on every replica
-// through the judge's engine (compare.go, with the engine's sides made
-// from the reader in sides.go), and the listing of differing keys
-// (keys.go).
+// (compare.go), the walks followed into the state (progress.go) and the
+// cycle of --state-file runs (cycle.go).
 //
 // # Writes in flight
 //
 // A table is split into units: the whole table for CHECKSUM TABLE, or chunks
-// along the primary key for the rows method. For each table the source and
+// along the key for the rows method, compared one after the other. For each table the source and
 // every replica are checksummed at the same time; equal sums prove the unit
 // in sync and end the work for it. A unit that differs is settled per
 // replica:

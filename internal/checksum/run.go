@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/chunks"
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
 	"github.com/replmon/replmon/internal/checksum/read"
@@ -125,6 +126,9 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	}
 	cmp := &comparer{opts: c.opts, r: c.r, deadline: c.deadline, source: c.source, links: c.links, srcMeta: srcMeta, repMeta: repMeta,
 		started: c.start, walked: map[pairKey]bool{}, walkedTable: map[string]bool{}, done: map[string]float64{}}
+	cmp.env = &chunks.Env{Source: c.source, Links: c.links, Parallel: c.opts.Parallel, Deadline: c.deadline, ChunkTime: c.opts.ChunkTime,
+		LockChunk: c.opts.LockChunk, ShowRows: c.opts.ShowRows,
+		Throttle: &chunks.Throttler{MaxLag: c.opts.MaxLag, MaxLoad: c.opts.MaxLoad, Source: c.source, Links: c.links, Debugf: c.r.Debugf}}
 	var store *state.Store
 	if c.opts.StateFile != "" {
 		var note string
@@ -146,7 +150,7 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 	if err := cmp.fatalErr(); err != nil {
 		return nil, err
 	}
-	out.Cycle = judge.Cycle{State: cmp.st != nil, Number: 1, Chunks: int(cmp.chunks.Load()), Throttled: cmp.throttle.total(), Notes: c.notes}
+	out.Cycle = judge.Cycle{State: cmp.st != nil, Number: 1, Chunks: int(cmp.env.Chunks.Load()), Throttled: cmp.env.Throttle.Total(), Notes: c.notes}
 	if cmp.st != nil {
 		names := make([]string, len(tables))
 		for i, t := range tables {

@@ -84,3 +84,18 @@ func mustParse(t *testing.T, v, c string) server.Identity {
 	}
 	return id
 }
+
+// TestParseStateAndRank: states read back from their words, and ordered.
+func TestParseStateAndRank(t *testing.T) {
+	for s := InSync; s <= Pending; s++ {
+		if ParseState(s.String()) != s {
+			t.Errorf("%v does not read back", s)
+		}
+	}
+	if ParseState("nonsense") != Failed {
+		t.Error("unknown words are not Failed")
+	}
+	if !(Rank(Drifted) > Rank(Failed) && Rank(Failed) > Rank(Unsettled) && Rank(Unsettled) > Rank(InSync) && Rank(Pending) == Rank(InSync)) {
+		t.Error("ranks out of order")
+	}
+}

@@ -63,3 +63,27 @@ type Verdict struct {
 	Why       string
 	Err       error
 }
+
+// ParseState reads a state's words (String) back; unknown words are Failed.
+func ParseState(words string) State {
+	for s := InSync; s <= Pending; s++ {
+		if s.String() == words {
+			return s
+		}
+	}
+	return Failed
+}
+
+// Rank orders states by how much they weigh on the verdict: confirmed
+// differences, then errors, then what is not confirmed, then the rest.
+func Rank(s State) int {
+	switch s {
+	case Drifted, Missing, Structure:
+		return 3
+	case Failed:
+		return 2
+	case Unsettled, Lagging, Incomplete:
+		return 1
+	}
+	return 0
+}

@@ -2,6 +2,7 @@ package servers
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -168,6 +169,14 @@ func (n *Node) Describe() string {
 func (n *Node) With(ctx context.Context, f func(s query.Session) error) error {
 	return n.pool.with(ctx, f)
 }
+
+// Take takes one of the server's sessions for a sequence of statements that
+// must run on it alone (a lock, a transaction); Give returns it.
+func (n *Node) Take(ctx context.Context) (*sql.Conn, error) { return n.pool.get(ctx) }
+
+// Give returns a session taken with Take; err, when it wraps
+// ErrSessionDone or is not a server error, closes it.
+func (n *Node) Give(c *sql.Conn, err error) { n.pool.put(c, err) }
 
 // Close releases the server's sessions.
 func (n *Node) Close() {

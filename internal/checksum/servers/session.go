@@ -139,7 +139,7 @@ func (p *pool) kill(c *sql.Conn) {
 func (p *pool) put(c *sql.Conn, err error) {
 	_, serverError := query.Number(err)
 	keep := err == nil || serverError || errors.Is(err, judge.ErrMissing)
-	if !keep || errors.Is(err, driver.ErrBadConn) || errors.Is(err, errSessionDone) {
+	if !keep || errors.Is(err, driver.ErrBadConn) || errors.Is(err, ErrSessionDone) {
 		_ = c.Raw(func(any) error { return driver.ErrBadConn })
 		c.Close()
 		p.mu.Lock()
@@ -151,8 +151,9 @@ func (p *pool) put(c *sql.Conn, err error) {
 	p.idle <- c
 }
 
-// errSessionDone marks a session that must be closed, not reused.
-var errSessionDone = errors.New("session closed")
+// ErrSessionDone marks a session that must be closed, not reused: give it
+// back with an error wrapping it.
+var ErrSessionDone = errors.New("session closed")
 
 // Exec runs f on one session of a server: a pool's (Node.With), or the one
 // holding a table lock (TableLock.With).
@@ -181,7 +182,7 @@ func (p *pool) with(ctx context.Context, f func(s query.Session) error) error {
 	if <-killed {
 		// KILL QUERY may have reached the session between statements,
 		// where it would end the next one: the session is not reused.
-		p.put(c, fmt.Errorf("statement killed: %w", errSessionDone))
+		p.put(c, fmt.Errorf("statement killed: %w", ErrSessionDone))
 		return err
 	}
 	p.put(c, err)

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"math/big"
 	"slices"
 	"time"
 )
@@ -114,4 +115,30 @@ func (f *File) Forget(r Range) {
 func (r Range) same(o Range) bool {
 	return r.Table == o.Table && r.Replica == o.Replica && slices.Equal(r.Key, o.Key) && slices.Equal(r.Lo, o.Lo) && slices.Equal(r.Hi, o.Hi) &&
 		(r.Lo == nil) == (o.Lo == nil) && (r.Hi == nil) == (o.Hi == nil)
+}
+
+// Within reports whether the range lies within (lo, hi] (nil bounds are
+// open), for a key of one integer column.
+func (r Range) Within(lo, hi []string) bool {
+	num := func(v []string) (*big.Int, bool) {
+		if len(v) != 1 {
+			return nil, false
+		}
+		return new(big.Int).SetString(v[0], 10)
+	}
+	if lo != nil {
+		clo, ok1 := num(lo)
+		rlo, ok2 := num(r.Lo)
+		if !ok1 || !ok2 || rlo.Cmp(clo) < 0 {
+			return false
+		}
+	}
+	if hi != nil {
+		chi, ok1 := num(hi)
+		rhi, ok2 := num(r.Hi)
+		if !ok1 || !ok2 || rhi.Cmp(chi) > 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -230,3 +230,26 @@ func TestRemember(t *testing.T) {
 		t.Errorf("forgot another range")
 	}
 }
+
+// TestWithin: integer ranges inside a chunk, open bounds included.
+func TestWithin(t *testing.T) {
+	r := Range{Lo: []string{"100"}, Hi: []string{"200"}}
+	for _, c := range []struct {
+		lo, hi []string
+		want   bool
+	}{
+		{nil, nil, true},
+		{[]string{"99"}, []string{"200"}, true},
+		{[]string{"100"}, nil, true},
+		{[]string{"101"}, nil, false},
+		{nil, []string{"199"}, false},
+		{[]string{"x"}, nil, false},
+	} {
+		if got := r.Within(c.lo, c.hi); got != c.want {
+			t.Errorf("(100, 200] within (%v, %v]: %v", c.lo, c.hi, got)
+		}
+	}
+	if (Range{Hi: []string{"5"}}).Within([]string{"0"}, nil) {
+		t.Error("a range open below is within one that is not")
+	}
+}

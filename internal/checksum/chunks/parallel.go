@@ -1,14 +1,14 @@
-package checksum
+package chunks
 
 import (
 	"context"
 	"sync"
 )
 
-// forEach calls f(i) for every i in [0, n) on at most workers goroutines,
+// ForEach calls f(i) for every i in [0, n) on at most workers goroutines,
 // handing the indexes out in order until ctx ends or stop (when not nil)
 // reports true. It returns once every call has returned.
-func forEach(ctx context.Context, n, workers int, stop func() bool, f func(i int)) {
+func ForEach(ctx context.Context, n, workers int, stop func() bool, f func(i int)) {
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(workers, n) {

@@ -1,4 +1,4 @@
-package servers
+package chunks
 
 import (
 	"context"
@@ -10,14 +10,23 @@ import (
 
 	"github.com/replmon/replmon/internal/checksum/judge"
 	"github.com/replmon/replmon/internal/checksum/plan"
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/mysqlconn"
 	"github.com/replmon/replmon/internal/query"
+)
+
+// Server error numbers interpreted here.
+const (
+	errNoSuchTable     = 1146 // ER_NO_SUCH_TABLE
+	errLockWaitTimeout = 1205 // ER_LOCK_WAIT_TIMEOUT
+	errDBAccess        = 1044 // ER_DBACCESS_DENIED_ERROR
+	errTableAccess     = 1142 // ER_TABLEACCESS_DENIED_ERROR
 )
 
 // TableLock is a source session holding LOCK TABLES ... READ on one table
 // (--lock): writers of the table stall while it is compared.
 type TableLock struct {
-	src  *Node
+	src  *servers.Node
 	mu   sync.Mutex
 	conn *sql.Conn
 }
@@ -33,14 +42,14 @@ func (e *LockRefusedError) Error() string { return e.msg }
 // waiting at most lockWait (the session's lock_wait_timeout). A table that
 // does not exist gives judge.ErrMissing, a missing privilege a
 // *LockRefusedError.
-func LockTable(ctx context.Context, src *Node, t plan.TableName, lockWait time.Duration) (*TableLock, error) {
-	conn, err := src.pool.get(ctx)
+func LockTable(ctx context.Context, src *servers.Node, t plan.TableName, lockWait time.Duration) (*TableLock, error) {
+	conn, err := src.Take(ctx)
 	if err != nil {
 		return nil, err
 	}
 	err = mysqlconn.SQL(conn).Exec(ctx, "LOCK TABLES "+plan.QuoteTable(t)+" READ")
 	if err != nil {
-		src.pool.put(conn, err)
+		src.Give(conn, err)
 		switch {
 		case query.IsError(err, errNoSuchTable):
 			return nil, fmt.Errorf("%s on %s: %w", t, src.Label, judge.ErrMissing)
@@ -72,10 +81,10 @@ func (l *TableLock) Release() {
 	defer cancel()
 	if err := mysqlconn.SQL(l.conn).Exec(ctx, "UNLOCK TABLES"); err != nil {
 		// Closing the session is what releases the lock now.
-		l.src.pool.put(l.conn, fmt.Errorf("UNLOCK TABLES: %w", errSessionDone))
+		l.src.Give(l.conn, fmt.Errorf("UNLOCK TABLES: %w", servers.ErrSessionDone))
 		return
 	}
-	l.src.pool.put(l.conn, nil)
+	l.src.Give(l.conn, nil)
 }
 
 // RangeLock is a source session in a transaction holding a locking read of
@@ -86,8 +95,8 @@ type RangeLock struct{ TableLock }
 // LockRange starts a transaction on a session of the source src and runs
 // lockQuery, a locking read (SELECT ... LOCK IN SHARE MODE), in it. The
 // session is read-only: the transaction writes nothing.
-func LockRange(ctx context.Context, src *Node, lockQuery string) (*RangeLock, error) {
-	conn, err := src.pool.get(ctx)
+func LockRange(ctx context.Context, src *servers.Node, lockQuery string) (*RangeLock, error) {
+	conn, err := src.Take(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +106,7 @@ func LockRange(ctx context.Context, src *Node, lockQuery string) (*RangeLock, er
 	}
 	if err != nil {
 		_ = q.Exec(context.WithoutCancel(ctx), "ROLLBACK")
-		src.pool.put(conn, err)
+		src.Give(conn, err)
 		return nil, fmt.Errorf("the locking read on the source was refused: %w", query.Explain(err))
 	}
 	return &RangeLock{TableLock{src: src, conn: conn}}, nil
@@ -111,8 +120,8 @@ func (l *RangeLock) Release() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := mysqlconn.SQL(l.conn).Exec(ctx, "ROLLBACK"); err != nil {
-		l.src.pool.put(l.conn, fmt.Errorf("ROLLBACK: %w", errSessionDone))
+		l.src.Give(l.conn, fmt.Errorf("ROLLBACK: %w", servers.ErrSessionDone))
 		return
 	}
-	l.src.pool.put(l.conn, nil)
+	l.src.Give(l.conn, nil)
 }

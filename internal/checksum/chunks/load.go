@@ -1,4 +1,4 @@
-package servers
+package chunks
 
 import (
 	"context"
@@ -6,12 +6,13 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/replmon/replmon/internal/checksum/servers"
 	"github.com/replmon/replmon/internal/query"
 	"github.com/replmon/replmon/internal/replica"
 )
 
 // ThreadsRunning reads the server's Threads_running (--max-load).
-func ThreadsRunning(ctx context.Context, n *Node) (int, error) {
+func ThreadsRunning(ctx context.Context, n *servers.Node) (int, error) {
 	var v int
 	err := n.With(ctx, func(s query.Session) error {
 		res, err := s.Query(ctx, "SHOW GLOBAL STATUS LIKE 'Threads_running'")
@@ -29,7 +30,7 @@ func ThreadsRunning(ctx context.Context, n *Node) (int, error) {
 
 // MaxLag reads how far the server, a replica, is behind on its most
 // lagging channel (--max-lag); known is false when no channel says.
-func MaxLag(ctx context.Context, n *Node) (lag time.Duration, known bool, err error) {
+func MaxLag(ctx context.Context, n *servers.Node) (lag time.Duration, known bool, err error) {
 	err = n.With(ctx, func(s query.Session) error {
 		chans, _, err := replica.Read(ctx, s, n.ID)
 		if err != nil {

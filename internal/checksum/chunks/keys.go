@@ -1,4 +1,4 @@
-package checksum
+package chunks
 
 import (
 	"context"
@@ -20,27 +20,27 @@ const minNarrowTime = 500 * time.Millisecond
 // not read row by row.
 const maxWholeKeys = 200000
 
-// keyLister narrows a confirmed difference of one table on one replica
+// KeyLister narrows a confirmed difference of one table on one replica
 // down to primary keys (--show-rows).
-type keyLister struct {
-	source   *servers.Node
-	link     *servers.Link
-	exec     servers.Exec // statements on the source (the locked session under --lock)
-	parallel int          // sessions per server
-	limit    int          // keys listed at most
-	deadline time.Time    // end of the work
+type KeyLister struct {
+	Source   *servers.Node
+	Link     *servers.Link
+	Exec     servers.Exec // statements on the source (the locked session under --lock)
+	Parallel int          // sessions per server
+	Limit    int          // keys listed at most
+	Deadline time.Time    // end of the work
 }
 
-// list narrows a difference the rows method confirmed down to primary keys,
+// List narrows a difference the rows method confirmed down to primary keys,
 // the way the seed's sdiff of two dumps did: chunks found different by their
 // hashes are read row by row (key and row hash) on both sides, and a key is
 // listed only when its source row held still across the comparison.
-func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
+func (k *KeyLister) List(ctx context.Context, st *plan.TableInfo, rows *read.Rows, o judge.SettleOptions, r *judge.Result) {
 	if len(st.PK) == 0 {
 		r.KeysNote = "no primary key: differing rows cannot be listed"
 		return
 	}
-	if time.Until(k.deadline) < minNarrowTime {
+	if time.Until(k.Deadline) < minNarrowTime {
 		r.KeysNote = "no time left to list the differing keys"
 		return
 	}
@@ -50,7 +50,7 @@ func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Row
 	}
 	chunks := r.Verdict.Drifted
 	for n, u := range chunks {
-		if len(r.Keys) >= k.limit {
+		if len(r.Keys) >= k.Limit {
 			r.KeysNote = fmt.Sprintf("%d more differing %s not read", len(chunks)-n, judge.Plural(len(chunks)-n, "chunk", "chunks"))
 			return
 		}
@@ -72,7 +72,7 @@ func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Row
 			}
 		}
 		for _, d := range diffs {
-			if len(r.Keys) < k.limit {
+			if len(r.Keys) < k.Limit {
 				r.Keys = append(r.Keys, judge.KeyDiff{Key: judge.FormatKey(rows.PK, d.Key), Kind: d.Kind})
 			} else {
 				r.MoreKeys++
@@ -83,18 +83,18 @@ func (k *keyLister) list(ctx context.Context, st *plan.TableInfo, rows *read.Row
 
 // chunkDiffs lists the confirmed differing rows of chunk u: source rows,
 // the replica at the source's coordinates, the source again.
-func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]judge.RowDiff, string, error) {
+func (k *KeyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]judge.RowDiff, string, error) {
 	q := rows.KeysQuery(u)
 	nk := len(rows.PK)
-	l := k.link
+	l := k.Link
 	var before, after, rep map[string]judge.KeyRow
 	var co judge.Coords
-	err := k.exec(ctx, func(s query.Session) error {
+	err := k.Exec(ctx, func(s query.Session) error {
 		var err error
 		if before, err = read.KeyRows(ctx, s, q, nk); err != nil {
 			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))
 		}
-		co, err = servers.BinlogCoords(ctx, s, k.source, l.Route.Need())
+		co, err = servers.BinlogCoords(ctx, s, k.Source, l.Route.Need())
 		return err
 	})
 	if err != nil {
@@ -118,10 +118,10 @@ func (k *keyLister) chunkDiffs(ctx context.Context, rows *read.Rows, u int) ([]j
 	if len(diffs) == 0 {
 		return nil, "", nil
 	}
-	if ok, why, err = l.SourceCatchUp(ctx, k.exec); err != nil || !ok {
+	if ok, why, err = l.SourceCatchUp(ctx, k.Exec); err != nil || !ok {
 		return nil, "keys not listed: " + why, err
 	}
-	err = k.exec(ctx, func(s query.Session) error {
+	err = k.Exec(ctx, func(s query.Session) error {
 		var err error
 		if after, err = read.KeyRows(ctx, s, q, nk); err != nil {
 			return fmt.Errorf("reading rows of %s on the source: %w", rows.Table, query.Explain(err))

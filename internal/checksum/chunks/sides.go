@@ -1,4 +1,4 @@
-package checksum
+package chunks
 
 import (
 	"context"
@@ -16,10 +16,10 @@ import (
 // and each replica (sums and the waits in both directions). They are made
 // here from the reader.
 
-// sourceSide returns the source side of one table's comparison: sums with
+// SourceSide returns the source side of one table's comparison: sums with
 // m on src through exec, then the coordinates src has logged (those need
 // asks for), read through exec too.
-func sourceSide(ctx context.Context, parallel int, m read.Method, src *servers.Node, exec servers.Exec, need servers.Need) *judge.Batcher {
+func SourceSide(ctx context.Context, parallel int, m read.Method, src *servers.Node, exec servers.Exec, need servers.Need) *judge.Batcher {
 	return judge.NewBatcher(ctx, func(ctx context.Context, units []int) (judge.Sums, judge.Coords, error) {
 		sums, err := sumUnits(ctx, parallel, m, src, exec, units)
 		if err != nil {
@@ -35,27 +35,27 @@ func sourceSide(ctx context.Context, parallel int, m read.Method, src *servers.N
 	})
 }
 
-// replicaSide is one replica's side of one table's comparison.
-type replicaSide struct {
-	link     *servers.Link
-	m        read.Method
-	srcExec  servers.Exec // statements on the source (the locked session under --lock)
-	parallel int
+// ReplicaSide is one replica's side of one table's comparison.
+type ReplicaSide struct {
+	Link     *servers.Link
+	M        read.Method
+	SrcExec  servers.Exec // statements on the source (the locked session under --lock)
+	Parallel int
 }
 
 // Reach implements judge.ReplicaSide.
-func (o *replicaSide) Reach(ctx context.Context, co judge.Coords) (bool, string, error) {
-	return o.link.Reach(ctx, co)
+func (o *ReplicaSide) Reach(ctx context.Context, co judge.Coords) (bool, string, error) {
+	return o.Link.Reach(ctx, co)
 }
 
 // Sums implements judge.ReplicaSide.
-func (o *replicaSide) Sums(ctx context.Context, units []int) (judge.Sums, error) {
-	return sumUnits(ctx, o.parallel, o.m, o.link.Rep, o.link.Rep.With, units)
+func (o *ReplicaSide) Sums(ctx context.Context, units []int) (judge.Sums, error) {
+	return sumUnits(ctx, o.Parallel, o.M, o.Link.Rep, o.Link.Rep.With, units)
 }
 
 // SourceCatchUp implements judge.ReplicaSide.
-func (o *replicaSide) SourceCatchUp(ctx context.Context) (bool, string, error) {
-	return o.link.SourceCatchUp(ctx, o.srcExec)
+func (o *ReplicaSide) SourceCatchUp(ctx context.Context) (bool, string, error) {
+	return o.Link.SourceCatchUp(ctx, o.SrcExec)
 }
 
 // sumUnits computes units with m on n, up to parallel at once; the first
@@ -68,7 +68,7 @@ func sumUnits(ctx context.Context, parallel int, m read.Method, n *servers.Node,
 		mu       sync.Mutex
 		firstErr error
 	)
-	forEach(ctx, len(units), parallel, nil, func(i int) {
+	ForEach(ctx, len(units), parallel, nil, func(i int) {
 		u := units[i]
 		var s judge.Sum
 		err := exec(ctx, func(q query.Session) error {

@@ -1,4 +1,4 @@
-package checksum
+package chunks
 
 import (
 	"context"
@@ -11,7 +11,7 @@ func TestForEachBoundsAndStops(t *testing.T) {
 	var running, most atomic.Int32
 	var mu sync.Mutex
 	seen := map[int]bool{}
-	forEach(context.Background(), 50, 3, nil, func(i int) {
+	ForEach(context.Background(), 50, 3, nil, func(i int) {
 		n := running.Add(1)
 		for {
 			m := most.Load()
@@ -29,7 +29,7 @@ func TestForEachBoundsAndStops(t *testing.T) {
 	}
 
 	var calls atomic.Int32
-	forEach(context.Background(), 50, 1, func() bool { return calls.Load() >= 5 }, func(int) { calls.Add(1) })
+	ForEach(context.Background(), 50, 1, func() bool { return calls.Load() >= 5 }, func(int) { calls.Add(1) })
 	if calls.Load() != 5 {
 		t.Errorf("stop: %d calls, want 5", calls.Load())
 	}
@@ -37,7 +37,7 @@ func TestForEachBoundsAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	calls.Store(0)
-	forEach(ctx, 50, 2, nil, func(int) { calls.Add(1) })
+	ForEach(ctx, 50, 2, nil, func(int) { calls.Add(1) })
 	// A worker ready at the same moment may still take an index: select
 	// picks at random between ready cases, but never for 50 in a row.
 	if calls.Load() >= 50 {
