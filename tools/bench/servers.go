@@ -86,16 +86,40 @@ func freeBytes(dir string) (int64, error) {
 	return int64(st.Bavail) * st.Bsize, nil
 }
 
-// globalStatus reads one counter of SHOW GLOBAL STATUS on s.
-func globalStatus(ctx context.Context, s *sandbox.Server, name string) (int64, error) {
+// rowsReadCounters are the status counters of rows read, in order of
+// preference: InnoDB's own (not every version lists it), then MariaDB's Rows_read (rows read by the handler
+// interface, temporary tables excluded).
+var rowsReadCounters = []string{"Innodb_rows_read", "Rows_read"}
+
+// rowsReadCounter reads the first of rowsReadCounters that s has, and
+// returns its name and value.
+func rowsReadCounter(ctx context.Context, s *sandbox.Server) (string, int64, error) {
 	db, err := s.RootDB()
 	if err != nil {
-		return 0, err
+		return "", 0, err
 	}
-	var n string
-	var v int64
-	if err := db.QueryRowContext(ctx, "SHOW GLOBAL STATUS LIKE '"+name+"'").Scan(&n, &v); err != nil {
-		return 0, fmt.Errorf("%s: SHOW GLOBAL STATUS LIKE '%s': %w", s.Name, name, err)
+	q := "SHOW GLOBAL STATUS WHERE Variable_name IN ('" + strings.Join(rowsReadCounters, "', '") + "')"
+	rs, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return "", 0, fmt.Errorf("%s: %s: %w", s.Name, q, err)
 	}
-	return v, nil
+	defer rs.Close()
+	got := map[string]int64{}
+	for rs.Next() {
+		var n string
+		var v int64
+		if err := rs.Scan(&n, &v); err != nil {
+			return "", 0, err
+		}
+		got[strings.ToLower(n)] = v
+	}
+	if err := rs.Err(); err != nil {
+		return "", 0, err
+	}
+	for _, c := range rowsReadCounters {
+		if v, ok := got[strings.ToLower(c)]; ok {
+			return c, v, nil
+		}
+	}
+	return "", 0, fmt.Errorf("%s: none of %s in SHOW GLOBAL STATUS", s.Name, strings.Join(rowsReadCounters, ", "))
 }
