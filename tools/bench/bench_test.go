@@ -47,3 +47,37 @@ func TestSplice(t *testing.T) {
 		t.Errorf("splice is not idempotent:\n%s", again)
 	}
 }
+
+func TestPerfValues(t *testing.T) {
+	out := "REPL_CHECKSUM OK - 1 table compared, cycle 42% done | coverage=42.5%;;;0;100 rows=1200000;;;0 chunks=37;;;0 throttled=0s;;;0 time=4.91s\n" +
+		"OK scale.r10M: 1200000 rows, same on 4 replicas\n"
+	m, err := perfValues(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cov, err := perfNumber(m, "coverage"); err != nil || cov != 42.5 {
+		t.Errorf("coverage = %v, %v; want 42.5", cov, err)
+	}
+	if m["time"] != "4.91s" || m["rows"] != "1200000" {
+		t.Errorf("values with units: %v", m)
+	}
+	if _, err := perfNumber(m, "cycle_age"); err == nil {
+		t.Error("a missing label gave no error")
+	}
+	if _, err := perfValues("REPL_CHECKSUM OK - no perfdata"); err == nil {
+		t.Error("an output without performance data gave no error")
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{verdictAtLeast("x", 0.9, 0.8, "×"), "x: 0.90× (target ≥ 0.80×): **met**"},
+		{verdictAtLeast("x", 0.5, 0.8, "×"), "x: 0.50× (target ≥ 0.80×): **missed**"},
+		{verdictBelow("x", 1, 1, "×"), "x: 1.00× (target < 1.00×): **missed**"},
+		{verdictBelow("x", 0.4, 1, "×"), "x: 0.40× (target < 1.00×): **met**"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}

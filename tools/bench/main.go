@@ -3,7 +3,7 @@
 // It is what `make bench` runs, after building the plugins as the Debian
 // package ships them (static, stripped) and installing the comparison tools.
 //
-//	go run ./tools/bench [-bin bin] [-out docs/BENCHMARKS.md] [-only health,tls,audit,checksum,scale]
+//	go run ./tools/bench [-bin bin] [-out docs/BENCHMARKS.md] [-only health,tls,audit,checksum,cycle,impact,tables,scale]
 //
 // Every comparison runs its tools interleaved, one run of each per round
 // (A B C A B C ...), so that the load of a shared machine weighs on all of
@@ -18,12 +18,23 @@
 //	          peak RSS; the start-up costs of check_repl_io
 //	tls       the cost of TLS set-up, against a replica that offers TLS
 //	audit     check_repl_config --server x8 (seed topology) vs one check_mysql call
-//	checksum  a 1M-row table: check_repl_checksum vs plain parallel CHECKSUM
-//	          TABLE clients vs pt-table-checksum
+//	checksum  a table of -rows rows (10M): the rows method vs its floor (one
+//	          whole-table statement per server, all at once) vs
+//	          pt-table-checksum; the checksum-table method vs plain
+//	          CHECKSUM TABLE clients
+//	cycle     the same table compared in runs of -t 5 with a state file until
+//	          a cycle is complete, vs one unbudgeted pass
+//	impact    what one run at default settings costs the servers: rows read
+//	          per second on the source, heartbeat lag on the replicas under a
+//	          light write load, with and without the check
+//	tables    -small-tables small tables: check_repl_checksum vs a bare list of
+//	          CHECKSUM TABLE statements, per table
 //	scale     check_repl_checksum for 1..1000 tables and 10k..1M rows, with the
 //	          plain-client floor and the connections each server saw
 //
-// checksum and scale share one sandbox (a source and four replicas), loaded once.
+// The last five share one sandbox (a source and four replicas), loaded once
+// with what the chosen scenarios need; `-only checksum -rows 200000` is a
+// quick smoke run.
 //
 // The part of the output file between the "bench:begin" and "bench:end"
 // markers is replaced; the text around it (the optimisation log) is kept.
@@ -48,13 +59,17 @@ type options struct {
 	runs        int           // rounds of the health and start-up comparisons
 	auditRuns   int           // rounds of the topology audit comparison
 	rssRuns     int           // rounds measured under /usr/bin/time for peak RSS
-	csRounds    int           // rounds of the 1M-row checksum comparison
+	csRounds    int           // rounds of the big-table checksum comparison
+	cycleRounds int           // rounds of the budgeted cycle against one pass
+	tabRounds   int           // rounds of the small-tables comparison
 	scaleRounds int           // rounds per point of the scaling series
 	rows        int           // rows of the big checksum table
+	smallTables int           // small tables of the tables scenario
+	cycleT      int           // -t of each run of a budgeted cycle, seconds
 	timeout     time.Duration // bound of the whole run
 }
 
-var scenarios = []string{"health", "tls", "audit", "checksum", "scale"}
+var scenarios = []string{"health", "tls", "audit", "checksum", "cycle", "impact", "tables", "scale"}
 
 func main() {
 	var o options
@@ -65,10 +80,14 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 100, "interleaved rounds of the health check and start-up comparisons")
 	flag.IntVar(&o.auditRuns, "audit-runs", 60, "interleaved rounds of the topology audit comparison")
 	flag.IntVar(&o.rssRuns, "rss-runs", 10, "rounds measured under /usr/bin/time for peak RSS")
-	flag.IntVar(&o.csRounds, "checksum-rounds", 9, "interleaved rounds of the 1M-row checksum comparison")
+	flag.IntVar(&o.csRounds, "checksum-rounds", 3, "interleaved rounds of the big-table checksum comparison")
+	flag.IntVar(&o.cycleRounds, "cycle-rounds", 1, "interleaved rounds of a budgeted cycle against one unbudgeted pass")
+	flag.IntVar(&o.tabRounds, "tables-rounds", 3, "interleaved rounds of the small-tables comparison")
 	flag.IntVar(&o.scaleRounds, "scale-rounds", 5, "interleaved rounds per point of the scaling series")
-	flag.IntVar(&o.rows, "rows", 1000000, "rows of the big checksum table")
-	flag.DurationVar(&o.timeout, "timeout", 30*time.Minute, "bound of the whole run")
+	flag.IntVar(&o.rows, "rows", 10000000, "rows of the big table of the checksum, cycle and impact scenarios (at least 10M for issue 11)")
+	flag.IntVar(&o.smallTables, "small-tables", 10000, "small tables of the tables scenario")
+	flag.IntVar(&o.cycleT, "cycle-t", 5, "-t of each run of a budgeted cycle, in seconds")
+	flag.DurationVar(&o.timeout, "timeout", 90*time.Minute, "bound of the whole run")
 	flag.Parse()
 	o.only = map[string]bool{}
 	for _, s := range strings.Split(only, ",") {
@@ -114,20 +133,23 @@ func run(o options) error {
 			return err
 		}
 	}
-	if o.only["checksum"] || o.only["scale"] {
+	if tables, sizes := o.dataNeeds(); tables > 0 || len(sizes) > 0 {
 		d, err := startChecksumData(ctx, o)
 		if err != nil {
 			return err
 		}
 		defer d.sb.Stop()
-		if o.only["checksum"] {
-			if err := checksumScenario(ctx, o, tools, d, rep); err != nil {
-				return err
-			}
-		}
-		if o.only["scale"] {
-			if err := scaleScenario(ctx, o, tools, d, rep); err != nil {
-				return err
+		for _, sc := range []struct {
+			name string
+			run  func(context.Context, options, Tools, *checksumData, *Report) error
+		}{
+			{"checksum", checksumScenario}, {"cycle", cycleScenario}, {"impact", impactScenario},
+			{"tables", tablesScenario}, {"scale", scaleScenario},
+		} {
+			if o.only[sc.name] {
+				if err := sc.run(ctx, o, tools, d, rep); err != nil {
+					return err
+				}
 			}
 		}
 	}

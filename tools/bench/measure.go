@@ -28,11 +28,21 @@ type Sample struct {
 	Wall   time.Duration // from fork to reaped
 	CPU    time.Duration // user + system time of the process and its children
 	Faults int64         // minor page faults of the process and its children
+	// ServerCPU is the user + system time the servers spent meanwhile
+	// (mariadbd processes, from /proc), when the step measured it.
+	ServerCPU time.Duration
 }
 
 // Run executes c once within ctx and reports its cost; a run that does not
 // end as c expects is an error, so that a benchmark never times a failure.
 func (c Cmd) Run(ctx context.Context) (Sample, error) {
+	s, _, err := c.RunOutput(ctx)
+	return s, err
+}
+
+// RunOutput is Run that also returns what the program printed (stdout and
+// stderr), for steps that read its performance data.
+func (c Cmd) RunOutput(ctx context.Context) (Sample, string, error) {
 	cmd := exec.CommandContext(ctx, c.Path, c.Args...)
 	cmd.Env = append(os.Environ(), c.Env...)
 	var out bytes.Buffer
@@ -44,12 +54,12 @@ func (c Cmd) Run(ctx context.Context) (Sample, error) {
 	if err != nil {
 		ee, ok := err.(*exec.ExitError)
 		if !ok {
-			return Sample{}, fmt.Errorf("%s: %w", c.Name, err)
+			return Sample{}, out.String(), fmt.Errorf("%s: %w", c.Name, err)
 		}
 		code = ee.ExitCode()
 	}
 	if code != c.Code || !strings.Contains(out.String(), c.Want) {
-		return Sample{}, fmt.Errorf("%s: exit code %d (want %d), output lacks %q:\n%s", c.Name, code, c.Code, c.Want, clip(out.String(), 2000))
+		return Sample{}, out.String(), fmt.Errorf("%s: exit code %d (want %d), output lacks %q:\n%s", c.Name, code, c.Code, c.Want, clip(out.String(), 2000))
 	}
 	s := Sample{Wall: wall}
 	// wait4 returns the usage of the child and of the descendants it
@@ -61,7 +71,7 @@ func (c Cmd) Run(ctx context.Context) (Sample, error) {
 		s.Faults = ru.Minflt + ru.Majflt
 		s.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	return s, nil
+	return s, out.String(), nil
 }
 
 // Series is the samples of one Cmd.
@@ -120,15 +130,18 @@ type Stats struct {
 	Min, Max    time.Duration // wall time extremes
 	CPU         time.Duration // median user + system time
 	Faults      int64         // median page faults
+	ServerCPU   time.Duration // median CPU time of the servers
 }
 
 // Summarise computes the statistics of s.
 func (s Series) Summarise() Stats {
 	var walls, cpus []time.Duration
 	var faults []int64
+	var servers []time.Duration
 	for _, x := range s.Samples {
 		walls = append(walls, x.Wall)
 		cpus = append(cpus, x.CPU)
+		servers = append(servers, x.ServerCPU)
 		faults = append(faults, x.Faults)
 	}
 	st := Stats{Runs: len(s.Samples)}
@@ -138,6 +151,8 @@ func (s Series) Summarise() Stats {
 	slices.Sort(walls)
 	slices.Sort(cpus)
 	slices.Sort(faults)
+	slices.Sort(servers)
+	st.ServerCPU = quantile(servers, 0.5)
 	st.Median = quantile(walls, 0.5)
 	st.P90 = quantile(walls, 0.9)
 	st.CPU = quantile(cpus, 0.5)

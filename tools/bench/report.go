@@ -146,6 +146,24 @@ func verdict(what string, value, limit float64, unit string) string {
 	return fmt.Sprintf("%s: %.2f%s (target ≤ %.2f%s): %s", what, value, unit, limit, unit, state)
 }
 
+// verdictAtLeast states a figure against a target it must reach.
+func verdictAtLeast(what string, value, limit float64, unit string) string {
+	state := "**met**"
+	if value < limit {
+		state = "**missed**"
+	}
+	return fmt.Sprintf("%s: %.2f%s (target ≥ %.2f%s): %s", what, value, unit, limit, unit, state)
+}
+
+// verdictBelow states a figure against a limit it must stay under.
+func verdictBelow(what string, value, limit float64, unit string) string {
+	state := "**met**"
+	if value >= limit {
+		state = "**missed**"
+	}
+	return fmt.Sprintf("%s: %.2f%s (target < %.2f%s): %s", what, value, unit, limit, unit, state)
+}
+
 // comparison builds the usual table of an interleaved comparison: one row
 // per series with median, p90, ratio to the reference series, CPU time,
 // page faults and, when rss is not nil, a peak RSS column ("–" for the
