@@ -18,21 +18,22 @@ import (
 
 // SourceSide returns the source side of one table's comparison: sums with
 // m on src through exec, then the coordinates src has logged (those need
-// asks for), read through exec too.
+// asks for), read through exec too; the first sums without coordinates,
+// read only if a replica differs (judge.Lazy).
 func SourceSide(ctx context.Context, parallel int, m read.Method, src *servers.Node, exec servers.Exec, need servers.Need) *judge.Batcher {
-	return judge.NewBatcher(ctx, func(ctx context.Context, units []int) (judge.Sums, judge.Coords, error) {
-		sums, err := sumUnits(ctx, parallel, m, src, exec, units)
-		if err != nil {
-			return nil, judge.Coords{}, err
-		}
+	sums := func(ctx context.Context, units []int) (judge.Sums, error) {
+		return sumUnits(ctx, parallel, m, src, exec, units)
+	}
+	coords := func(ctx context.Context) (judge.Coords, error) {
 		var co judge.Coords
-		err = exec(ctx, func(s query.Session) error {
+		err := exec(ctx, func(s query.Session) error {
 			var err error
 			co, err = servers.BinlogCoords(ctx, s, src, need)
 			return err
 		})
-		return sums, co, err
-	})
+		return co, err
+	}
+	return judge.Lazy(ctx, sums, coords)
 }
 
 // ReplicaSide is one replica's side of one table's comparison.

@@ -174,7 +174,11 @@ func (e *Env) Walk(ctx context.Context, rows *read.Rows, start Start, idx []int,
 		if settled && e.ChunkTime > 0 && n > 0 {
 			size = adapt(size, n, elapsed, e.ChunkTime)
 		}
-		last = elapsed
+		if settled {
+			// A chunk that needed retries or splits says nothing of the
+			// time the next one takes.
+			last = elapsed
+		}
 		active = slices.DeleteFunc(active, func(k int) bool {
 			s := agg[k].State
 			return s == judge.Missing || s == judge.Failed || s == judge.Dropped
@@ -271,8 +275,14 @@ func (e *Env) settleHot(ctx context.Context, rows *read.Rows, u, i int, o judge.
 			rows.Chunks = append(rows.Chunks, plan.Chunk{Lo: ch.Lo, Hi: mid}, plan.Chunk{Lo: mid, Hi: ch.Hi})
 			halves := []int{len(rows.Chunks) - 2, len(rows.Chunks) - 1}
 			out := judge.Verdict{State: judge.InSync, Source: v.Source, Replica: v.Replica, Retries: v.Retries}
+			// A half that can still be split is split at once when it
+			// changes: only the narrow ones are retried.
+			ho := o
+			if n/2 > narrowRows && depth+1 < maxSplits {
+				ho.Retries = 0
+			}
 			for _, h := range halves {
-				hv := e.CompareOn(ctx, rows, h, []int{i}, []judge.SettleOptions{o}, exec)[0]
+				hv := e.CompareOn(ctx, rows, h, []int{i}, []judge.SettleOptions{ho}, exec)[0]
 				if hv.State == judge.Unsettled && ctx.Err() == nil {
 					e.settleHot(ctx, rows, h, i, o, exec, &hv, depth+1)
 				}

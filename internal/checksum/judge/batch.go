@@ -14,6 +14,12 @@ type Batcher struct {
 	ctx     context.Context // bounds the computations
 	compute func(ctx context.Context, units []int) (Sums, Coords, error)
 
+	// sums and coords, when set (Lazy), read sums alone and coordinates
+	// alone: the first sums are read without coordinates, which are read
+	// only if a replica differs.
+	sums   func(ctx context.Context, units []int) (Sums, error)
+	coords func(ctx context.Context) (Coords, error)
+
 	mu      sync.Mutex
 	running bool
 	queue   []*freshRequest
@@ -30,6 +36,24 @@ type freshRequest struct {
 // NewBatcher returns a Batcher running compute within ctx.
 func NewBatcher(ctx context.Context, compute func(ctx context.Context, units []int) (Sums, Coords, error)) *Batcher {
 	return &Batcher{ctx: ctx, compute: compute}
+}
+
+// Lazy returns a Batcher whose computations read sums then coordinates,
+// and whose first sums, in Compare, are read without coordinates: those
+// are read once a replica's sums differ, after its sums, which still
+// bounds the source's state at the first sums (coordinates read later
+// only make a replica wait for more).
+func Lazy(ctx context.Context, sums func(ctx context.Context, units []int) (Sums, error), coords func(ctx context.Context) (Coords, error)) *Batcher {
+	b := NewBatcher(ctx, func(ctx context.Context, units []int) (Sums, Coords, error) {
+		s, err := sums(ctx, units)
+		if err != nil {
+			return nil, Coords{}, err
+		}
+		c, err := coords(ctx)
+		return s, c, err
+	})
+	b.sums, b.coords = sums, coords
+	return b
 }
 
 // Fresh implements SourceSide.

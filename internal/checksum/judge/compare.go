@@ -38,10 +38,19 @@ func Compare(ctx context.Context, src SourceSide, reps []ReplicaSide, units []in
 	)
 	x0 := make([]Sums, len(reps))
 	errX := make([]error, len(reps))
+	lazy, _ := src.(*Batcher)
+	if lazy != nil && lazy.sums == nil {
+		lazy = nil
+	}
+	var coords func() (Coords, error) // the first coordinates, read once when needed
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		s0, c0, errS = src.Fresh(ctx, units)
+		if lazy == nil {
+			s0, c0, errS = src.Fresh(ctx, units)
+			return
+		}
+		s0, errS = lazy.sums(ctx, units)
 	}()
 	for i, r := range reps {
 		wg.Add(1)
@@ -57,11 +66,14 @@ func Compare(ctx context.Context, src SourceSide, reps []ReplicaSide, units []in
 		}
 		return verdicts
 	}
+	if lazy != nil {
+		coords = sync.OnceValues(func() (Coords, error) { return lazy.coords(ctx) })
+	}
 	for i, r := range reps {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			verdicts[i] = settle(ctx, src, r, units, s0, c0, x0[i], errX[i], opts[i])
+			verdicts[i] = settle(ctx, src, r, units, s0, c0, coords, x0[i], errX[i], opts[i])
 		}()
 	}
 	wg.Wait()

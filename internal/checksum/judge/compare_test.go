@@ -546,3 +546,48 @@ func TestBatcherSharesComputations(t *testing.T) {
 		t.Errorf("Fresh with a cancelled context: %v", err)
 	}
 }
+
+// TestLazyCoordinates: with a Lazy source, the coordinates are not read
+// when every replica's first sums are equal, and read once, after the
+// first sums, when replicas differ.
+func TestLazyCoordinates(t *testing.T) {
+	var mu sync.Mutex
+	var events []string
+	src := func(script ...Sums) *Batcher {
+		n := 0
+		return Lazy(context.Background(), func(_ context.Context, units []int) (Sums, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			events = append(events, "sums")
+			s := script[min(n, len(script)-1)]
+			n++
+			return s, nil
+		}, func(context.Context) (Coords, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			events = append(events, "coords")
+			return Coords{Pos: 7}, nil
+		})
+	}
+	same := Sums{0: {Rows: 1, Value: "a"}}
+	vs := Compare(context.Background(), src(same), []ReplicaSide{&fakeReplica{sums: []Sums{same}}, &fakeReplica{sums: []Sums{same}}},
+		[]int{0}, []SettleOptions{{Retries: 1}, {Retries: 1}})
+	if vs[0].State != InSync || vs[1].State != InSync || !slices.Equal(events, []string{"sums"}) {
+		t.Errorf("in sync: %v, %v; events %v", vs[0].State, vs[1].State, events)
+	}
+	events = nil
+	other := Sums{0: {Rows: 1, Value: "b"}}
+	r1, r2 := &fakeReplica{sums: []Sums{other, same}}, &fakeReplica{sums: []Sums{other, same}}
+	vs = Compare(context.Background(), src(same), []ReplicaSide{r1, r2}, []int{0}, []SettleOptions{{Retries: 1}, {Retries: 1}})
+	if vs[0].State != InSync || vs[1].State != InSync {
+		t.Errorf("caught up: %v, %v", vs[0].State, vs[1].State)
+	}
+	// The first sums, then the coordinates once for both replicas, which
+	// reach them and hold the source's sums.
+	if !slices.Equal(events, []string{"sums", "coords"}) {
+		t.Errorf("events %v", events)
+	}
+	if len(r1.reachArgs) == 0 || r1.reachArgs[0] != (Coords{Pos: 7}) || r2.reachArgs[0] != (Coords{Pos: 7}) {
+		t.Errorf("the replicas waited for %v and %v", r1.reachArgs, r2.reachArgs)
+	}
+}

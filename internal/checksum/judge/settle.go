@@ -24,8 +24,9 @@ type SettleOptions struct {
 }
 
 // settle decides one replica: s and c are the source's sums and the
-// coordinates read after them, x the replica's sums read at the same time.
-func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s Sums, c Coords, x Sums, errX error, o SettleOptions) Verdict {
+// coordinates read after them (or, when lazy is set, read by it once a
+// difference needs them), x the replica's sums read at the same time.
+func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s Sums, c Coords, lazy func() (Coords, error), x Sums, errX error, o SettleOptions) Verdict {
 	v := Verdict{Source: Sums{}, Replica: Sums{}}
 	merge(v.Source, s)
 	var pending []int
@@ -60,6 +61,14 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 			v.State = InSync
 		}
 		return v
+	}
+	if lazy != nil {
+		var err error
+		if c, err = lazy(); err != nil {
+			f := SourceFailure(err)
+			v.State, v.Err = f.State, f.Err
+			return v
+		}
 	}
 	need := max(1, o.Confirmations)
 	confirmed := map[int]int{} // unit → rounds in a row its difference held with the source still
