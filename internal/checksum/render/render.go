@@ -242,11 +242,27 @@ func cycleLines(r *plugin.Report, cy judge.Cycle, o Options) plugin.Status {
 	for i, st := range []plugin.Status{plugin.CRITICAL, plugin.WARNING} {
 		limit := o.MaxCycleAge[1-i]
 		if limit > 0 && cy.Age > limit {
-			r.Add(st, "the oldest comparison the verdict rests on is %s old, above --max-cycle-age %s: the check does not keep up with the data", age, limit)
+			msg := fmt.Sprintf("the oldest comparison the verdict rests on is %s old, above --max-cycle-age %s: the check does not keep up with the data", age, short(limit))
+			r.Add(st, "%s", msg)
+			r.Long("%s %s", st, msg)
 			return plugin.Worst(worst, st)
 		}
 	}
 	return worst
+}
+
+// short writes a duration as an administrator gives it: 2d, 12h, 90m, or
+// Go's notation when it is not whole.
+func short(d time.Duration) string {
+	for _, u := range []struct {
+		d    time.Duration
+		unit string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if d >= u.d && d%u.d == 0 {
+			return fmt.Sprintf("%d%s", d/u.d, u.unit)
+		}
+	}
+	return d.String()
 }
 
 // cycleAgePerf is the cycle_age perfdata, with --max-cycle-age.

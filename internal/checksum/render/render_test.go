@@ -43,7 +43,8 @@ func TestRenderGolden(t *testing.T) {
 		name   string
 		out    judge.Outcome
 		status plugin.Status
-		full   bool // --full-output
+		full   bool             // --full-output
+		maxAge [2]time.Duration // --max-cycle-age
 	}{
 		{
 			name:   "ok",
@@ -130,6 +131,37 @@ func TestRenderGolden(t *testing.T) {
 						{Table: tOrders, Replica: "r2", Verdict: judge.Verdict{State: judge.NotCompared, Why: "timed out"}}},
 				}},
 		},
+		{
+			name:   "incomplete",
+			status: plugin.WARNING,
+			out: judge.Outcome{Replicas: replicas()[:1], Tables: []plan.TableName{tUsers, tOrders},
+				Cycle: judge.Cycle{Coverage: 0.371, Chunks: 6, Age: 9 * time.Second},
+				Results: [][]judge.Result{
+					{{Table: tUsers, Replica: "r1", Method: judge.Rows, Chunks: 6, Note: "about 1993760 rows: compared in chunks",
+						Progress: "from the start: 736180 rows compared in this run, up to key 736180 (the table holds about 1993760)",
+						Verdict:  judge.Verdict{State: judge.Incomplete, Why: "the run's time (-t) ended first", Source: rs(736180, "5"), Replica: rs(736180, "5")}}},
+					{{Table: tOrders, Replica: "r1", Verdict: judge.Verdict{State: judge.Incomplete, Why: "the run's time (-t) ended before it"}}},
+				}},
+		},
+		{
+			name:   "cycle",
+			status: plugin.CRITICAL,
+			maxAge: [2]time.Duration{4 * time.Hour, 12 * time.Hour},
+			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders, tHot},
+				Cycle: judge.Cycle{State: true, Number: 3, Coverage: 0.4217, Age: 5*time.Hour + 3*time.Second, Chunks: 17, Throttled: 1500 * time.Millisecond,
+					Notes: []string{"--state-file /var/lib/replmon-plugins/m1-data is in use by process 4242 since 2026-12-02 04:00:00 UTC: this run compares from its saved progress and does not save"}},
+				Results: [][]judge.Result{
+					{{Table: tUsers, Replica: "r1", Verdict: judge.Verdict{State: judge.InSync}, Earlier: "last compared 2026-12-02 01:00:00 UTC"},
+						{Table: tUsers, Replica: "r2", Method: judge.Rows, Verdict: judge.Verdict{State: judge.Drifted}, Ranges: []string{"id > 499644 and <= 500366"},
+							Earlier: "found 2026-12-02 03:00:00 UTC, not compared again in this run"}},
+					{{Table: tOrders, Replica: "r1", Method: judge.Rows, Chunks: 9, Progress: "continued: 450565 rows compared in this run, up to key 950565",
+						Verdict: judge.Verdict{State: judge.InSync, Source: rs(450565, "1"), Replica: rs(450565, "1")}},
+						{Table: tOrders, Replica: "r2", Method: judge.Rows, Chunks: 9, Keys: []judge.KeyDiff{{Key: "id=500000", Kind: judge.Different}},
+							Ranges:  []string{"id > 499644 and <= 500366"},
+							Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{4}, Source: rs(450565, "1"), Replica: rs(450565, "2")}}},
+					{{Table: tHot, Replica: "r1", Verdict: judge.Verdict{State: judge.Pending}}, {Table: tHot, Replica: "r2", Verdict: judge.Verdict{State: judge.Pending}}},
+				}},
+		},
 	}
 	// With --full-output, every line of two of them.
 	for _, name := range []string{"ok", "errors"} {
@@ -145,7 +177,7 @@ func TestRenderGolden(t *testing.T) {
 			tt.out.Elapsed = 1234567 * time.Microsecond
 			r := plugin.NewReport(nil, 0)
 			o := defaultOptions()
-			o.Full = tt.full
+			o.Full, o.MaxCycleAge = tt.full, tt.maxAge
 			Render(r, &tt.out, o)
 			if r.Status() != tt.status {
 				t.Errorf("status %v, want %v", r.Status(), tt.status)
