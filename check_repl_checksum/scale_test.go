@@ -203,7 +203,8 @@ func TestScale(t *testing.T) {
 		state := filepath.Join(dir, "killed")
 		base := append([]string{"--table", "app.big", "--state-file", state}, reps...)
 		args := append(slices.Clone(base), "-t", "1500ms", "--chunk-time", "0.1")
-		first := c.run(args...)
+		// A first run of small chunks: a small part of the table.
+		first := c.run(append(slices.Clone(base), "-t", "1s", "--chunk-time", "0", "--chunk-size", "100")...)
 		wantCode(t, first, 0)
 		before, _ := os.ReadFile(state)
 		// Small fixed chunks: a run of many seconds, killed early.

@@ -59,6 +59,10 @@ var registry = []entry{
 			{"A definitive verdict on a busy table, briefly stalling its writers with LOCK TABLES ... READ:",
 				[]string{"-H", "db-m1.example.net", defaultsFlag, "--table", "shop.orders",
 					"--lock", "--replica", "db-m1r1.example.net"}},
+			{"Terabytes in cycles of runs of 50 seconds, each continuing where the last stopped (state in /var/lib/replmon-plugins/db-m1-data), " +
+				"WARNING when a cycle takes more than a day and CRITICAL beyond three:",
+				[]string{"-H", "db-m1.example.net", defaultsFlag, "--state-file", "db-m1-data", "-t", "50",
+					"--max-cycle-age", "1d,3d", "--replica", "db-m1r1.example.net", "--replica", "db-m2.example.net"}},
 		},
 		Privileges: checksumPrivileges,
 	},
