@@ -333,6 +333,25 @@ func TestScale(t *testing.T) {
 		}
 	})
 
+	t.Run("throttled by lag", func(t *testing.T) {
+		c.t = t
+		r2 := sb.Server("r2")
+		exec(t, r2, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 4", "START SLAVE")
+		defer func() {
+			exec(t, r2, "STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 0", "START SLAVE")
+			waitReplicated(t, sb)
+		}()
+		exec(t, m1, "UPDATE app.small SET v = v + 1 WHERE id = 1")
+		time.Sleep(2 * time.Second) // the event waits out the delay: r2 is behind
+		res := c.run(append([]string{"--table", "app.small", "--method", "rows", "--max-lag", "0.5", "-t", "2s"}, reps...)...)
+		wantCode(t, res, 1)
+		wantLine(t, res, `^REPL_CHECKSUM WARNING - not compared for lack of time: app\.small on `)
+		noLine(t, res, `^CRITICAL`)
+		if p := perfOf(t, res, "throttled"); p < 0.5 {
+			t.Errorf("paused %.3fs while a replica lagged beyond --max-lag", p)
+		}
+	})
+
 	t.Run("writes in flight", func(t *testing.T) {
 		c.t = t
 		// 200 writes a second: updates of random rows of a hot key range

@@ -106,6 +106,10 @@ func (e *Env) Walk(ctx context.Context, rows *read.Rows, start Start, idx []int,
 			break
 		}
 		e.Throttle.Wait(ctx, func() bool { return e.Fits(0) })
+		if !e.Fits(last + reserve) { // paused until the end
+			cut = true
+			break
+		}
 		var hi []string
 		if !tail {
 			var err error
