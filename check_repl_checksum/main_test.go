@@ -197,7 +197,7 @@ func TestChain(t *testing.T) {
 				case "rows":
 					wantLine(t, res, `^OK app\.quiet on `+regexp.QuoteMeta(r2)+`: in sync \(rows; 2000 rows in \d+ chunks\)$`)
 					wantLine(t, res, `^OK app\.composite on `+regexp.QuoteMeta(r1r1)+`: in sync \(rows; 500 rows in \d+ chunks\)$`)
-					wantLine(t, res, `^OK app\.nopk on `+regexp.QuoteMeta(r1)+`: in sync \(rows; 30 rows\)$`)
+					wantLine(t, res, `^OK app\.nopk on `+regexp.QuoteMeta(r1)+`: in sync \(rows \(no primary key or NOT NULL unique key: compared whole\); 30 rows\)$`)
 					wantLine(t, res, ` rows=2780;;;0 `)
 				default:
 					wantLine(t, res, `^OK app\.aria on `+regexp.QuoteMeta(r1)+`: in sync \(checksum-table; checksum \d+\)$`)

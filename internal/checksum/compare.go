@@ -235,6 +235,9 @@ func (c *comparer) table(ctx context.Context, t plan.TableName) []judge.Result {
 			if ch.Method != judge.Rows {
 				note = fmt.Sprintf("about %d rows: compared in chunks", st.EstRows)
 			}
+		case len(st.PK) == 0 && (ch.Method == judge.Rows || st.EstRows > autoWholeRows):
+			// Where a key would have cut it into chunks.
+			note = joinNotes(note, "no primary key or NOT NULL unique key: compared whole")
 		}
 		add(kind, i, o, note)
 	}
