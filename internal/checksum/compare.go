@@ -38,6 +38,9 @@ type comparer struct {
 	stMu    sync.Mutex
 	env     *chunks.Env // the comparisons' servers, deadline and chunk settings
 	started time.Time   // start of the run
+	// completed is set when this run compared the last table of the
+	// state's cycle: the next cycle starts once the verdict is taken.
+	completed bool
 	// walked are the tables, and tables on replicas, compared in chunks
 	// in this run (under stMu), and done the share of each table compared.
 	walked      map[pairKey]bool
@@ -64,8 +67,7 @@ func (c *comparer) fatalErr() error {
 // all compares the tables, --parallel at once, until done, the deadline
 // or a fatal error. Without a state the run goes through the tables in
 // order; with one it compares first the ranges remembered not in sync,
-// then continues the cycle where the last run stopped, and starts the next
-// cycle when this one ends with time left. Tables the run did not reach
+// then continues the cycle where the last run stopped, up to its end. Tables the run did not reach
 // are reported from what is known of them (notReached).
 func (c *comparer) all(ctx context.Context, tables []plan.TableName) [][]judge.Result {
 	results := make([][]judge.Result, len(tables))
@@ -113,18 +115,9 @@ func (c *comparer) all(ctx context.Context, tables []plan.TableName) [][]judge.R
 			}
 		}
 		run(order)
-		if c.fatalErr() == nil && ctx.Err() == nil && len(c.st.Pending(names)) == 0 && c.env.Fits(0) {
-			// The cycle is complete: the next one starts, with the tables
-			// this run has not compared yet.
-			c.st.Wrap(time.Now())
-			var next []int
-			for i := range tables {
-				if results[i] == nil {
-					next = append(next, i)
-				}
-			}
-			run(next)
-		}
+		// The cycle is complete: the run reports it (coverage 100) and the
+		// next run starts the next cycle.
+		c.completed = c.fatalErr() == nil && len(c.st.Pending(names)) == 0
 	}
 	for i, res := range results {
 		if res == nil {

@@ -163,6 +163,10 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 		}
 		out.Cycle.Coverage = cmp.st.Coverage(names, func(name string) int64 { return est[name] })
 		out.Cycle.Age = time.Since(cmp.st.Oldest())
+		if cmp.completed {
+			out.Cycle.Coverage, out.Cycle.Age = 1, time.Since(cmp.st.Started.Time)
+			cmp.st.Wrap(time.Now())
+		}
 		if err := store.Save(cmp.st); err != nil {
 			out.Cycle.SaveErr = err.Error()
 		}
