@@ -364,6 +364,10 @@ func TestScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A table of that one row: nothing to split it into.
+		exec(t, m1, "CREATE TABLE app.hotrow (id INT PRIMARY KEY, v INT)", "INSERT INTO app.hotrow VALUES (50, 0)")
+		waitReplicated(t, sb)
+		defer exec(t, m1, "DROP TABLE app.hotrow")
 		exec(t, m1, "SET GLOBAL log_output = 'TABLE'", "SET GLOBAL general_log = ON")
 		defer exec(t, m1, "SET GLOBAL general_log = OFF", "SET SESSION sql_log_bin = 0", "TRUNCATE TABLE mysql.general_log")
 		stop := make(chan struct{})
@@ -377,7 +381,7 @@ func TestScale(t *testing.T) {
 					return
 				default:
 				}
-				if _, err := db.Exec("UPDATE app.small SET v = v + 1 WHERE id = 50"); err != nil {
+				if _, err := db.Exec("UPDATE app.hotrow SET v = v + 1 WHERE id = 50"); err != nil {
 					t.Errorf("writer: %v", err)
 					return
 				}
@@ -385,7 +389,7 @@ func TestScale(t *testing.T) {
 		}()
 		locked := 0
 		for i := range 5 {
-			res := c.run(append([]string{"--table", "app.small", "--method", "rows", "--retries", "0", "--lock-chunk", "--full-output"}, reps...)...)
+			res := c.run(append([]string{"--table", "app.hotrow", "--method", "rows", "--retries", "0", "--lock-chunk", "--full-output"}, reps...)...)
 			if res.Code != 0 {
 				t.Errorf("run %d with --lock-chunk: exit %d:\n%s", i, res.Code, res.Stdout)
 			}

@@ -369,7 +369,7 @@ func (c *comparer) confirmByRows(ctx context.Context, t plan.TableName, st, rt *
 // newRows is the rows method for t, its chunks planned on the source with
 // exec; whole keeps the table in one chunk.
 func (c *comparer) newRows(ctx context.Context, t plan.TableName, st *plan.TableInfo, exec servers.Exec, whole bool) (*read.Rows, error) {
-	rows := read.NewRows(t, st, c.opts.hashOptions())
+	rows := read.NewRows(t, st, c.hashFor(t, st, nil))
 	if whole {
 		return rows, nil
 	}
@@ -386,4 +386,32 @@ func joinNotes(notes ...string) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// hashFor returns the rows method's hash options for t on the replicas idx
+// (indexes into c.links; nil: every replica): the character sets need no
+// conversion where every one of them declares the source's for each
+// column.
+func (c *comparer) hashFor(t plan.TableName, st *plan.TableInfo, idx []int) plan.HashOptions {
+	o := c.opts.hashOptions()
+	if idx == nil {
+		for i := range c.links {
+			idx = append(idx, i)
+		}
+	}
+	o.SameCharsets = true
+	for _, i := range idx {
+		rt := c.repMeta[i][t]
+		if rt == nil {
+			o.SameCharsets = false
+			break
+		}
+		for _, col := range st.Columns {
+			rc, ok := rt.Column(col.Name)
+			if !ok || rc.Charset != col.Charset {
+				o.SameCharsets = false
+			}
+		}
+	}
+	return o
 }

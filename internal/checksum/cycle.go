@@ -65,7 +65,7 @@ func (c *comparer) recheck(ctx context.Context, tables []plan.TableName) map[pai
 		if !ok || !linked || st == nil || rg.Key == nil || !c.env.Fits(0) || c.fatalErr() != nil {
 			continue // not selected, not compared in this run, or a whole table: compared first in its turn
 		}
-		rows := read.NewRows(t, st, c.opts.hashOptions())
+		rows := read.NewRows(t, st, c.hashFor(t, st, []int{i}))
 		if !slices.Equal(keyNames(rows), rg.Key) {
 			c.stMu.Lock()
 			c.st.Forget(rg) // the key changed: the table is walked again

@@ -89,7 +89,7 @@ func (c *comparer) chunked(t plan.TableName, st *plan.TableInfo) bool {
 // walkGroup compares t chunk by chunk on the replicas of g until its end
 // or the deadline, and writes each replica's result.
 func (c *comparer) walkGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec servers.Exec, results []judge.Result) {
-	rows := read.NewRows(t, st, c.opts.hashOptions())
+	rows := read.NewRows(t, st, c.hashFor(t, st, g.idx))
 	w := c.start(t, rows)
 	wk := c.env.Walk(ctx, rows, chunks.Start{Cursor: w.cursor, Size: w.size}, g.idx, g.opts, exec, &walkHooks{c: c, t: t, g: g})
 	c.stMu.Lock()

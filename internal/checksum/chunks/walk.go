@@ -100,20 +100,26 @@ func (e *Env) Walk(ctx context.Context, rows *read.Rows, start Start, idx []int,
 	var walked int64
 	done, tail, cut := false, false, false
 	var reserve time.Duration // kept for listing the keys of a drift found
+	var rate float64 // rows per second of the settled chunks so far
 	for len(active) > 0 && !done {
-		if !e.Fits(last + reserve) {
+		// Once the rate is known, the chunk is cut to what the time left
+		// holds; before, or with fixed sizes, a chunk starts while one as
+		// long as the last fits.
+		byRate := rate > 0 && e.ChunkTime > 0
+		if !byRate && !e.Fits(last+reserve) {
 			cut = true
 			break
 		}
 		e.Throttle.Wait(ctx, func() bool { return e.Fits(0) })
-		if !e.Fits(last + reserve) { // paused until the end
+		this, ok := e.fitChunk(size, rate, reserve)
+		if !ok || !byRate && !e.Fits(last+reserve) { // no room left, or paused until the end
 			cut = true
 			break
 		}
 		var hi []string
 		if !tail {
 			var err error
-			if hi, err = e.Boundary(ctx, exec, rows, cursor, size); err != nil {
+			if hi, err = e.Boundary(ctx, exec, rows, cursor, this); err != nil {
 				for _, k := range active {
 					agg[k] = judge.SourceFailure(err)
 				}
@@ -182,6 +188,9 @@ func (e *Env) Walk(ctx context.Context, rows *read.Rows, start Start, idx []int,
 			// A chunk that needed retries or splits says nothing of the
 			// time the next one takes.
 			last = elapsed
+			if n > 0 && elapsed > 0 {
+				rate = float64(n) / elapsed.Seconds()
+			}
 		}
 		active = slices.DeleteFunc(active, func(k int) bool {
 			s := agg[k].State
@@ -331,6 +340,22 @@ func (e *Env) lockedCompare(ctx context.Context, rows *read.Rows, u, i int, o ju
 	if lv.State == judge.InSync || lv.State == judge.Drifted {
 		*v = lv
 	}
+}
+
+// fitChunk returns the rows of the next chunk: size, or fewer so that,
+// at rate rows a second, it ends before the deadline with reserve to
+// spare; false when not even the smallest chunk fits. Without a rate yet
+// (or with --chunk-time 0) the chunk is size rows.
+func (e *Env) fitChunk(size int, rate float64, reserve time.Duration) (int, bool) {
+	if rate <= 0 || e.ChunkTime <= 0 {
+		return size, true
+	}
+	left := time.Until(e.Deadline) - reserve - 50*time.Millisecond
+	fit := int(left.Seconds() / 1.3 * rate) // 30% for a chunk slower than the last
+	if fit < size {
+		size = fit
+	}
+	return size, size >= minChunkRows
 }
 
 // Fits reports whether a chunk that takes about last (at least

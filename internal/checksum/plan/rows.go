@@ -24,6 +24,10 @@ type HashOptions struct {
 	// that many decimals (--float-precision): servers of different versions
 	// print some of them differently. Below 0 they are hashed as printed.
 	FloatPrecision int
+	// SameCharsets says every server compared declares the same character
+	// set for each column: their text is the same bytes as stored, hashed
+	// without converting it to utf8mb4 first (which costs the server).
+	SameCharsets bool
 }
 
 // NewRows builds the hash expression of a table from its description on
@@ -90,7 +94,7 @@ func columnText(c Column, o HashOptions) string {
 	switch {
 	case c.DataType == "bit":
 		return "CAST(" + id + " AS UNSIGNED)"
-	case isCharacter(c):
+	case isCharacter(c) && !o.SameCharsets:
 		return "CONVERT(" + id + " USING utf8mb4)"
 	case floatTypes[c.DataType] && o.FloatPrecision >= 0:
 		return fmt.Sprintf("ROUND(%s, %d)", id, o.FloatPrecision)
@@ -104,7 +108,7 @@ func columnText(c Column, o HashOptions) string {
 // conversion keeps the count) so that the conversion runs once; in bytes
 // otherwise.
 func columnLength(c Column, o HashOptions) string {
-	if isCharacter(c) {
+	if isCharacter(c) && !o.SameCharsets {
 		return "CHAR_LENGTH(" + QuoteIdent(c.Name) + ")"
 	}
 	return "LENGTH(" + columnText(c, o) + ")"

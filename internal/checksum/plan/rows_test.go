@@ -123,3 +123,17 @@ func TestChunkStatements(t *testing.T) {
 		t.Errorf("first range: %q", got)
 	}
 }
+
+// TestSameCharsets: where every server declares the same character set, a
+// character column is hashed as stored, its length in bytes; otherwise it
+// is converted to utf8mb4 and counted in characters.
+func TestSameCharsets(t *testing.T) {
+	same := NewRows(TableName{"app", "t"}, testTable(), HashOptions{FloatPrecision: -1, SameCharsets: true}).hash
+	if !strings.Contains(same, "CONCAT(LENGTH(`b`), ':', `b`)") || strings.Contains(same, "CONVERT") {
+		t.Errorf("same character sets: %s", same)
+	}
+	mixed := NewRows(TableName{"app", "t"}, testTable(), HashOptions{FloatPrecision: -1}).hash
+	if !strings.Contains(mixed, "CONCAT(CHAR_LENGTH(`b`), ':', CONVERT(`b` USING utf8mb4))") {
+		t.Errorf("character sets that may differ: %s", mixed)
+	}
+}
