@@ -100,7 +100,7 @@ func (e *Env) Walk(ctx context.Context, rows *read.Rows, start Start, idx []int,
 	var walked int64
 	done, tail, cut := false, false, false
 	var reserve time.Duration // kept for listing the keys of a drift found
-	var rate float64 // rows per second of the settled chunks so far
+	var rate float64          // rows per second of the settled chunks so far
 	for len(active) > 0 && !done {
 		// Once the rate is known, the chunk is cut to what the time left
 		// holds; before, or with fixed sizes, a chunk starts while one as
