@@ -276,8 +276,9 @@ func checksumScenario(ctx context.Context, o options, t Tools, d *checksumData, 
 			"table `%s` of INT, INT, VARCHAR(64), DATETIME, DECIMAL columns. %d interleaved rounds after one warm-up round. "+
 			"The floors are one whole-table statement per server, sent by %d plain `mariadb` clients started at once: "+
 			"`SELECT COUNT(*), BIT_XOR(CAST(CRC32(CONCAT_WS('#', cols..., CONCAT(ISNULL(col)...))) AS UNSIGNED))`, "+
-			"pt-table-checksum's row expression, and the same with the rows method's own row hash (SHA1 over each column "+
-			"written as its length and text: `plan.Rows.SumQuery` of one chunk). check_repl_checksum runs with `-t 3600` "+
+			"pt-table-checksum's row expression, and the same with the rows method's own row hash (the CRC32 of "+
+			"the row written unambiguously, as the plugin writes it for servers that declare the same character sets: "+
+			"`plan.Rows.SumQuery` of one chunk). check_repl_checksum runs with `-t 3600` "+
 			"and no state file: one unbudgeted pass. pt-table-checksum runs with `--recursion-method hosts` as an account "+
 			"with every privilege (it writes percona.checksums); its wall time includes waiting for the replicas to "+
 			"replay its chunks. Rows/s: rows of the table per second of wall time, each server reading all of them. "+
@@ -347,7 +348,7 @@ func floorQueries(ctx context.Context, src *sandbox.Server, db, tbl string) (crc
 	}
 	crc = "SELECT COUNT(*), COALESCE(LOWER(CONV(BIT_XOR(CAST(CRC32(CONCAT_WS('#', " + row + ")) AS UNSIGNED)), 10, 16)), 0) FROM " +
 		plan.QuoteTable(name)
-	hash = plan.NewRows(name, info, plan.HashOptions{FloatPrecision: -1}).SumQuery(0)
+	hash = plan.NewRows(name, info, plan.HashOptions{FloatPrecision: -1, SameCharsets: true}).SumQuery(0)
 	return crc, hash, nil
 }
 
