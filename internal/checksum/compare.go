@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -389,29 +390,15 @@ func joinNotes(notes ...string) string {
 }
 
 // hashFor returns the rows method's hash options for t on the replicas idx
-// (indexes into c.links; nil: every replica): the character sets need no
-// conversion where every one of them declares the source's for each
-// column.
+// (indexes into c.links; nil: every replica).
 func (c *comparer) hashFor(t plan.TableName, st *plan.TableInfo, idx []int) plan.HashOptions {
 	o := c.opts.hashOptions()
-	if idx == nil {
-		for i := range c.links {
-			idx = append(idx, i)
+	var rts []*plan.TableInfo
+	for i := range c.links {
+		if idx == nil || slices.Contains(idx, i) {
+			rts = append(rts, c.repMeta[i][t])
 		}
 	}
-	o.SameCharsets = true
-	for _, i := range idx {
-		rt := c.repMeta[i][t]
-		if rt == nil {
-			o.SameCharsets = false
-			break
-		}
-		for _, col := range st.Columns {
-			rc, ok := rt.Column(col.Name)
-			if !ok || rc.Charset != col.Charset {
-				o.SameCharsets = false
-			}
-		}
-	}
+	o.SameCharsets = judge.SameCharsets(st, rts)
 	return o
 }

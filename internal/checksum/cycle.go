@@ -140,22 +140,12 @@ func (c *comparer) record(t plan.TableName, res []judge.Result) {
 	}
 	if whole && !c.walkedTable[t.String()] {
 		ts := c.st.Table(t.String())
-		if !incomplete(res) {
+		if !judge.CutShort(res) {
 			ts.Done, ts.Cursor = true, nil
 			ts.Rows += rows
 		}
 		ts.Touched = state.Time{Time: time.Now()}
 	}
-}
-
-// incomplete reports whether the run's end cut a comparison of the table.
-func incomplete(res []judge.Result) bool {
-	for _, r := range res {
-		if r.Verdict.State == judge.Incomplete || r.Verdict.State == judge.NotCompared {
-			return true
-		}
-	}
-	return false
 }
 
 // sumRows adds up the row counts of the units.

@@ -171,7 +171,7 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 			out.Cycle.SaveErr = err.Error()
 		}
 	} else {
-		out.Cycle.Coverage = runCoverage(tables, srcMeta, out.Results, cmp.done)
+		out.Cycle.Coverage = judge.RunCoverage(tables, srcMeta, out.Results, cmp.done)
 		out.Cycle.Age = time.Since(c.start)
 	}
 	return out, nil
@@ -187,28 +187,6 @@ func (c *checker) stateOf() string {
 	slices.Sort(reps)
 	return fmt.Sprintf("source %s; replicas %s; %s; method %s; float precision %d", c.cfg.Address().Key(), strings.Join(reps, ", "),
 		c.opts.Selection.Describe(), c.opts.Method, c.opts.FloatPrecision)
-}
-
-// runCoverage is the share of the selected rows compared in this run,
-// each table weighing its estimated rows (at least 1).
-func runCoverage(tables []plan.TableName, meta map[plan.TableName]*plan.TableInfo, results [][]judge.Result, walked map[string]float64) float64 {
-	var done, all float64
-	for i, t := range tables {
-		w := float64(1)
-		if m := meta[t]; m != nil {
-			w = float64(max(m.EstRows, 1))
-		}
-		all += w
-		if f, ok := walked[t.String()]; ok {
-			done += w * f
-		} else if len(results[i]) > 0 && !incomplete(results[i]) {
-			done += w
-		}
-	}
-	if all == 0 {
-		return 1
-	}
-	return done / all
 }
 
 func (c *checker) connectOpts() servers.ConnectOptions {
