@@ -42,11 +42,10 @@ type comparer struct {
 	// completed is set when this run compared the last table of the
 	// state's cycle: the next cycle starts once the verdict is taken.
 	completed bool
-	// walked are the tables, and tables on replicas, compared in chunks
-	// in this run (under stMu), and done the share of each table compared.
-	walked      map[pairKey]bool
-	walkedTable map[string]bool
-	done        map[string]float64
+	// walked are the tables on replicas compared in chunks in this run
+	// (under stMu), and done the share of each table compared.
+	walked map[pairKey]bool
+	done   map[string]float64
 }
 
 // setFatal records the first error that ends the run.

@@ -119,15 +119,16 @@ func (c *comparer) record(t plan.TableName, res []judge.Result) {
 	}
 	c.stMu.Lock()
 	defer c.stMu.Unlock()
-	whole := false
+	whole, walked := false, false
 	var rows int64
 	for j, r := range res {
-		if r.Progress != "" || r.Method == judge.Rows && r.Chunks > 0 && c.walked[pairKey{t.String(), c.links[j].Rep.Label}] {
+		if c.walked[pairKey{t.String(), c.links[j].Rep.Label}] {
+			walked = true // its walk keeps the state
 			continue
 		}
 		whole = true
 		if r.Method == judge.Rows {
-			rows = max(rows, sumRows(r.Verdict.Source))
+			rows = max(rows, r.Verdict.Source.Rows())
 		}
 		rg := state.Range{Table: t.String(), Replica: c.links[j].Rep.Label, State: r.Verdict.State.String(),
 			Found: state.Time{Time: time.Now()}, Checked: state.Time{Time: time.Now()}, Detail: r.Verdict.Why}
@@ -138,7 +139,7 @@ func (c *comparer) record(t plan.TableName, res []judge.Result) {
 			c.st.Remember(rg)
 		}
 	}
-	if whole && !c.walkedTable[t.String()] {
+	if whole && !walked {
 		ts := c.st.Table(t.String())
 		if !judge.CutShort(res) {
 			ts.Done, ts.Cursor = true, nil
@@ -146,15 +147,6 @@ func (c *comparer) record(t plan.TableName, res []judge.Result) {
 		}
 		ts.Touched = state.Time{Time: time.Now()}
 	}
-}
-
-// sumRows adds up the row counts of the units.
-func sumRows(s judge.Sums) int64 {
-	var n int64
-	for _, v := range s {
-		n += max(v.Rows, 0)
-	}
-	return n
 }
 
 // notReached is the result of a table this run did not compare on l:

@@ -22,16 +22,10 @@ import (
 // compared with the rows method in chunks.
 const autoWholeRows = 100000
 
-// walkStart is where a table's walk starts in this run.
-type walkStart struct {
-	cursor []string // the last key compared; nil: from the start
-	size   int      // rows of the first chunk
-}
-
 // start returns where the walk of t starts: from the state's cursor when
 // the state is of the same key, else from the beginning.
-func (c *comparer) start(t plan.TableName, rows *read.Rows) walkStart {
-	w := walkStart{size: c.opts.ChunkSize}
+func (c *comparer) start(t plan.TableName, rows *read.Rows) chunks.Start {
+	w := chunks.Start{Size: c.opts.ChunkSize}
 	if c.st == nil {
 		return w
 	}
@@ -42,10 +36,10 @@ func (c *comparer) start(t plan.TableName, rows *read.Rows) walkStart {
 		return w
 	}
 	if ts.Chunk > 0 && c.opts.ChunkTime > 0 {
-		w.size = ts.Chunk
+		w.Size = ts.Chunk
 	}
 	if ts.Cursor != nil && slices.Equal(ts.Key, keyNames(rows)) {
-		w.cursor = ts.Cursor
+		w.Cursor = ts.Cursor
 	} else if ts.Cursor != nil {
 		// The key changed since (ALTER TABLE): the table starts again.
 		ts.Cursor, ts.Rows = nil, 0
@@ -91,16 +85,15 @@ func (c *comparer) chunked(t plan.TableName, st *plan.TableInfo) bool {
 func (c *comparer) walkGroup(ctx context.Context, t plan.TableName, st *plan.TableInfo, g *group, exec servers.Exec, results []judge.Result) {
 	rows := read.NewRows(t, st, c.hashFor(t, st, g.idx))
 	w := c.start(t, rows)
-	wk := c.env.Walk(ctx, rows, chunks.Start{Cursor: w.cursor, Size: w.size}, g.idx, g.opts, exec, &walkHooks{c: c, t: t, g: g})
+	wk := c.env.Walk(ctx, rows, w, g.idx, g.opts, exec, &walkHooks{c: c, t: t, g: g})
 	c.stMu.Lock()
-	c.walkedTable[t.String()] = true
 	for _, i := range g.idx {
 		c.walked[pairKey{t.String(), c.links[i].Rep.Label}] = true
 	}
 	if wk.Done {
 		c.done[t.String()] = 1
 	} else {
-		c.done[t.String()] = float64(wk.Rows64) / float64(max(st.EstRows, wk.Rows64+1))
+		c.done[t.String()] = float64(wk.Compared) / float64(max(st.EstRows, wk.Compared+1))
 	}
 	c.stMu.Unlock()
 	for k, i := range g.idx {
@@ -108,7 +101,7 @@ func (c *comparer) walkGroup(ctx context.Context, t plan.TableName, st *plan.Tab
 		r.Method, r.Chunks = judge.Rows, len(rows.Chunks)
 		v := wk.Verdicts[k]
 		if !wk.Done && (wk.Cut || v.State == judge.InSync) && v.State != judge.Drifted {
-			r.Progress = chunks.Progress(rows, wk.Cursor, wk.Rows64, st.EstRows, w.cursor != nil)
+			r.Progress = chunks.Progress(rows, wk.Cursor, wk.Compared, st.EstRows, w.Cursor != nil)
 			if c.st == nil && v.State == judge.InSync {
 				v.State, v.Why = judge.Incomplete, "the run's time (-t) ended first"
 			}

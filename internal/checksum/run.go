@@ -125,7 +125,7 @@ func (c *checker) run(ctx context.Context) (*judge.Outcome, error) {
 		out.Replicas = append(out.Replicas, judge.ReplicaSummary{Label: l.Rep.Label, Identity: l.Rep.ID.String(), Route: l.Route.Note})
 	}
 	cmp := &comparer{opts: c.opts, r: c.r, deadline: c.deadline, source: c.source, links: c.links, srcMeta: srcMeta, repMeta: repMeta,
-		started: c.start, walked: map[pairKey]bool{}, walkedTable: map[string]bool{}, done: map[string]float64{}}
+		started: c.start, walked: map[pairKey]bool{}, done: map[string]float64{}}
 	cmp.env = &chunks.Env{Source: c.source, Links: c.links, Parallel: c.opts.Parallel, Deadline: c.deadline, ChunkTime: c.opts.ChunkTime,
 		LockChunk: c.opts.LockChunk, ShowRows: c.opts.ShowRows,
 		Throttle: &chunks.Throttler{MaxLag: c.opts.MaxLag, MaxLoad: c.opts.MaxLoad, Source: c.source, Links: c.links, Debugf: c.r.Debugf}}

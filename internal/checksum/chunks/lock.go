@@ -24,11 +24,13 @@ const (
 )
 
 // TableLock is a source session holding LOCK TABLES ... READ on one table
-// (--lock): writers of the table stall while it is compared.
+// (--lock: writers of the table stall while it is compared), or a locking
+// read of one chunk in a transaction (--lock-chunk, LockRange).
 type TableLock struct {
-	src  *servers.Node
-	mu   sync.Mutex
-	conn *sql.Conn
+	src    *servers.Node
+	mu     sync.Mutex
+	conn   *sql.Conn
+	unlock string // the statement that ends the lock
 }
 
 // LockRefusedError is LOCK TABLES refused for want of the privilege: every
@@ -63,7 +65,7 @@ func LockTable(ctx context.Context, src *servers.Node, t plan.TableName, lockWai
 		}
 		return nil, fmt.Errorf("--lock: LOCK TABLES %s READ on the source: %w", t, query.Explain(err))
 	}
-	return &TableLock{src: src, conn: conn}, nil
+	return &TableLock{src: src, conn: conn, unlock: "UNLOCK TABLES"}, nil
 }
 
 // With runs f on the locked session, one statement sequence at a time.
@@ -73,29 +75,27 @@ func (l *TableLock) With(ctx context.Context, f func(s query.Session) error) err
 	return f(mysqlconn.SQL(l.conn))
 }
 
-// Release unlocks the table and returns the session.
+// Release ends the lock (UNLOCK TABLES, or ROLLBACK of a locking read's
+// transaction) and returns the session; a session that cannot end it is
+// closed, which releases the lock.
 func (l *TableLock) Release() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if err := mysqlconn.SQL(l.conn).Exec(ctx, "UNLOCK TABLES"); err != nil {
-		// Closing the session is what releases the lock now.
-		l.src.Give(l.conn, fmt.Errorf("UNLOCK TABLES: %w", servers.ErrSessionDone))
+	if err := mysqlconn.SQL(l.conn).Exec(ctx, l.unlock); err != nil {
+		l.src.Give(l.conn, fmt.Errorf("%s: %w", l.unlock, servers.ErrSessionDone))
 		return
 	}
 	l.src.Give(l.conn, nil)
 }
 
-// RangeLock is a source session in a transaction holding a locking read of
-// one chunk (--lock-chunk): its rows, and the gaps between them, cannot
-// change until Release.
-type RangeLock struct{ TableLock }
-
 // LockRange starts a transaction on a session of the source src and runs
-// lockQuery, a locking read (SELECT ... LOCK IN SHARE MODE), in it. The
-// session is read-only: the transaction writes nothing.
-func LockRange(ctx context.Context, src *servers.Node, lockQuery string) (*RangeLock, error) {
+// lockQuery, a locking read (SELECT ... LOCK IN SHARE MODE), in it
+// (--lock-chunk): the rows it reads, and the gaps between them, cannot
+// change until Release. The session is read-only: the transaction writes
+// nothing.
+func LockRange(ctx context.Context, src *servers.Node, lockQuery string) (*TableLock, error) {
 	conn, err := src.Take(ctx)
 	if err != nil {
 		return nil, err
@@ -109,19 +109,5 @@ func LockRange(ctx context.Context, src *servers.Node, lockQuery string) (*Range
 		src.Give(conn, err)
 		return nil, fmt.Errorf("the locking read on the source was refused: %w", query.Explain(err))
 	}
-	return &RangeLock{TableLock{src: src, conn: conn}}, nil
-}
-
-// Release ends the transaction, which releases the locks, and returns the
-// session.
-func (l *RangeLock) Release() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	if err := mysqlconn.SQL(l.conn).Exec(ctx, "ROLLBACK"); err != nil {
-		l.src.Give(l.conn, fmt.Errorf("ROLLBACK: %w", servers.ErrSessionDone))
-		return
-	}
-	l.src.Give(l.conn, nil)
+	return &TableLock{src: src, conn: conn, unlock: "ROLLBACK"}, nil
 }

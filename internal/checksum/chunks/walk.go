@@ -79,7 +79,7 @@ type Walked struct {
 	Done     bool            // the table's end was reached
 	Cut      bool            // the deadline stopped the walk
 	Cursor   []string        // the last key compared
-	Rows64   int64           // rows compared
+	Compared int64           // rows compared
 }
 
 // Walk compares rows's table chunk by chunk, from start, on the replicas
@@ -202,7 +202,7 @@ func (e *Env) Walk(ctx context.Context, rows *read.Rows, start Start, idx []int,
 	for k := range agg {
 		finish(&agg[k])
 	}
-	return Walked{Rows: rows, Verdicts: agg, Done: done, Cut: cut, Cursor: cursor, Rows64: walked}
+	return Walked{Rows: rows, Verdicts: agg, Done: done, Cut: cut, Cursor: cursor, Compared: walked}
 }
 
 // CompareOn compares unit u of rows on the replicas idx (indexes into

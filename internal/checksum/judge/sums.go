@@ -11,6 +11,15 @@ type Sum struct {
 // Sums maps unit numbers to their sums.
 type Sums map[int]Sum
 
+// Rows adds up the row counts of the units (CHECKSUM TABLE counts none).
+func (s Sums) Rows() int64 {
+	var n int64
+	for _, v := range s {
+		n += max(v.Rows, 0)
+	}
+	return n
+}
+
 // Coords is a server's replication position at one moment.
 type Coords struct {
 	GTID string // MariaDB GTID position or MySQL GTID set; "" when positions are used

@@ -10,7 +10,6 @@ package render
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -124,7 +123,7 @@ func Render(r *plugin.Report, out *judge.Outcome, o Options) {
 			counts[v.State]++
 			retries += v.Retries
 			if x.Method == judge.Rows || x.Method == "" {
-				tableRows = max(tableRows, sumRows(v.Source))
+				tableRows = max(tableRows, v.Source.Rows())
 			}
 			name := x.Table.String() + " on " + x.Replica
 			st := status(v.State, o)
@@ -452,7 +451,7 @@ func sumsWords(x judge.Result) string {
 		}
 		return fmt.Sprintf("checksum %s on the source, %s on the replica", s, r)
 	}
-	sr, rr := sumRows(v.Source), sumRows(v.Replica)
+	sr, rr := v.Source.Rows(), v.Replica.Rows()
 	chunks := ""
 	if x.Chunks > 1 {
 		chunks = fmt.Sprintf(" in %d chunks", x.Chunks)
@@ -461,22 +460,6 @@ func sumsWords(x judge.Result) string {
 		return fmt.Sprintf("%d %s%s", sr, judge.Plural(int(sr), "row", "rows"), chunks)
 	}
 	return fmt.Sprintf("%d %s on the source, %d on the replica%s", sr, judge.Plural(int(sr), "row", "rows"), rr, chunks)
-}
-
-// sumRows adds up the row counts of the units.
-func sumRows(s judge.Sums) int64 {
-	var n int64
-	keys := make([]int, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	for _, k := range keys {
-		if s[k].Rows > 0 {
-			n += s[k].Rows
-		}
-	}
-	return n
 }
 
 func errText(err error) string {
