@@ -242,19 +242,17 @@ const narrowRows = 1000
 // the drifted halves again, down to narrowRows rows; v's drifted units
 // become the narrowest ranges that differ. Halves that cannot be decided
 // (still changing, lagging, out of time) leave u as it is.
-func (e *Env) narrow(ctx context.Context, rows *read.Rows, u, i int, o judge.SettleOptions, exec servers.Exec, v *judge.Verdict, depth int) bool {
+func (e *Env) narrow(ctx context.Context, rows *read.Rows, u, i int, o judge.SettleOptions, exec servers.Exec, v *judge.Verdict, depth int) {
 	n := v.Source[u].Rows
 	if n <= narrowRows || depth >= 2*maxSplits || !e.Fits(0) {
-		return false
+		return
 	}
-	ch := rows.Chunks[u]
-	mid, err := e.Boundary(ctx, exec, rows, ch.Lo, int(n/2))
-	if err != nil || mid == nil || slices.Equal(mid, ch.Hi) {
-		return false
+	halves, ok := e.halve(ctx, exec, rows, u, n)
+	if !ok {
+		return
 	}
-	rows.Chunks = append(rows.Chunks, plan.Chunk{Lo: ch.Lo, Hi: mid}, plan.Chunk{Lo: mid, Hi: ch.Hi})
 	var leaves []int
-	for _, h := range []int{len(rows.Chunks) - 2, len(rows.Chunks) - 1} {
+	for _, h := range halves {
 		hv := e.CompareOn(ctx, rows, h, []int{i}, []judge.SettleOptions{o}, exec)[0]
 		switch {
 		case hv.State == judge.InSync:
@@ -262,15 +260,27 @@ func (e *Env) narrow(ctx context.Context, rows *read.Rows, u, i int, o judge.Set
 			e.narrow(ctx, rows, h, i, o, exec, &hv, depth+1)
 			leaves = append(leaves, hv.Drifted...)
 		default:
-			return false
+			return
 		}
 	}
 	if len(leaves) == 0 {
-		return false // repaired meanwhile: the confirmed chunk stays the finding
+		return // repaired meanwhile: the confirmed chunk stays the finding
 	}
 	v.Drifted = slices.DeleteFunc(v.Drifted, func(x int) bool { return x == u })
 	v.Drifted = append(v.Drifted, leaves...)
-	return true
+}
+
+// halve splits unit u, of n rows on the source, at the key halfway along
+// it: the two halves are appended to rows and their units returned; false
+// when u cannot be split (one key, or the rows moved meanwhile).
+func (e *Env) halve(ctx context.Context, exec servers.Exec, rows *read.Rows, u int, n int64) ([]int, bool) {
+	ch := rows.Chunks[u]
+	mid, err := e.Boundary(ctx, exec, rows, ch.Lo, int(n/2))
+	if err != nil || mid == nil || slices.Equal(mid, ch.Hi) {
+		return nil, false
+	}
+	rows.Chunks = append(rows.Chunks, plan.Chunk{Lo: ch.Lo, Hi: mid}, plan.Chunk{Lo: mid, Hi: ch.Hi})
+	return []int{len(rows.Chunks) - 2, len(rows.Chunks) - 1}, true
 }
 
 // settleHot splits unit u, still changing on the source after the retries,
@@ -282,11 +292,7 @@ func (e *Env) narrow(ctx context.Context, rows *read.Rows, u, i int, o judge.Set
 func (e *Env) settleHot(ctx context.Context, rows *read.Rows, u, i int, o judge.SettleOptions, exec servers.Exec, v *judge.Verdict, depth int) {
 	n := v.Source[u].Rows
 	if n > 1 && depth < maxSplits && e.Fits(0) {
-		mid, err := e.Boundary(ctx, exec, rows, rows.Chunks[u].Lo, int(n/2))
-		ch := rows.Chunks[u]
-		if err == nil && mid != nil && !slices.Equal(mid, ch.Hi) {
-			rows.Chunks = append(rows.Chunks, plan.Chunk{Lo: ch.Lo, Hi: mid}, plan.Chunk{Lo: mid, Hi: ch.Hi})
-			halves := []int{len(rows.Chunks) - 2, len(rows.Chunks) - 1}
+		if halves, ok := e.halve(ctx, exec, rows, u, n); ok {
 			out := judge.Verdict{State: judge.InSync, Source: v.Source, Replica: v.Replica, Retries: v.Retries}
 			// A half that can still be split is split at once when it
 			// changes: only the narrow ones are retried.
