@@ -49,7 +49,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "ok",
 			status: plugin.OK,
-			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+			out: judge.Outcome{Cycle: judge.Cycle{Coverage: 1}, Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]judge.Result{
 					{inSync(tUsers, "r1"), inSync(tUsers, "r2")},
 					{
@@ -63,7 +63,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "drift",
 			status: plugin.CRITICAL,
-			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+			out: judge.Outcome{Cycle: judge.Cycle{Coverage: 1}, Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]judge.Result{
 					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: judge.ChecksumTable, Chunks: 1,
 						Verdict: judge.Verdict{State: judge.Drifted, Drifted: []int{0}, Source: ct("4239701103"), Replica: ct("972628272")},
@@ -81,7 +81,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "unsettled-lagging",
 			status: plugin.WARNING,
-			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tHot},
+			out: judge.Outcome{Cycle: judge.Cycle{Coverage: 1}, Replicas: replicas(), Tables: []plan.TableName{tUsers, tHot},
 				Results: [][]judge.Result{
 					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: judge.ChecksumTable, Chunks: 1,
 						Verdict: judge.Verdict{State: judge.Lagging, Source: ct("1"), Replica: ct("2"), Why: "r2 did not reach the source's coordinates within 3.0s"}}},
@@ -96,7 +96,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "errors",
 			status: plugin.CRITICAL,
-			out: judge.Outcome{Replicas: replicas()[:1], Tables: []plan.TableName{tUsers, tOrders, tHot, {Schema: "app", Name: "gone"}},
+			out: judge.Outcome{Cycle: judge.Cycle{Coverage: 1}, Replicas: replicas()[:1], Tables: []plan.TableName{tUsers, tOrders, tHot, {Schema: "app", Name: "gone"}},
 				Failed: []judge.ReplicaFailure{{Label: "r3", Err: errors.New("did not answer within 3.0s")}},
 				Results: [][]judge.Result{
 					{{Table: tUsers, Replica: "r1", Method: judge.ChecksumTable, Verdict: judge.Verdict{State: judge.Missing}}},
@@ -109,7 +109,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "filtered",
 			status: plugin.CRITICAL,
-			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+			out: judge.Outcome{Cycle: judge.Cycle{Coverage: 1}, Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]judge.Result{
 					{inSync(tUsers, "r1"), inSync(tUsers, "r2")},
 					{
@@ -123,7 +123,7 @@ func TestRenderGolden(t *testing.T) {
 		{
 			name:   "timeout",
 			status: plugin.UNKNOWN,
-			out: judge.Outcome{Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
+			out: judge.Outcome{Cycle: judge.Cycle{Coverage: 0.5}, Replicas: replicas(), Tables: []plan.TableName{tUsers, tOrders},
 				Results: [][]judge.Result{
 					{inSync(tUsers, "r1"), {Table: tUsers, Replica: "r2", Method: judge.ChecksumTable,
 						Verdict: judge.Verdict{State: judge.Failed, Err: errors.New("checksum on r2: access denied (error 1142): SELECT command denied")}}},
