@@ -19,8 +19,13 @@ import (
 //
 // It returns an error for the negated forms kingpin would accept for its
 // own flags (--no-help, --no-version), which mean nothing.
+//
+// Which flags take a value is looked up only when a negative number follows
+// a flag: a command line without one (nearly every run) never builds
+// kingpin's model of the application.
 func prepareArgs(app *kingpin.Application, args []string) ([]string, error) {
-	long, short := valueFlags(app)
+	var long map[string]bool
+	var short map[rune]bool
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -35,6 +40,13 @@ func prepareArgs(app *kingpin.Application, args []string) ([]string, error) {
 		if i+1 < len(args) {
 			next = args[i+1]
 		}
+		if !negativeNumber(next) {
+			out = append(out, a)
+			continue
+		}
+		if long == nil {
+			long, short = valueFlags(app)
+		}
 		takesValue := false
 		switch {
 		case strings.HasPrefix(a, "--") && !strings.Contains(a, "="):
@@ -42,7 +54,7 @@ func prepareArgs(app *kingpin.Application, args []string) ([]string, error) {
 		case strings.HasPrefix(a, "-") && len(a) == 2:
 			takesValue = short[rune(a[1])]
 		}
-		if takesValue && negativeNumber(next) {
+		if takesValue {
 			if strings.HasPrefix(a, "--") {
 				out = append(out, a+"="+next)
 			} else {
