@@ -212,6 +212,9 @@ func summaryText(s string) string {
 // oneLine keeps a message on one line and out of the perfdata: newlines
 // become spaces and '|' (the perfdata separator) becomes '/'.
 func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n|") {
+		return strings.TrimSpace(s)
+	}
 	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "|", "/").Replace(s)
 	return strings.TrimSpace(s)
 }
