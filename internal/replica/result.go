@@ -114,10 +114,9 @@ func parseInt(v string) (n int64, ok bool, err error) {
 // never merged, not even two with the same channel name.
 func FromResult(columns []string, rows [][]*string) ([]Channel, error) {
 	index := make(map[string]int, len(columns))
-	for i, name := range columns {
-		key := strings.ToLower(name)
+	for i, key := range lowerNames(columns) {
 		if j, dup := index[key]; dup {
-			return nil, fmt.Errorf("replica status: column %q appears twice (positions %d and %d)", name, j+1, i+1)
+			return nil, fmt.Errorf("replica status: column %q appears twice (positions %d and %d)", columns[i], j+1, i+1)
 		}
 		index[key] = i
 	}
@@ -151,10 +150,11 @@ func FromResult(columns []string, rows [][]*string) ([]Channel, error) {
 }
 
 // lookup returns the first of names present in the result, and its value
-// when that value is not NULL.
+// when that value is not NULL. index is keyed by lower-case column names.
 func lookup(index map[string]int, columns []string, row []*string, names []string) (string, string, bool) {
+	var buf [64]byte
 	for _, name := range names {
-		i, ok := index[strings.ToLower(name)]
+		i, ok := index[string(lowerASCII(buf[:0], name))] // no copy of the key is made
 		if !ok {
 			continue
 		}
@@ -164,4 +164,55 @@ func lookup(index map[string]int, columns []string, row []*string, names []strin
 		return columns[i], *row[i], true
 	}
 	return "", "", false
+}
+
+// lowerNames returns the names in lower case (strings.ToLower), as slices
+// of one string: two allocations for a result's sixty-odd columns instead
+// of one per name.
+func lowerNames(names []string) []string {
+	n := 0
+	for _, name := range names {
+		n += len(name)
+	}
+	b := make([]byte, 0, n)
+	for _, name := range names {
+		if isASCII(name) {
+			b = lowerASCII(b, name)
+		} else {
+			b = append(b, strings.ToLower(name)...)
+		}
+	}
+	all := string(b)
+	out := make([]string, len(names))
+	for i, name := range names {
+		l := len(name)
+		if !isASCII(name) {
+			l = len(strings.ToLower(name))
+		}
+		out[i], all = all[:l], all[l:]
+	}
+	return out
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII appends name in lower case to b. The names looked up are the
+// ASCII column names of the fields table; the index's keys were lowered
+// with strings.ToLower, which agrees with this on ASCII.
+func lowerASCII(b []byte, name string) []byte {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
