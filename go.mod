@@ -14,3 +14,14 @@ require (
 	github.com/stretchr/testify v1.8.4 // indirect
 	github.com/xhit/go-str2duration/v2 v2.1.0 // indirect
 )
+
+// Start-up trick (its figure: internal/startup): Go 1.26's defaults for
+// every GODEBUG setting, so that the runtime does not parse an older
+// language version's long list of defaults at every start; but neither
+// reading the cgroup's CPU limit at start (containermaxprocs) nor watching
+// it (updatemaxprocs): a plugin lives for a few seconds at most.
+godebug (
+	default=go1.26
+	containermaxprocs=0
+	updatemaxprocs=0
+)
