@@ -26,10 +26,10 @@ DEB_ARCH       ?= $(shell dpkg --print-architecture 2>/dev/null || $(GO) env GOA
 DEB_FILE       := dist/replmon-plugins_$(DEB_VERSION)_$(DEB_ARCH).deb
 PLUGINS     := $(patsubst %/main.go,%,$(wildcard check_repl_*/main.go))
 LDFLAGS     := -s -w -X main.version=$(VERSION)
-# Start-up: Go's garbage collector before Green Tea touches fewer fresh
-# pages in a run of a few milliseconds (about 20 page faults, 6% of a
-# check_repl_io run; internal/startup). Used while the Go toolchain offers
-# the experiment; empty otherwise (and overridable: make GOEXPERIMENT_BUILD=).
+# Start-up trick (its figure: internal/startup): Go's garbage collector
+# before Green Tea touches fewer fresh pages in a run of a few milliseconds.
+# Used while the Go toolchain offers the experiment; empty otherwise (and
+# overridable: make GOEXPERIMENT_BUILD=).
 GOEXPERIMENT_BUILD ?= $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT 2>/dev/null)
 GOTESTFLAGS ?= -count=1 -timeout 25m
 

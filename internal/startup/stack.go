@@ -1,3 +1,5 @@
+//go:build !replmon_nostackgrow
+
 package startup
 
 // GrowMainStack grows the main goroutine's stack at once from its starting

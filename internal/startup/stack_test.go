@@ -1,3 +1,5 @@
+//go:build !replmon_nostackgrow
+
 package startup
 
 import "testing"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +80,35 @@ func TestVerdicts(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+func TestWithLibraries(t *testing.T) {
+	got := withLibraries("/bin/true")
+	if got[0] != "/bin/true" {
+		t.Fatalf("withLibraries(/bin/true) = %q: the program must come first", got)
+	}
+	libc := false
+	for _, p := range got[1:] {
+		if !strings.HasPrefix(p, "/") {
+			t.Errorf("library %q is not an absolute path", p)
+		}
+		libc = libc || strings.Contains(p, "libc.so")
+	}
+	if !libc {
+		t.Errorf("withLibraries(/bin/true) = %q: no libc", got)
+	}
+}
+
+func TestReadFromDisk(t *testing.T) {
+	p := t.TempDir() + "/prog"
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := readFromDisk(p, ""); err != nil {
+		t.Fatalf("readFromDisk: %v", err)
+	}
+	if err := readFromDisk(p + ".missing"); err == nil {
+		t.Error("readFromDisk of a missing file: no error")
 	}
 }

@@ -120,6 +120,9 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
+	if err := readFromDisk(append([]string{tools.IO, tools.Checksum, tools.Config}, withLibraries(tools.CheckMySQL)...)...); err != nil {
+		return err
+	}
 	rep := &Report{Started: start, Machine: describeMachine(ctx, tools)}
 	logf("machine: %s", rep.Machine.Summary())
 

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"syscall"
 )
 
 // nagiosPlugins is where Debian installs the monitoring plugins.
@@ -68,4 +70,59 @@ func need(scenario string, tools map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// readFromDisk drops the files' pages from the page cache (after writing
+// back what is dirty), so that the next run of a program reads it from
+// disk, as on a monitoring host some time after the package was installed.
+// Pages that a running process maps stay (a shared library of the
+// servers): posix_fadvise leaves them.
+//
+// How a program's file sits in the page cache changes what running it
+// costs: written with one write(2) (a fresh copy) it sits in large folios,
+// and a check_repl_io run then takes ~50 fewer page faults and ~15% less
+// CPU than when the same bytes were read from disk by exec, or written
+// through a memory mapping by the Go linker (4 KiB pages; measured
+// 2026-12-02, interleaved, one build). Every program compared is timed in
+// the same state: read from disk.
+func readFromDisk(paths ...string) error {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if err == nil {
+			// POSIX_FADV_DONTNEED (4) over the whole file.
+			if _, _, e := syscall.Syscall6(syscall.SYS_FADVISE64, f.Fd(), 0, 0, 4, 0, 0); e != 0 {
+				err = e
+			}
+		}
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("dropping %s from the page cache: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// withLibraries returns the program and the shared libraries ldd lists
+// for it.
+func withLibraries(program string) []string {
+	out := []string{program}
+	b, err := exec.Command("ldd", program).Output()
+	if err != nil {
+		return out // static, or ldd missing: the program alone
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if _, after, ok := strings.Cut(line, "=> "); ok {
+			if lib, _, _ := strings.Cut(after, " ("); strings.HasPrefix(lib, "/") {
+				out = append(out, lib)
+			}
+		}
+	}
+	return out
 }

@@ -8,8 +8,8 @@
 // Such a check never has two goroutines with work at once, and on a run of a
 // few milliseconds a second processor costs more than it gives: the runtime
 // wakes threads to look for work, and the processor fills allocation caches
-// of its own, every fresh page of which is a page fault. check_repl_io runs
-// 5 to 11% faster with it (docs/BENCHMARKS.md). Built with the tag
+// of its own, every fresh page of which is a page fault (what it buys:
+// package startup's figures). Built with the tag
 // replmon_nooneproc the package does nothing, which is how make bench
 // measures what it buys.
 //
