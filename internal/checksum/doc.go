@@ -59,8 +59,15 @@
 //     and S', a period covering the replica's state at X. Before that is
 //     called drift, the replica reaches the coordinates read with S' and
 //     is summed again (a wait can return before a commit is visible, and
-//     a binary log position runs ahead of the commits it counts): still
-//     different, the difference is confirmed drift.
+//     a binary log position runs ahead of the commits it counts). Still
+//     different, the source is summed once more after a pause as long as
+//     the comparison took so far (10ms to 1s, a tenth of the time left at
+//     most): the source logs a commit, and its replicas may apply it,
+//     before the commit is visible on the source itself (its thread not
+//     yet scheduled between the binary log write and the engine commit),
+//     so a source that looks still can be behind its own coordinates and
+//     the replica ahead of it. Unchanged, the difference is confirmed
+//     drift; changed, the unit was changing (step 3).
 //
 // A replica that cannot reach the coordinates in time is "lagging", never
 // drifted. Source sums are shared: requests from several replicas that

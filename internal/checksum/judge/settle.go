@@ -70,6 +70,7 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 			return v
 		}
 	}
+	start := time.Now()
 	need := max(1, o.Confirmations)
 	confirmed := map[int]int{} // unit → rounds in a row its difference held with the source still
 	for {
@@ -146,8 +147,35 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 				return failed(v, drifted, err)
 			}
 			merge(v.Replica, x)
-			drifted = append(drifted, differing(held, s2, x)...)
-			slices.Sort(drifted)
+			if diff := differing(held, s2, x); len(diff) > 0 {
+				// The source's coordinates can count a commit its sums do
+				// not show yet: logged, sent and applied on the replica, but
+				// not yet visible on the source (its committing thread not
+				// yet scheduled). The source then looks still while the
+				// replica is ahead of it. A difference is drift only if the
+				// source still shows the same sums after a pause as long as
+				// the comparison so far; if they changed, it was changing.
+				if err := sleep(ctx, holdPause(ctx, time.Since(start))); err != nil {
+					return failed(v, drifted, err)
+				}
+				s3, _, err := src.Fresh(ctx, diff)
+				if err != nil {
+					f := SourceFailure(err)
+					v.State, v.Err = f.State, f.Err
+					return v
+				}
+				merge(v.Source, s3)
+				for _, u := range diff {
+					if s3[u] == s2[u] {
+						drifted = append(drifted, u)
+					} else {
+						confirmed[u] = 0
+						changing = append(changing, u)
+					}
+				}
+				slices.Sort(drifted)
+				slices.Sort(changing)
+			}
 		}
 		if len(changing) > 0 && v.Retries >= o.Retries {
 			unsettled = changing
@@ -178,6 +206,18 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 			return finish()
 		}
 	}
+}
+
+// holdPause is how long a difference found after took must hold, with the
+// source still, before it is drift: as long again, at least 10ms and at
+// most 1s, and never more than a tenth of the time left before ctx's
+// deadline.
+func holdPause(ctx context.Context, took time.Duration) time.Duration {
+	d := min(max(took, 10*time.Millisecond), time.Second)
+	if dl, ok := ctx.Deadline(); ok {
+		d = min(d, time.Until(dl)/10)
+	}
+	return d
 }
 
 // failed ends a comparison on an error; drift already confirmed still counts.
