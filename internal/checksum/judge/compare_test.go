@@ -683,3 +683,21 @@ func TestLazyCoordinates(t *testing.T) {
 		t.Errorf("the replicas waited for %v and %v", r1.reachArgs, r2.reachArgs)
 	}
 }
+
+func TestHoldPause(t *testing.T) {
+	bg := context.Background()
+	for _, c := range []struct{ took, want time.Duration }{
+		{time.Millisecond, 10 * time.Millisecond},
+		{80 * time.Millisecond, 80 * time.Millisecond},
+		{5 * time.Second, time.Second},
+	} {
+		if got := holdPause(bg, c.took); got != c.want {
+			t.Errorf("holdPause(%v) = %v, want %v", c.took, got, c.want)
+		}
+	}
+	ctx, cancel := context.WithTimeout(bg, 200*time.Millisecond)
+	defer cancel()
+	if got := holdPause(ctx, 500*time.Millisecond); got > 20*time.Millisecond || got <= 0 {
+		t.Errorf("holdPause with 200ms left = %v, want a tenth of what is left", got)
+	}
+}
