@@ -140,11 +140,7 @@ func Open(path, what string, now time.Time) (*Store, *File, string, error) {
 		return nil, nil, "", fmt.Errorf("--state-file %s: %w", path, err)
 	}
 	if err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		b, _ := os.ReadFile(path + ".lock")
-		s.Holder = strings.TrimSpace(string(b))
-		if s.Holder == "" {
-			s.Holder = "another run"
-		}
+		s.Holder = holderOf(path + ".lock")
 		lf.Close()
 	} else {
 		s.lock = lf
@@ -153,6 +149,23 @@ func Open(path, what string, now time.Time) (*Store, *File, string, error) {
 	}
 	f, note := read(path, what, now)
 	return s, f, note, nil
+}
+
+// holderOf reads who holds the lock file: the holder writes its name just
+// after taking the lock, so an empty file is read again for a moment
+// before the holder is only "another run" (a program other than ours, or
+// one that wrote nothing).
+func holderOf(lockPath string) string {
+	for i := 0; ; i++ {
+		b, _ := os.ReadFile(lockPath)
+		if h := strings.TrimSpace(string(b)); h != "" {
+			return h
+		}
+		if i == 20 {
+			return "another run"
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // read loads the state of what from path, or starts a fresh one.

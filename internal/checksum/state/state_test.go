@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -121,6 +122,33 @@ func TestSecondRunDoesNotSave(t *testing.T) {
 	}
 }
 
+// TestHolderNamedLate: a run that finds the lock taken while its holder
+// has not yet written its name waits for the name rather than calling it
+// "another run".
+func TestHolderNamedLate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	lf, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lf.Close()
+	if err := syscall.Flock(int(lf.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		lf.WriteAt([]byte("process 4242 since 2026-12-02 04:00:00 UTC\n"), 0)
+	}()
+	st, _, _, err := Open(path, "check A", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if st.Saving() || st.Holder != "process 4242 since 2026-12-02 04:00:00 UTC" {
+		t.Errorf("saving %v, holder %q", st.Saving(), st.Holder)
+	}
+}
+
 // TestLockHeldByAnotherProcess: the lock is an flock, so another program
 // holding it (flock(1)) is respected too.
 func TestLockHeldByAnotherProcess(t *testing.T) {
@@ -140,6 +168,9 @@ func TestLockHeldByAnotherProcess(t *testing.T) {
 		saving := st.Saving()
 		st.Close()
 		if !saving {
+			if st.Holder != "another run" {
+				t.Errorf("holder %q of a lock whose holder wrote nothing, want \"another run\"", st.Holder)
+			}
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
