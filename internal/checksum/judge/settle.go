@@ -65,9 +65,7 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 	if lazy != nil {
 		var err error
 		if c, err = lazy(); err != nil {
-			f := SourceFailure(err)
-			v.State, v.Err = f.State, f.Err
-			return v
+			return sourceFailed(v, err)
 		}
 	}
 	start := time.Now()
@@ -105,9 +103,7 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 		}
 		s2, c2, err := src.Fresh(ctx, pending)
 		if err != nil {
-			f := SourceFailure(err)
-			v.State, v.Err = f.State, f.Err
-			return v
+			return sourceFailed(v, err)
 		}
 		var again, changing, held []int
 		for _, u := range pending {
@@ -160,9 +156,7 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 				}
 				s3, _, err := src.Fresh(ctx, diff)
 				if err != nil {
-					f := SourceFailure(err)
-					v.State, v.Err = f.State, f.Err
-					return v
+					return sourceFailed(v, err)
 				}
 				merge(v.Source, s3)
 				for _, u := range diff {
@@ -193,9 +187,7 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 			pending = append(again, changing...)
 			slices.Sort(pending)
 			if s, c, err = src.Fresh(ctx, pending); err != nil {
-				f := SourceFailure(err)
-				v.State, v.Err = f.State, f.Err
-				return v
+				return sourceFailed(v, err)
 			}
 			merge(v.Source, s)
 		case len(again) > 0:
@@ -218,6 +210,14 @@ func holdPause(ctx context.Context, took time.Duration) time.Duration {
 		d = min(d, time.Until(dl)/10)
 	}
 	return d
+}
+
+// sourceFailed ends a comparison on the source's error, keeping the sums
+// read so far.
+func sourceFailed(v Verdict, err error) Verdict {
+	f := SourceFailure(err)
+	v.State, v.Err = f.State, f.Err
+	return v
 }
 
 // failed ends a comparison on an error; drift already confirmed still counts.
