@@ -61,8 +61,8 @@
 //     is summed again (a wait can return before a commit is visible, and
 //     a binary log position runs ahead of the commits it counts). Still
 //     different, the source is summed once more after a pause as long as
-//     the comparison took so far (10ms to 1s, a tenth of the time left at
-//     most): the source logs a commit, and its replicas may apply it,
+//     the comparison took so far (10ms to 100ms, a tenth of the time left
+//     at most): the source logs a commit, and its replicas may apply it,
 //     before the commit is visible on the source itself (its thread not
 //     yet scheduled between the binary log write and the engine commit),
 //     so a source that looks still can be behind its own coordinates and

@@ -202,10 +202,12 @@ func settle(ctx context.Context, src SourceSide, r ReplicaSide, units []int, s S
 
 // holdPause is how long a difference found after took must hold, with the
 // source still, before it is drift: as long again, at least 10ms and at
-// most 1s, and never more than a tenth of the time left before ctx's
+// most 100ms (a commit's thread waits for a CPU for milliseconds, tens on
+// a loaded host; a large chunk's comparison takes longer for other
+// reasons), and never more than a tenth of the time left before ctx's
 // deadline.
 func holdPause(ctx context.Context, took time.Duration) time.Duration {
-	d := min(max(took, 10*time.Millisecond), time.Second)
+	d := min(max(took, 10*time.Millisecond), 100*time.Millisecond)
 	if dl, ok := ctx.Deadline(); ok {
 		d = min(d, time.Until(dl)/10)
 	}
